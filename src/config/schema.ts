@@ -1,0 +1,89 @@
+// zod schemas for the cluster config file (~/.config/aibench/config.yaml).
+// Unknown keys are errors (strictObject) so a typo never silently falls back to a default.
+import { z } from 'zod';
+
+const absolutePath = z.string().min(1).refine((p) => p.startsWith('/') || p.startsWith('~/'), {
+  message: 'expected an absolute path (starting with / or ~/)',
+});
+
+/** Slurm defaults applied to every job on the cluster unless a command overrides them. */
+export const SlurmDefaultsSchema = z.strictObject({
+  partition: z.string().min(1).optional(),
+  account: z.string().min(1).optional(),
+  gres: z.string().min(1).optional(),
+  qos: z.string().min(1).optional(),
+  time: z.string().min(1).optional(),
+});
+
+/** Paths on the cluster side. state_dir must be shared between the login node and compute nodes. */
+export const PathsSchema = z.strictObject({
+  state_dir: absolutePath.optional(),
+  hf_home: absolutePath.default('/shared/huggingface'),
+  hf_hub_cache: absolutePath.optional(),
+});
+
+/** SSH connection: a Host alias from ~/.ssh/config, or explicit fields (explicit fields win). */
+export const SshSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  user: z.string().min(1).optional(),
+  identity_file: z.string().min(1).optional(),
+  /** Use $SSH_AUTH_SOCK when set (default true). */
+  agent: z.boolean().default(true),
+  known_hosts_file: z.string().min(1).optional(),
+  /** yes: unknown and changed keys are errors. accept-new: trust on first use, changed keys still errors. */
+  strict_host_key_checking: z.enum(['yes', 'accept-new']).default('yes'),
+  proxy_jump: z.string().min(1).optional(),
+  connect_timeout_s: z.number().positive().max(600).default(15),
+  keepalive_interval_s: z.number().positive().max(3600).default(15),
+  /** Read ~/.ssh/config (or this file) for HostName/User/Port/IdentityFile/ProxyJump. */
+  ssh_config_file: z.string().min(1).optional(),
+});
+
+const commonCluster = {
+  slurm: SlurmDefaultsSchema.default({}),
+  paths: PathsSchema.default({ hf_home: '/shared/huggingface' }),
+  hf_offline: z.boolean().default(false),
+  /** A file holding the HF token; must be mode 0600. Jobs read it; it never enters a script or argv. */
+  hf_token_file: z.string().min(1).optional(),
+  /** The command a service job execs; `vllm serve` for real GPUs, `aibench sim` for tests. */
+  vllm_command: z.string().min(1).default('vllm serve'),
+  /** Lines placed before the command in service jobs (module load, conda activate, ...). */
+  setup: z.array(z.string()).default([]),
+};
+
+export const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });
+export const SshClusterSchema = z.strictObject({ executor: z.literal('ssh'), ssh: SshSchema, ...commonCluster });
+
+export const ClusterSchema = z.discriminatedUnion('executor', [LocalClusterSchema, SshClusterSchema]);
+
+const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, _ . -');
+
+export const ConfigSchema = z
+  .strictObject({
+    default_cluster: clusterName.optional(),
+    clusters: z.record(clusterName, ClusterSchema).default({}),
+    models_cache_ttl_s: z.number().nonnegative().max(86400).default(300),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.default_cluster && cfg.default_cluster !== 'local' && !(cfg.default_cluster in cfg.clusters)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default_cluster'],
+        message: `expected one of the clusters defined (${Object.keys(cfg.clusters).join(', ') || 'none'}), got ${JSON.stringify(cfg.default_cluster)}`,
+      });
+    }
+  });
+
+export type SlurmDefaults = z.infer<typeof SlurmDefaultsSchema>;
+export type ClusterConfig = z.infer<typeof ClusterSchema>;
+export type LocalClusterConfig = z.infer<typeof LocalClusterSchema>;
+export type SshClusterConfig = z.infer<typeof SshClusterSchema>;
+export type SshConfig = z.infer<typeof SshSchema>;
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A cluster with its name and its resolved, absolute paths. */
+export type ResolvedCluster = ClusterConfig & {
+  name: string;
+  paths: { state_dir: string; hf_home: string; hf_hub_cache: string };
+};

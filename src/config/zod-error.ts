@@ -1,0 +1,32 @@
+// Turn zod issues into one readable line each: `clusters.hpc.ssh.port: expected ..., got 70000`.
+import type { z } from 'zod';
+
+/** Render a path like clusters.hpc.ssh.port or setup[2]. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(root)';
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  if (json === undefined) return String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** One line per issue, each naming the path, what was expected and the bad value. */
+export function formatZodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+  return error.issues.map((issue) => {
+    const path = formatPath([...prefix, ...issue.path]);
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    }
+    const message = issue.message.replace(/^Invalid input: /, '');
+    const got = 'input' in issue && !message.includes(', got ') ? `, got ${describeValue(issue.input)}` : '';
+    return `${path}: ${message}${got}`;
+  });
+}

@@ -66,6 +66,19 @@ export const ConfigSchema = z
     models_cache_ttl_s: z.number().nonnegative().max(86400).default(300),
   })
   .superRefine((cfg, ctx) => {
+    // `~` cannot be expanded on the remote side (every path is shell-quoted), so SSH clusters need absolute paths.
+    for (const [name, cluster] of Object.entries(cfg.clusters)) {
+      if (cluster.executor !== 'ssh') continue;
+      for (const [key, value] of Object.entries(cluster.paths)) {
+        if (typeof value === 'string' && !value.startsWith('/')) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', name, 'paths', key],
+            message: `expected an absolute path on the cluster (starting with /), got ${JSON.stringify(value)}`,
+          });
+        }
+      }
+    }
     if (cfg.default_cluster && cfg.default_cluster !== 'local' && !(cfg.default_cluster in cfg.clusters)) {
       ctx.addIssue({
         code: 'custom',

@@ -25,6 +25,12 @@ export function formatZodIssues(error: z.ZodError, prefix: readonly PropertyKey[
     if (issue.code === 'unrecognized_keys') {
       return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     }
+    if (issue.code === 'invalid_union' && 'discriminator' in issue && 'options' in issue) {
+      // zod reports the whole object as input; show the discriminator's own value and the valid kinds.
+      const options = (issue.options as unknown[]).map((o) => JSON.stringify(o)).join(', ');
+      const value = (issue.input as Record<string, unknown> | undefined)?.[String(issue.discriminator)];
+      return `${path}: expected one of ${options}, got ${describeValue(value)}`;
+    }
     const message = issue.message.replace(/^Invalid input: /, '');
     const got = 'input' in issue && !message.includes(', got ') ? `, got ${describeValue(issue.input)}` : '';
     return `${path}: ${message}${got}`;

@@ -1,0 +1,57 @@
+// Process-wide CLI state shared by command modules: global options and the interrupt signal.
+import type { Command } from 'commander';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { resolveCluster } from '../config/cluster.js';
+import type { ResolvedCluster } from '../config/schema.js';
+
+export interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+}
+
+const interrupt = new AbortController();
+let installed = false;
+
+/**
+ * Opt in to clean interruption: the first Ctrl-C / SIGTERM aborts the returned signal (the
+ * command stops cleanly and main exits 130), a second one exits at once. Commands that never
+ * call this keep Node's default: Ctrl-C kills them immediately.
+ */
+export function useInterrupt(): AbortSignal {
+  if (installed) return interrupt.signal;
+  installed = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      process.stderr.write(`\n${signal} again: exiting now\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`\n${signal}: stopping cleanly (press Ctrl-C again to force)\n`);
+    interrupt.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return interrupt.signal;
+}
+
+/** True once an opted-in command was interrupted. */
+export function wasInterrupted(): boolean {
+  return interrupt.signal.aborted;
+}
+
+/** The root program's options, from any subcommand. */
+export function globalOptions(cmd: Command): GlobalOptions {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return root.opts<GlobalOptions>();
+}
+
+/** Load the config named by --config / AIBENCH_CONFIG / the default path. */
+export function configFor(cmd: Command): Promise<LoadedConfig> {
+  return loadConfig(globalOptions(cmd).config);
+}
+
+/** Load the config and pick a cluster (--cluster or the default). */
+export async function clusterFor(cmd: Command, name: string | undefined): Promise<ResolvedCluster> {
+  const loaded = await configFor(cmd);
+  return resolveCluster(loaded.config, name);
+}

@@ -1,0 +1,32 @@
+// Where aibench looks for its config and keeps its local state, following XDG.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Expand a leading ~/ against the given home directory. */
+export function expandHome(path: string, home: string = homedir()): string {
+  if (path === '~') return home;
+  return path.startsWith('~/') ? join(home, path.slice(2)) : path;
+}
+
+/** The config directory: $XDG_CONFIG_HOME/aibench or ~/.config/aibench. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(base, 'aibench');
+}
+
+/** The default config file path. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'config.yaml');
+}
+
+/** Local state (caches, the built-in local cluster's state dir): $XDG_STATE_HOME/aibench. */
+export function localStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'aibench');
+}
+
+/** Local cache dir: $XDG_CACHE_HOME/aibench. */
+export function localCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(base, 'aibench');
+}

@@ -1,0 +1,55 @@
+// Where output goes: data on stdout, people on stderr. One place decides whether a spinner or
+// colour is allowed (TTY, not --json, not --quiet, NO_COLOR / FORCE_COLOR=0 respected).
+
+export interface OutputOptions {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export interface Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  /** True when an interactive spinner may be drawn on stderr. */
+  readonly interactive: boolean;
+  readonly color: boolean;
+  /** Data for scripts: stdout. */
+  data(text: string): void;
+  /** One JSON document on stdout. */
+  dataJson(value: unknown): void;
+  /** A line for people: stderr, suppressed by --quiet (and by --json for chatter). */
+  info(line: string): void;
+  /** A warning: stderr, shown even with --json (never on stdout), hidden only by --quiet. */
+  warn(line: string): void;
+  /** An error line: always stderr. */
+  error(line: string): void;
+}
+
+/** Colour is on only for a TTY and when neither NO_COLOR nor FORCE_COLOR=0 is set. */
+export function colorAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR === '0') return false;
+  return Boolean(stream.isTTY);
+}
+
+/** Build the process output for a command's options. */
+export function createOutput(options: OutputOptions = {}, env: NodeJS.ProcessEnv = process.env): Output {
+  const json = Boolean(options.json);
+  const quiet = Boolean(options.quiet);
+  const stderrTty = Boolean(process.stderr.isTTY);
+  const interactive = stderrTty && !json && !quiet && env.CI !== 'true' && env.TERM !== 'dumb';
+  return {
+    json,
+    quiet,
+    interactive,
+    color: colorAllowed(process.stderr, env),
+    data: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    dataJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    info: (line) => {
+      if (!quiet && !json) process.stderr.write(`${line}\n`);
+    },
+    warn: (line) => {
+      if (!quiet) process.stderr.write(`warning: ${line}\n`);
+    },
+    error: (line) => process.stderr.write(`${line}\n`),
+  };
+}

@@ -1,0 +1,28 @@
+// Tables for people (cli-table3). Plain ASCII borders so CI logs stay greppable; no colour codes
+// in cells unless colour is allowed.
+import Table from 'cli-table3';
+
+export type Cell = string | number | undefined | null;
+
+/** Format a number for a table: undefined/null/NaN become '-', never 0. */
+export function fmtNumber(value: number | undefined | null, digits = 2): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '-';
+  return value.toFixed(digits);
+}
+
+function cellText(cell: Cell): string {
+  if (cell === undefined || cell === null) return '-';
+  return typeof cell === 'number' ? fmtNumber(cell) : cell;
+}
+
+/** Render rows under a header as a bordered table string. */
+export function renderTable(head: string[], rows: Cell[][], options: { title?: string } = {}): string {
+  const table = new Table({
+    head,
+    style: { head: [], border: [], compact: false },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of rows) table.push(row.map(cellText));
+  const body = table.toString();
+  return options.title ? `${options.title}\n${body}` : body;
+}

@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { buildConfigCommand } from './config.js';
 import { wasInterrupted } from './context.js';
 import { buildDoctorCommand } from './doctor.js';
+import { buildJobsCommand } from './jobs.js';
 
 
 /** Build the commander program (exported for tests of help output). */
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildJobsCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

@@ -6,6 +6,7 @@ import { buildConfigCommand } from './config.js';
 import { wasInterrupted } from './context.js';
 import { buildDoctorCommand } from './doctor.js';
 import { buildJobsCommand } from './jobs.js';
+import { buildSimCommand } from './sim.js';
 
 
 /** Build the commander program (exported for tests of help output). */
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildJobsCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildJobsCommand(), buildSimCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

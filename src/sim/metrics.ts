@@ -1,0 +1,64 @@
+// The simulator's /metrics: vLLM's metric names and bucket boundaries (taken from vLLM v1
+// vllm/v1/metrics/loggers.py), labelled model_name, in the simulator's own prom-client Registry.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
+const ITL_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
+const REQUEST_LATENCY_BUCKETS = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
+
+/** Live scheduler numbers, read at scrape time. */
+export interface SchedulerGauges {
+  running(): number;
+  waiting(): number;
+  maxRunning: number;
+}
+
+/** Bound (label-resolved) metric children, so the per-token path skips label lookups. */
+export interface SimMetrics {
+  registry: Registry;
+  promptTokens: { inc(n: number): void };
+  generationTokens: { inc(n: number): void };
+  success(finish: string): void;
+  ttft: { observe(seconds: number): void };
+  itl: { observe(seconds: number): void };
+  e2e: { observe(seconds: number): void };
+  queue: { observe(seconds: number): void };
+}
+
+/** Create the registry and every metric for one served model. */
+export function createSimMetrics(modelName: string, gauges: SchedulerGauges): SimMetrics {
+  const registry = new Registry();
+  const labelNames = ['model_name'] as const;
+  const labels = { model_name: modelName };
+  const registers = [registry];
+  new Gauge({
+    name: 'vllm:num_requests_running', help: 'Number of requests in model execution batches.', labelNames, registers,
+    collect() { this.set(labels, gauges.running()); },
+  });
+  new Gauge({
+    name: 'vllm:num_requests_waiting', help: 'Number of requests waiting to be processed.', labelNames, registers,
+    collect() { this.set(labels, gauges.waiting()); },
+  });
+  // Stand-in: the simulator has no KV cache, so usage is running / max-num-seqs (0..1 like vLLM's).
+  new Gauge({
+    name: 'vllm:kv_cache_usage_perc', help: 'KV-cache usage. 1 means 100 percent usage (simulated: running / max-num-seqs).', labelNames, registers,
+    collect() { this.set(labels, gauges.running() / gauges.maxRunning); },
+  });
+  // prom-client exposes a counter under exactly the declared name in the Prometheus text format
+  // (it only appends _total for OpenMetrics), so the names carry _total themselves.
+  const counter = (name: string, help: string, extra: string[] = []) => new Counter({ name, help, labelNames: [...labelNames, ...extra], registers });
+  const prompt = counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.').labels(labels);
+  const generation = counter('vllm:generation_tokens_total', 'Number of generation tokens processed.').labels(labels);
+  const success = counter('vllm:request_success_total', 'Count of successfully processed requests.', ['finished_reason']);
+  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, labelNames, registers }).labels(labels);
+  return {
+    registry,
+    promptTokens: prompt,
+    generationTokens: generation,
+    success: (finish) => success.inc({ ...labels, finished_reason: finish }),
+    ttft: histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT_BUCKETS),
+    itl: histogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL_BUCKETS),
+    e2e: histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST_LATENCY_BUCKETS),
+    queue: histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST_LATENCY_BUCKETS),
+  };
+}

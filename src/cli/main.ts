@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { VERSION } from '../version.js';
+import { buildBenchCommand } from './bench.js';
 import { buildConfigCommand } from './config.js';
 import { wasInterrupted } from './context.js';
 import { buildDoctorCommand } from './doctor.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildJobsCommand(), buildSimCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildBenchCommand(), buildJobsCommand(), buildSimCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

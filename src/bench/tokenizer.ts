@@ -1,0 +1,105 @@
+// The tokenizer used to size prompts and to count output text when the server sends no usage:
+// the model's own tokenizer.json from the HF cache when present, else the bundled cl100k BPE.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BenchTokenizer {
+  /** `hf`: the model's tokenizer.json from the HF cache; `fallback`: bundled gpt-tokenizer cl100k_base (an approximation). */
+  readonly kind: 'hf' | 'fallback';
+  /** Model id (hf) or encoding name (fallback). */
+  readonly name: string;
+  /** Token ids without special tokens (BOS/EOS), like vLLM's benchmark counts prompts. */
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+  /** Ids of tokens that decode to a plain lowercase word with a leading space: prompts are built from these. */
+  wordTokenIds(): number[];
+}
+
+/** The hub cache directories to search, most specific first. */
+export function hubCacheDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs: string[] = [];
+  if (env.HF_HUB_CACHE) dirs.push(env.HF_HUB_CACHE);
+  if (env.HUGGINGFACE_HUB_CACHE) dirs.push(env.HUGGINGFACE_HUB_CACHE);
+  dirs.push(join(env.HF_HOME ?? join(homedir(), '.cache', 'huggingface'), 'hub'));
+  return [...new Set(dirs)];
+}
+
+/** Path of `models--ORG--NAME/snapshots/<rev>/tokenizer.json` for a model id, if cached. */
+export function findCachedTokenizer(model: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(model)) return undefined;
+  const repoDir = `models--${model.replace('/', '--')}`;
+  for (const hub of hubCacheDirs(env)) {
+    const snapshots = join(hub, repoDir, 'snapshots');
+    if (!existsSync(snapshots)) continue;
+    for (const rev of readdirSync(snapshots).sort()) {
+      const file = join(snapshots, rev, 'tokenizer.json');
+      if (existsSync(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+const WORD = /^ [a-z]{2,10}$/;
+
+function collectWordIds(size: number, decode: (id: number) => string | undefined): number[] {
+  const ids: number[] = [];
+  for (let id = 0; id < size; id++) {
+    let text: string | undefined;
+    try {
+      text = decode(id);
+    } catch {
+      continue;
+    }
+    if (text !== undefined && WORD.test(text)) ids.push(id);
+  }
+  return ids;
+}
+
+async function loadBundled(): Promise<BenchTokenizer> {
+  const bpe = await import('gpt-tokenizer/encoding/cl100k_base');
+  let words: number[] | undefined;
+  return {
+    kind: 'fallback',
+    name: 'cl100k_base',
+    encode: (text) => bpe.encode(text, { disallowedSpecial: new Set() }),
+    decode: (ids) => bpe.decode(ids),
+    wordTokenIds: () => (words ??= collectWordIds(bpe.vocabularySize, (id) => bpe.decode([id]))),
+  };
+}
+
+async function loadHuggingFace(model: string, file: string): Promise<BenchTokenizer> {
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const configFile = join(file, '..', 'tokenizer_config.json');
+  const config = existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as object) : {};
+  const tok = new Tokenizer(json, config);
+  const vocabSize = Object.keys(((json.model as { vocab?: object } | undefined)?.vocab ?? {}) as object).length;
+  let words: number[] | undefined;
+  return {
+    kind: 'hf',
+    name: model,
+    encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,
+    decode: (ids) => tok.decode([...ids], { skip_special_tokens: true }),
+    wordTokenIds: () =>
+      (words ??= collectWordIds(vocabSize, (id) => {
+        // Decoding one id with a leading-space marker gives " word" for BPE (Ġ) and SentencePiece (▁) vocabularies.
+        const token = tok.id_to_token(id);
+        if (token === undefined || !/^[\u0120\u2581][a-z]{2,10}$/.test(token)) return undefined;
+        return ` ${token.slice(1)}`;
+      })),
+  };
+}
+
+/** Load the model's tokenizer from the HF cache, or the bundled fallback when it is not cached or unreadable. */
+export async function loadTokenizer(model: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BenchTokenizer> {
+  const file = model === undefined ? undefined : findCachedTokenizer(model, env);
+  if (model !== undefined && file !== undefined) {
+    try {
+      return await loadHuggingFace(model, file);
+    } catch {
+      // A tokenizer.json this library cannot read: fall back rather than refuse to benchmark.
+    }
+  }
+  return loadBundled();
+}

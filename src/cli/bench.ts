@@ -1,0 +1,158 @@
+// `aibench bench run` and `bench compare`: parse -> validate -> one core call -> render.
+// Profiles and flags merge by source (settings.ts); exit codes come from the thrown error classes.
+import { randomUUID } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { compareResults, evaluateFailOn, parseFailOn, type CompareRow } from '../bench/compare.js';
+import { executeBench } from '../bench/execute.js';
+import { loadBenchProfile } from '../bench/profile.js';
+import { pushBenchResult } from '../bench/push.js';
+import { buildOutputDocument, readApiKey, readResultFile, writeResultFile } from '../bench/result-io.js';
+import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
+import { resolveBenchSettings, type BenchFlags } from '../bench/settings.js';
+import { BenchError, ThresholdError, UsageError } from '../errors.js';
+import { renderCompareTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { createOutput } from '../report/output.js';
+import { createProgress } from '../report/progress.js';
+import { useInterrupt } from './context.js';
+
+interface RunFlags extends BenchFlags {
+  profile?: string;
+  out?: string;
+  saveDetailed?: boolean;
+  push?: string;
+  apiKeyFile?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The `bench` command group. */
+export function buildBenchCommand(): Command {
+  const bench = new Command('bench').description('benchmark an OpenAI-compatible server (vLLM) and compare results');
+  bench.addCommand(buildRunCommand());
+  bench.addCommand(buildCompareCommand());
+  return bench;
+}
+
+function buildRunCommand(): Command {
+  return new Command('run')
+    .description('drive load at a server and report TTFT, TPOT, ITL, E2EL, throughput and goodput (no target: the embedded simulator)')
+    .option('--profile <file>', 'benchmark profile YAML; flags you type override its values')
+    .option('--url <url>', 'server base URL, e.g. http://node1:8000 (default: start the embedded simulator)')
+    .option('--model <name>', 'model to request (default: the first from /v1/models)')
+    .option('--duration <minutes>', 'stop starting requests after this many minutes (fractional allowed, e.g. 0.5)')
+    .option('--duration-seconds <s>', 'the same in seconds (exclusive with --duration)')
+    .option('--num-requests <n>', 'stop after n requests (with a duration: whichever comes first; default 100 without a duration)')
+    .option('--concurrency <n[,n...]>', 'closed loop with n workers; a comma list sweeps (default 1)')
+    .option('--rate <r[,r...]>', 'open loop at r requests/s (or inf); a comma list sweeps')
+    .option('--burstiness <b>', 'gamma shape of rate-mode gaps: 1 = Poisson, < 1 burstier', '1')
+    .option('--max-concurrency <n>', 'cap on in-flight requests in rate mode')
+    .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
+    .addOption(new Option('--dataset <kind>', 'prompt source').choices(['random', 'sharegpt', 'jsonl']).default('random'))
+    .option('--dataset-path <file>', 'ShareGPT JSON or JSONL prompts file')
+    .option('--input-len <n>', 'random dataset: prompt tokens (default 1024)')
+    .option('--output-len <n>', 'output tokens (random default 128; overrides ShareGPT reply lengths)')
+    .option('--range-ratio <r>', 'random dataset: lengths uniform in [L(1-r), L(1+r)]', '0')
+    .addOption(new Option('--api <kind>', 'endpoint').choices(['completions', 'chat']).default('completions'))
+    .option('--seed <n>', 'seed for prompts and arrival times', '0')
+    .option('--goodput <slo>', 'SLOs for goodput in ms, e.g. ttft:500,tpot:50,e2el:10000')
+    .option('--percentiles <list>', 'extra latency percentiles, e.g. 50,90,99.9 (90,95,99 always reported)')
+    .addOption(new Option('--on-deadline <mode>', 'in-flight requests at the deadline').choices(['finish', 'cut']).default('finish'))
+    .option('--fail-on <expr>', "exit 3 when a result field crosses a threshold, e.g. 'p99_ttft_ms>500' (repeatable)", collect)
+    .option('--out <file>', 'write the result document (JSON, validated, atomic)')
+    .option('--save-detailed', 'include per-request records in the result')
+    .option('--push <url>', 'push the summary gauges to a Pushgateway (job aibench_bench)')
+    .option('--api-key-file <file>', 'file holding the API key, mode 0600 (else $OPENAI_API_KEY or $VLLM_API_KEY)')
+    .option('--json', 'print the result document on stdout')
+    .option('--quiet', 'no progress, no table')
+    .addHelpText('after', '\nExample:\n  $ aibench bench run --profile profiles/quickstart.yaml --duration 0.5 --out result.json')
+    .action(async (flags: RunFlags, cmd: Command) => {
+      const output = createOutput({ json: flags.json, quiet: flags.quiet });
+      const profile = flags.profile === undefined ? undefined : await loadBenchProfile(flags.profile);
+      const settings = resolveBenchSettings(flags, (name) => cmd.getOptionValueSource(name), profile);
+      const failOn = settings.failOn.map(parseFailOn);
+      const apiKey = await readApiKey(flags.apiKeyFile);
+      const progress = createProgress(output);
+      let outcome;
+      try {
+        outcome = await executeBench(
+          { plan: { ...settings, apiKey, saveDetailed: Boolean(flags.saveDetailed) }, sim: settings.sim },
+          { signal: useInterrupt(), onProgress: (event) => progress.update(event), onInfo: (line) => output.info(line) },
+        );
+      } finally {
+        progress.stop();
+      }
+      const doc = buildOutputDocument(outcome.runs);
+      await renderRun(output, outcome.runs, doc, flags);
+      if (outcome.interrupted) return; // main turns the interrupt into exit 130
+      for (const run of outcome.runs) if (run.client.bottleneck_warning) output.warn(`${run.label}: ${run.client.bottleneck_warning}`);
+      const breaches = outcome.runs.flatMap((run) => evaluateFailOn(run, failOn).map((b) => `${run.label}: ${b.message}`));
+      if (breaches.length > 0) throw new ThresholdError(`--fail-on breached:\n  ${breaches.join('\n  ')}`);
+      if (outcome.runs.every((run) => run.completed === 0)) {
+        const errors = Object.keys(outcome.runs[0]?.errors ?? {}).slice(0, 3).join('; ');
+        throw new BenchError(`No request completed${errors ? `: ${errors}` : ''}`, { hint: 'check the target URL, the model name and the API key' });
+      }
+    });
+}
+
+// Table on stderr, document to --out / stdout / Pushgateway.
+async function renderRun(output: ReturnType<typeof createOutput>, runs: ResultDocument[], doc: ResultDocument | SweepDocument, flags: RunFlags): Promise<void> {
+  for (const run of runs) output.info(renderRunTable(run));
+  if (runs.length > 1) output.info(renderSweepTable(runs));
+  if (flags.out !== undefined) {
+    await writeResultFile(flags.out, doc);
+    output.info(`result written to ${flags.out}`);
+  }
+  if (flags.json) output.dataJson(doc);
+  if (flags.push !== undefined) {
+    const runId = randomUUID();
+    for (const run of runs) await pushBenchResult(flags.push, run, runId);
+    output.info(`summary pushed to the Pushgateway (run_id ${runId})`);
+  }
+}
+
+interface CompareFlags {
+  maxRegression?: string;
+  metrics?: string;
+  json?: boolean;
+}
+
+/** `5%`, `5` or `2.5%` -> 5 / 2.5 (percent). */
+export function parseRegression(input: string): number {
+  const match = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*%?\s*$/.exec(input);
+  if (match === null) throw new UsageError(`max-regression: expected a percentage like 5% or 2.5, got ${JSON.stringify(input)}`);
+  return Number(match[1]);
+}
+
+function runsOf(doc: ResultDocument | SweepDocument): ResultDocument[] {
+  return 'runs' in doc ? doc.runs : [doc];
+}
+
+function buildCompareCommand(): Command {
+  return new Command('compare')
+    .description('compare two results side by side; exit 3 when a metric regresses past --max-regression')
+    .argument('<base>', 'baseline result JSON')
+    .argument('<new>', 'new result JSON')
+    .option('--max-regression <pct>', 'fail (exit 3) when a metric is worse by more than this, e.g. 5%')
+    .option('--metrics <list>', 'fields to compare, e.g. p99_ttft_ms,output_throughput (default: throughputs and latencies)')
+    .option('--json', 'print the comparison as JSON on stdout')
+    .addHelpText('after', '\nExample:\n  $ aibench bench compare base.json new.json --max-regression 5% --metrics p99_ttft_ms,output_throughput')
+    .action(async (basePath: string, newPath: string, flags: CompareFlags) => {
+      const output = createOutput({ json: flags.json });
+      const maxRegressionPct = flags.maxRegression === undefined ? undefined : parseRegression(flags.maxRegression);
+      const metrics = flags.metrics?.split(',').map((m) => m.trim()).filter((m) => m !== '');
+      const [base, next] = [runsOf(await readResultFile(basePath)), runsOf(await readResultFile(newPath))];
+      if (base.length !== next.length) throw new UsageError(`Expected results with the same number of runs, got ${base.length} and ${next.length}`);
+      const steps = base.map((b, i) => ({
+        label: b.label ?? `run ${i + 1}`,
+        rows: compareResults(b, next[i] as ResultDocument, { maxRegressionPct: maxRegressionPct ?? 0, metrics }),
+      }));
+      if (flags.json) output.dataJson({ max_regression_pct: maxRegressionPct, steps });
+      for (const step of steps) output.info(`${step.label}\n${renderCompareTable(step.rows)}`);
+      const regressed: CompareRow[] = maxRegressionPct === undefined ? [] : steps.flatMap((s) => s.rows.filter((r) => r.regressed));
+      if (regressed.length > 0) {
+        throw new ThresholdError(`${regressed.length} metric(s) regressed by more than ${maxRegressionPct}%: ${regressed.map((r) => r.metric).join(', ')}`);
+      }
+    });
+}

@@ -1,0 +1,88 @@
+// The built bin: `bench run --json` against the embedded simulator, `bench compare` exit codes,
+// duration refusals. Run after `npm run build`.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aibench.js');
+const home = mkdtempSync(join(tmpdir(), 'aibench-e2e-bench-'));
+
+async function aibench(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, FORCE_COLOR: '0', HOME: home, AIBENCH_CONFIG: join(home, 'none.yaml'), OPENAI_API_KEY: '', VLLM_API_KEY: '' };
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { env, timeout: 50_000 });
+    return { exitCode: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { exitCode: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const quick = ['--num-requests', '12', '--concurrency', '4', '--input-len', '16', '--output-len', '8'];
+let basePath = '';
+
+describe('aibench bench (built bin)', () => {
+  beforeAll(async () => {
+    basePath = join(home, 'base.json');
+    const run = await aibench(['bench', 'run', ...quick, '--out', basePath, '--quiet']);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('run --json prints exactly one schema-valid result document on stdout', async () => {
+    const { exitCode, stdout } = await aibench(['bench', 'run', ...quick, '--json', '--percentiles', '50,99.9']);
+    expect(exitCode).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(stdout));
+    expect(doc.completed).toBe(12);
+    expect(doc.failed).toBe(0);
+    expect(doc['p99.9_ttft_ms' as keyof typeof doc]).toBeTypeOf('number');
+    expect(doc.config.target.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(doc.tokenizer).toEqual({ kind: 'fallback', name: 'cl100k_base' });
+  });
+
+  it('--out writes a valid document', () => {
+    const doc = ResultDocumentSchema.parse(JSON.parse(readFileSync(basePath, 'utf8')));
+    expect(doc.total_output_tokens).toBe(12 * 8);
+  });
+
+  it('compare exits 0 when nothing regressed and 3 past --max-regression', async () => {
+    const same = await aibench(['bench', 'compare', basePath, basePath, '--max-regression', '5%']);
+    expect(same.exitCode).toBe(0);
+    expect(same.stderr).toContain('p99_ttft_ms');
+    const worse = JSON.parse(readFileSync(basePath, 'utf8'));
+    worse.p99_ttft_ms *= 2;
+    const worsePath = join(home, 'worse.json');
+    writeFileSync(worsePath, JSON.stringify(worse));
+    const regressed = await aibench(['bench', 'compare', basePath, worsePath, '--max-regression', '5%', '--metrics', 'p99_ttft_ms', '--json']);
+    expect(regressed.exitCode).toBe(3);
+    expect(JSON.parse(regressed.stdout).steps[0].rows[0]).toMatchObject({ metric: 'p99_ttft_ms', regressed: true });
+    expect(regressed.stderr).toMatch(/regressed/);
+  });
+
+  it('--fail-on exits 3 when breached', async () => {
+    const { exitCode, stderr } = await aibench(['bench', 'run', ...quick, '--quiet', '--fail-on', 'mean_ttft_ms>0.001']);
+    expect(exitCode).toBe(3);
+    expect(stderr).toContain('mean_ttft_ms');
+  });
+
+  it('refuses --duration 0 and --duration 5m with exit 2 naming duration', async () => {
+    for (const bad of ['0', '5m']) {
+      const { exitCode, stderr } = await aibench(['bench', 'run', '--duration', bad]);
+      expect(exitCode).toBe(2);
+      expect(stderr).toMatch(/duration: expected minutes/);
+    }
+  });
+
+  it('refuses an API key file readable by others', async () => {
+    const keyFile = join(home, 'key');
+    writeFileSync(keyFile, 'sk-secret-value\n');
+    chmodSync(keyFile, 0o644);
+    const { exitCode, stderr } = await aibench(['bench', 'run', '--api-key-file', keyFile]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/0600/);
+    expect(stderr).not.toContain('sk-secret-value');
+  });
+});

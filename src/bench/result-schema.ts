@@ -116,6 +116,20 @@ const coreShape = {
   duration_s: z.number().positive().finite(),
   /** Free-form label (sweep step, profile name). */
   label: z.string().optional(),
+  // vLLM result-JSON fields with the same meaning, so plotting scripts written for
+  // `vllm bench serve --save-result` read aibench results unchanged.
+  /** vLLM's name for duration_s. */
+  duration: z.number().positive().finite().optional(),
+  /** vLLM's %Y%m%d-%H%M%S start stamp. */
+  date: z.string().regex(/^\d{8}-\d{6}$/).optional(),
+  /** openai (completions) or openai-chat, as vLLM's --backend names them. */
+  backend: z.enum(['openai', 'openai-chat']).optional(),
+  model_id: z.string().min(1).optional(),
+  /** Requests per second, or "inf" for a closed loop / unpaced run (vLLM writes "inf"). */
+  request_rate: z.union([z.number().positive().finite(), z.literal('inf')]).optional(),
+  burstiness: z.number().positive().finite().optional(),
+  /** The concurrency cap (closed-loop concurrency, or rate mode's max); null when uncapped, as vLLM writes None. */
+  max_concurrency: posInt.nullable().optional(),
   config: RunConfigSchema,
   tokenizer: z.strictObject({ kind: z.enum(['hf', 'fallback']), name: z.string().min(1) }),
   provenance: z
@@ -168,6 +182,9 @@ export const ResultDocumentSchema = z
   .superRefine((doc, ctx) => {
     if (Date.parse(doc.ended_at as string) < Date.parse(doc.started_at as string)) {
       ctx.addIssue({ code: 'custom', message: 'expected ended_at not before started_at', path: ['ended_at'], input: doc.ended_at });
+    }
+    if (doc.duration !== undefined && doc.duration !== doc.duration_s) {
+      ctx.addIssue({ code: 'custom', message: `expected duration to equal duration_s (${doc.duration_s as number})`, path: ['duration'], input: doc.duration });
     }
     const counted = (doc.completed as number) + (doc.failed as number) + (doc.cut as number);
     if (counted !== doc.num_prompts) {

@@ -144,6 +144,7 @@ async function runStep(plan: BenchPlan, ctx: StepContext, hooks: BenchHooks): Pr
       ended_at: endedAt.toISOString(),
       duration_s: durationS,
       label,
+      ...vllmCompatFields(plan, ctx, startedAt, durationS),
       config: runConfig(plan, ctx),
       tokenizer: { kind: ctx.tokenizer.kind, name: ctx.tokenizer.name },
       provenance: { ...plan.provenance, ...(ctx.serverVersion === undefined ? {} : { server_version: ctx.serverVersion }) },
@@ -156,6 +157,22 @@ async function runStep(plan: BenchPlan, ctx: StepContext, hooks: BenchHooks): Pr
   } finally {
     await client.close();
   }
+}
+
+/** The vLLM result-JSON fields that mean the same as ours (see result-schema.ts). */
+function vllmCompatFields(plan: BenchPlan, ctx: StepContext, startedAt: Date, durationS: number) {
+  const load = ctx.load;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const d = startedAt;
+  return {
+    duration: durationS,
+    date: `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`,
+    backend: plan.api === 'chat' ? ('openai-chat' as const) : ('openai' as const),
+    model_id: ctx.model,
+    request_rate: load.kind === 'rate' ? load.rate : ('inf' as const),
+    burstiness: load.kind === 'rate' ? load.burstiness : 1,
+    max_concurrency: load.kind === 'rate' ? (load.max_concurrency ?? null) : load.concurrency,
+  };
 }
 
 /** Thrown when Ctrl-C lands during warmup: nothing was measured, so there is no document. */

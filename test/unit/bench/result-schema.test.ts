@@ -141,3 +141,15 @@ describe('unknown keys are named even when other fields are invalid', () => {
     expect(message).toMatch(/aibench_version: /);
   });
 });
+
+describe('vLLM-compatible fields', () => {
+  it('are accepted, and duration must equal duration_s', async () => {
+    const { ResultDocumentSchema } = await import('../../../src/bench/result-schema.js');
+    const base = validDoc() as { duration_s: number };
+    const ok = ResultDocumentSchema.safeParse({ ...base, duration: base.duration_s, date: '20261122-174500', backend: 'openai', model_id: 'm', request_rate: 'inf', burstiness: 1, max_concurrency: 8 });
+    expect(ok.success).toBe(true);
+    const bad = ResultDocumentSchema.safeParse({ ...base, duration: base.duration_s + 1 });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toContain('expected duration to equal duration_s');
+  });
+});

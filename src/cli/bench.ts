@@ -13,10 +13,12 @@ import { BenchError, ThresholdError, UsageError } from '../errors.js';
 import { renderCompareTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { createOutput } from '../report/output.js';
 import { createProgress } from '../report/progress.js';
-import { useInterrupt } from './context.js';
+import { openServiceTarget, type ServiceBenchTarget } from '../service/index.js';
+import { configFor, useInterrupt } from './context.js';
 
 interface RunFlags extends BenchFlags {
   profile?: string;
+  service?: string;
   out?: string;
   saveDetailed?: boolean;
   push?: string;
@@ -40,7 +42,8 @@ function buildRunCommand(): Command {
     .description('drive load at a server and report TTFT, TPOT, ITL, E2EL, throughput and goodput (no target: the embedded simulator)')
     .option('--profile <file>', 'benchmark profile YAML; flags you type override its values')
     .option('--url <url>', 'server base URL, e.g. http://node1:8000 (default: start the embedded simulator)')
-    .option('--model <name>', 'model to request (default: the first from /v1/models)')
+    .option('--service <id>', 'benchmark an aibench service (`aibench service start`): its endpoint, model, API key; provenance recorded')
+    .option('--model <name>', 'model to request (default: the service\'s model, else the first from /v1/models)')
     .option('--duration <minutes>', 'stop starting requests after this many minutes (fractional allowed, e.g. 0.5)')
     .option('--duration-seconds <s>', 'the same in seconds (exclusive with --duration)')
     .option('--num-requests <n>', 'stop after n requests (with a duration: whichever comes first; default 100 without a duration)')
@@ -72,16 +75,19 @@ function buildRunCommand(): Command {
       const profile = flags.profile === undefined ? undefined : await loadBenchProfile(flags.profile);
       const settings = resolveBenchSettings(flags, (name) => cmd.getOptionValueSource(name), profile);
       const failOn = settings.failOn.map(parseFailOn);
-      const apiKey = await readApiKey(flags.apiKeyFile);
+      const service = await serviceTarget(flags, cmd);
+      const apiKey = flags.apiKeyFile === undefined && service?.apiKey !== undefined ? service.apiKey : await readApiKey(flags.apiKeyFile);
       const progress = createProgress(output);
       let outcome;
       try {
+        const target = service === undefined ? {} : { url: service.url, model: settings.model ?? service.model, provenance: service.provenance };
         outcome = await executeBench(
-          { plan: { ...settings, apiKey, saveDetailed: Boolean(flags.saveDetailed) }, sim: settings.sim },
+          { plan: { ...settings, ...target, apiKey, saveDetailed: Boolean(flags.saveDetailed) }, sim: settings.sim },
           { signal: useInterrupt(), onProgress: (event) => progress.update(event), onInfo: (line) => output.info(line) },
         );
       } finally {
         progress.stop();
+        await service?.close();
       }
       const doc = buildOutputDocument(outcome.runs);
       await renderRun(output, outcome.runs, doc, flags);
@@ -94,6 +100,13 @@ function buildRunCommand(): Command {
         throw new BenchError(`No request completed${errors ? `: ${errors}` : ''}`, { hint: 'check the target URL, the model name and the API key' });
       }
     });
+}
+
+// --service ID: the service's endpoint (direct or through an SSH forward); close() after the run.
+async function serviceTarget(flags: RunFlags, cmd: Command): Promise<ServiceBenchTarget | undefined> {
+  if (flags.service === undefined) return undefined;
+  if (cmd.getOptionValueSource('url') === 'cli') throw new UsageError('service: expected --service or --url, not both');
+  return openServiceTarget((await configFor(cmd)).config, flags.service);
 }
 
 // Table on stderr, document to --out / stdout / Pushgateway.

@@ -7,6 +7,7 @@ import { buildConfigCommand } from './config.js';
 import { wasInterrupted } from './context.js';
 import { buildDoctorCommand } from './doctor.js';
 import { buildJobsCommand } from './jobs.js';
+import { buildServiceCommand } from './service.js';
 import { buildSimCommand } from './sim.js';
 
 
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildBenchCommand(), buildJobsCommand(), buildSimCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildBenchCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

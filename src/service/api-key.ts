@@ -1,0 +1,26 @@
+// The service's API key lives in a 0600 file ON THE CLUSTER: the job exports it as VLLM_API_KEY,
+// and this client reads it through the executor to send it as Bearer. It is never in argv, the
+// script, the store or an error message.
+import { UsageError } from '../errors.js';
+import type { Executor } from '../exec/types.js';
+
+/** Refuse a key file that is missing, empty, or readable by group or others (checked on the cluster). */
+export async function checkApiKeyFile(ex: Executor, file: string): Promise<void> {
+  if (!file.startsWith('/') || /[\n\r\0]/.test(file)) {
+    throw new UsageError(`--api-key-file: expected an absolute path on the cluster, got ${JSON.stringify(file)}`);
+  }
+  const res = await ex.run(['stat', '-L', '-c', '%a %s', '--', file]);
+  const [mode = '', size = '0'] = res.stdout.trim().split(' ');
+  if (res.exitCode !== 0) throw new UsageError(`--api-key-file: cannot read ${file} on ${ex.label}: ${res.stderr.trim() || 'stat failed'}`);
+  if ((parseInt(mode, 8) & 0o077) !== 0) {
+    throw new UsageError(`--api-key-file: expected mode 0600 (owner only), got ${mode.padStart(4, '0')} for ${file}`, { hint: `chmod 600 ${file}` });
+  }
+  if (Number(size) === 0) throw new UsageError(`--api-key-file: expected a key in ${file}, got an empty file`);
+}
+
+/** The key from the cluster-side file (trimmed), or undefined when the service has none. */
+export async function readServiceApiKey(ex: Executor, file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const key = (await ex.readFile(file)).trim();
+  return key === '' ? undefined : key;
+}

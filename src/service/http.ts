@@ -1,0 +1,32 @@
+// The service room's small HTTP needs (health, model list) through undici, with a timeout and the
+// Bearer key; the key is never part of an error message.
+import { request } from 'undici';
+
+export interface GetOptions {
+  apiKey?: string | undefined;
+  timeoutMs?: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** GET url; resolves with status and body text, rejects on connection errors and timeouts. */
+export async function httpGet(url: string, options: GetOptions = {}): Promise<{ status: number; text: string }> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+  const res = await request(url, {
+    method: 'GET',
+    headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+    signal: AbortSignal.any(signals),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  return { status: res.statusCode, text: await res.body.text() };
+}
+
+/** Model ids from GET /v1/models; rejects unless the server answers 200 with an OpenAI list. */
+export async function fetchModelIds(baseUrl: string, options: GetOptions = {}): Promise<string[]> {
+  const res = await httpGet(`${baseUrl}/v1/models`, options);
+  if (res.status !== 200) throw new Error(`GET /v1/models answered ${res.status}`);
+  const body = JSON.parse(res.text) as { data?: Array<{ id?: unknown }> };
+  if (!Array.isArray(body.data)) throw new Error('GET /v1/models: expected {data: [...]}');
+  return body.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+}

@@ -1,0 +1,99 @@
+// Pure: the batch-script body of a service job. It runs the site's setup lines, reads the API key
+// from its 0600 file (never argv), picks a free port on the node, publishes endpoint.json
+// atomically (temp + mv) and then `exec`s the server, so scancel's SIGTERM reaches vLLM itself.
+//
+// Residual race: the port is checked free (ss, else a /dev/tcp connect) and then bound by the
+// server a moment later; another process may take it in between. vLLM cannot report a port it
+// chose itself (--port 0), so this is the best a wrapper can do; if it happens the server exits
+// with "address already in use" in the job log, the job fails, and `service start` reports that.
+import { UsageError } from '../errors.js';
+import { shellQuote } from '../exec/quote.js';
+
+export interface ServiceBodyInput {
+  id: string;
+  model: string;
+  /** Site shell text from the cluster config (`vllm serve`, `node /x/bin/aibench.js sim`): trusted, not quoted. */
+  vllmCommand: string;
+  /** Site shell lines from the cluster config (module load, conda activate): trusted, run as written. */
+  setup: readonly string[];
+  /** Extra server arguments; each is quoted, so each reaches the server as one literal word. */
+  vllmArgs: readonly string[];
+  /** `<state>/services/<id>` on the cluster. */
+  dir: string;
+  /** Key file on the cluster, exported as VLLM_API_KEY at run time. */
+  apiKeyFile?: string | undefined;
+  portRange?: { min: number; max: number };
+}
+
+/** Arguments the body sets itself; a user-supplied one would bind another port than endpoint.json says. */
+const RESERVED_ARGS = /^--(host|port)(=|$)/;
+
+/** Refuse values that cannot be one literal shell word or would be read as a flag. */
+export function checkServiceInput(input: Pick<ServiceBodyInput, 'model' | 'vllmArgs'>): void {
+  if (input.model === '' || input.model.startsWith('-') || /[\n\r\0]/.test(input.model)) {
+    throw new UsageError(`--model: expected a model name not starting with "-" and without newline or NUL, got ${JSON.stringify(input.model)}`);
+  }
+  for (const arg of input.vllmArgs) {
+    if (/[\n\r\0]/.test(arg)) throw new UsageError(`--vllm-arg: expected no newline or NUL, got ${JSON.stringify(arg)}`);
+    if (RESERVED_ARGS.test(arg)) {
+      throw new UsageError(`--vllm-arg: ${arg.split('=')[0]} is set by aibench (the job picks a free port and listens on 0.0.0.0)`);
+    }
+  }
+}
+
+const PORT_PICKER = (min: number, max: number) => [
+  '# A port is free when no TCP socket uses it (ss), or, without ss, when nothing accepts on it.',
+  'aibench_port_free() {',
+  '  if command -v ss >/dev/null 2>&1; then',
+  '    [ -z "$(ss -Htan "sport = :$1" 2>/dev/null)" ]',
+  '  else',
+  '    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null',
+  '  fi',
+  '}',
+  'PORT=',
+  'for _ in $(seq 1 100); do',
+  `  candidate=$(( ${min} + (RANDOM * 32768 + RANDOM) % ${max - min + 1} ))`,
+  '  if aibench_port_free "$candidate"; then PORT=$candidate; break; fi',
+  'done',
+  `[ -n "$PORT" ] || { echo 'aibench: no free port found in ${min}-${max}' >&2; exit 1; }`,
+];
+
+/** The body (after the sbatch header) for one service job. */
+export function renderServiceBody(input: ServiceBodyInput): string {
+  checkServiceInput(input);
+  const { min, max } = input.portRange ?? { min: 20000, max: 60000 };
+  const dir = shellQuote(input.dir);
+  const lines = [`# aibench service ${shellQuote(input.id)}`];
+  if (input.setup.length > 0) lines.push('', '# Setup lines from the cluster config.', ...input.setup);
+  if (input.apiKeyFile !== undefined) {
+    const complaint = shellQuote(`aibench: cannot read the API key file ${input.apiKeyFile}`);
+    lines.push('', '# The API key is read at run time; vLLM takes it from VLLM_API_KEY, never from argv.');
+    lines.push(`VLLM_API_KEY="$(cat -- ${shellQuote(input.apiKeyFile)})" || { echo ${complaint} >&2; exit 1; }`, 'export VLLM_API_KEY');
+  }
+  lines.push('', ...PORT_PICKER(min, max));
+  lines.push(
+    'HOST=$(hostname -f 2>/dev/null || hostname)',
+    'STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)',
+    `mkdir -p -- ${dir}`,
+    `printf '{"host":"%s","port":%s,"job_id":"%s","started_at":"%s"}\\n' "$HOST" "$PORT" "$SLURM_JOB_ID" "$STARTED_AT" > ${dir}/endpoint.json.tmp.$$`,
+    `mv -f -- ${dir}/endpoint.json.tmp.$$ ${dir}/endpoint.json`,
+    'echo "aibench: service endpoint $HOST:$PORT (job $SLURM_JOB_ID)"',
+    '',
+    '# exec: the server replaces this shell, so scancel signals it directly.',
+    `exec ${input.vllmCommand} ${[input.model, '--host', '0.0.0.0', '--port'].map(shellQuote).join(' ')} "$PORT"${input.vllmArgs.map((a) => ` ${shellQuote(a)}`).join('')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The names the server will list: --served-model-name values when given, else the model. */
+export function expectedModelNames(model: string, vllmArgs: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < vllmArgs.length; i++) {
+    const arg = vllmArgs[i] ?? '';
+    if (arg.startsWith('--served-model-name=')) names.push(arg.slice('--served-model-name='.length));
+    else if (arg === '--served-model-name') {
+      while (i + 1 < vllmArgs.length && !(vllmArgs[i + 1] ?? '').startsWith('-')) names.push(vllmArgs[++i] ?? '');
+    }
+  }
+  return names.length > 0 ? names : [model];
+}

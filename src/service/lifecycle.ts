@@ -1,0 +1,138 @@
+// startService / stopService: the two calls a suite runner needs. Both take the cluster's
+// executor (the caller opens and closes it) and the local store, accept an AbortSignal, and
+// report progress through a callback; neither prints anything.
+import { randomBytes } from 'node:crypto';
+import type { ResolvedCluster } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import type { Executor } from '../exec/types.js';
+import { cancelJobs, jobStatus, submitJob } from '../slurm/client.js';
+import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
+import { ENDPOINT_FILE } from './endpoint.js';
+import { checkServiceInput, expectedModelNames, renderServiceBody } from './job-body.js';
+import { changedFields, jobStateText, reconcileRecord } from './reconcile.js';
+import { isFinalStatus, SERVICE_ID, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
+import { ServiceStore } from './store.js';
+import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
+
+/** The cluster a service runs on, with an open executor. */
+export interface ServiceTarget {
+  ex: Executor;
+  cluster: ResolvedCluster;
+}
+
+export interface StartServiceInput {
+  model: string;
+  /** The service id (default: derived from the model plus 6 random hex digits). */
+  id?: string | undefined;
+  gpus?: number | undefined;
+  time?: string | undefined;
+  partition?: string | undefined;
+  vllmArgs?: readonly string[] | undefined;
+  /** Key file path on the cluster (mode 0600). */
+  apiKeyFile?: string | undefined;
+  /** Wait until READY (default true). */
+  wait?: boolean | undefined;
+  /** Default 20 minutes. */
+  timeoutMs?: number | undefined;
+}
+
+export interface ServiceHooks {
+  store?: ServiceStore | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ServiceProgress) => void) | undefined;
+}
+
+export const DEFAULT_START_TIMEOUT_MS = 20 * 60_000;
+
+/** `Qwen/Qwen2.5-0.5B` -> `qwen2.5-0.5b-1a2b3c`: readable, unique, safe as a path and job name. */
+export function newServiceId(model: string): string {
+  const base = (model.split('/').pop() ?? '').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '').slice(0, 24);
+  return `${base || 'svc'}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Submit a service job, record it, and (unless wait is false) wait until it serves the model. */
+export async function startService(target: ServiceTarget, input: StartServiceInput, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
+  const { ex, cluster } = target;
+  const store = hooks.store ?? new ServiceStore();
+  const vllmArgs = [...(input.vllmArgs ?? [])];
+  checkServiceInput({ model: input.model, vllmArgs });
+  const id = input.id ?? newServiceId(input.model);
+  if (!SERVICE_ID.test(id)) throw new UsageError(`--name: expected 1-40 letters, digits, _ . - (starting with a letter or digit), got ${JSON.stringify(id)}`);
+  if (input.apiKeyFile !== undefined) await checkApiKeyFile(ex, input.apiKeyFile);
+  const dir = serviceDir(cluster.paths.state_dir, id);
+  const body = renderServiceBody({ id, model: input.model, vllmCommand: cluster.vllm_command, setup: cluster.setup, vllmArgs, dir, apiKeyFile: input.apiKeyFile });
+  const now = new Date().toISOString();
+  const served = expectedModelNames(input.model, vllmArgs);
+  const draft: ServiceRecord = {
+    id, model: input.model, cluster: cluster.name, job_id: '', status: 'PENDING', gpus: input.gpus ?? 0, vllm_args: vllmArgs,
+    created_at: now, updated_at: now,
+    ...(input.apiKeyFile !== undefined ? { api_key_file: input.apiKeyFile } : {}),
+    ...(served[0] !== input.model || served.length > 1 ? { served_model_names: served } : {}),
+  };
+  // Reserve the id under the lock first, so two starts with the same --name cannot both submit.
+  await store.update((records) => {
+    const existing = records[id];
+    if (existing !== undefined && !isFinalStatus(existing.status)) {
+      throw new UsageError(`Service ${id} already exists (${existing.status}, job ${existing.job_id || 'being submitted'})`, { hint: `Stop it first: aibench service stop ${id}` });
+    }
+    records[id] = draft;
+  });
+  let record: ServiceRecord;
+  try {
+    await ex.mkdirp(dir);
+    await ex.run(['rm', '-f', '--', `${dir}/${ENDPOINT_FILE}`]);
+    const job = await submitJob(ex, cluster, {
+      body, name: serviceJobName(id), partition: input.partition, time: input.time, gres: input.gpus ? `gpu:${input.gpus}` : undefined,
+    });
+    record = (await store.patch(id, { job_id: job.job_id, created_at: job.submitted_at })) ?? { ...draft, job_id: job.job_id };
+  } catch (error) {
+    await store.update((records) => void delete records[id]);
+    throw error;
+  }
+  hooks.onProgress?.({ id, job_id: record.job_id, phase: 'SUBMITTED', detail: `job ${record.job_id} on ${cluster.name}`, elapsed_ms: 0 });
+  if (input.wait === false) return record;
+  return awaitReady(target, record, store, { ...input, expect: served }, hooks);
+}
+
+async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, input: StartServiceInput & { expect: string[] }, hooks: ServiceHooks): Promise<ServiceRecord> {
+  const { ex, cluster } = target;
+  try {
+    const apiKey = await readServiceApiKey(ex, record.api_key_file);
+    const ready = await waitServiceReady(ex, cluster.paths.state_dir, record, {
+      timeoutMs: input.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, signal: hooks.signal, onProgress: hooks.onProgress, apiKey, expectModels: input.expect,
+    });
+    const patch = { status: 'READY' as const, endpoint: ready.endpoint, ready_at: new Date().toISOString(), job_state: 'RUNNING', ...(ready.node ? { node: ready.node } : {}) };
+    return (await store.patch(record.id, patch)) ?? { ...record, ...patch };
+  } catch (error) {
+    if (hooks.signal?.aborted) {
+      // Interrupted while starting: the person no longer wants it; do not leave a GPU job behind.
+      await cancelJobs(ex, [record.job_id], { timeoutMs: 30_000 }).catch(() => undefined);
+      await store.patch(record.id, { status: 'STOPPED', reason: 'interrupted while starting', stopped_at: new Date().toISOString() });
+    } else {
+      const [report] = await jobStatus(ex, [record.job_id]).catch(() => []);
+      const current = (await store.read())[record.id] ?? record;
+      const patch = report && report.source !== 'none' ? reconcileRecord(current, report) : {};
+      if (Object.keys(patch).length > 0) await store.patch(record.id, changedFields(current, patch));
+    }
+    throw error;
+  }
+}
+
+export interface StopResult {
+  record: ServiceRecord;
+  /** True when it was already stopped (or failed, or lost): nothing was cancelled. */
+  alreadyStopped: boolean;
+}
+
+/** scancel the service's job, wait until Slurm no longer runs it, record STOPPED. Idempotent. */
+export async function stopService(target: ServiceTarget, record: ServiceRecord, hooks: ServiceHooks = {}): Promise<StopResult> {
+  const store = hooks.store ?? new ServiceStore();
+  if (isFinalStatus(record.status)) return { record, alreadyStopped: true };
+  const reports = record.job_id === '' ? [] : await cancelJobs(target.ex, [record.job_id], { timeoutMs: 60_000, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+  await target.ex.run(['rm', '-f', '--', `${serviceDir(target.cluster.paths.state_dir, record.id)}/${ENDPOINT_FILE}`]).catch(() => undefined);
+  const report = reports[0];
+  const patch: Partial<ServiceRecord> = { status: 'STOPPED', stopped_at: new Date().toISOString(), reason: 'stopped by aibench service stop' };
+  if (report !== undefined && report.source !== 'none') patch.job_state = jobStateText(report);
+  const next = (await store.patch(record.id, patch)) ?? { ...record, ...patch };
+  return { record: next, alreadyStopped: false };
+}

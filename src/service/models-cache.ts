@@ -1,0 +1,126 @@
+// The model-list cache: lru-cache in process plus one small JSON file per service on disk
+// (`$XDG_CACHE_HOME/aibench/models/<id>.json`), both with the same TTL, so a second CLI process
+// answers without network or SSH. Entries are tied to the job id, so a reused service id never
+// serves an old job's list. Past the TTL an entry is still kept as the "last known" list.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LRUCache } from 'lru-cache';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { localCacheDir } from '../config/paths.js';
+
+const EntrySchema = z.object({ service_id: z.string(), job_id: z.string(), fetched_at_ms: z.number(), models: z.array(z.string()) });
+export type ModelsEntry = z.infer<typeof EntrySchema>;
+
+export interface ModelsAnswer {
+  service_id: string;
+  job_id: string;
+  models: string[];
+  fetched_at: string;
+  /** True when no request was made: the answer came from memory or disk within the TTL. */
+  cached: boolean;
+  /** True when the server could not be reached and this is the last known list. */
+  stale: boolean;
+  source: 'memory' | 'disk' | 'server';
+}
+
+export interface ModelsCacheOptions {
+  ttlMs: number;
+  /** Default: $XDG_CACHE_HOME/aibench/models. */
+  dir?: string;
+  now?: () => number;
+}
+
+/** The default on-disk cache directory. */
+export function defaultModelsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(localCacheDir(env), 'models');
+}
+
+export class ModelsCache {
+  readonly ttlMs: number;
+  readonly dir: string;
+  private readonly now: () => number;
+  private readonly memory: LRUCache<string, ModelsEntry>;
+
+  constructor(options: ModelsCacheOptions) {
+    this.ttlMs = options.ttlMs;
+    this.dir = options.dir ?? defaultModelsCacheDir();
+    this.now = options.now ?? Date.now;
+    // The LRU bounds memory; freshness is judged from fetched_at_ms so memory and disk agree exactly.
+    this.memory = new LRUCache<string, ModelsEntry>({ max: 256 });
+  }
+
+  private fresh(entry: ModelsEntry): boolean {
+    return this.ttlMs > 0 && this.now() - entry.fetched_at_ms < this.ttlMs;
+  }
+
+  private async fromDisk(id: string): Promise<ModelsEntry | undefined> {
+    try {
+      const parsed = EntrySchema.safeParse(JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A fresh entry for this service's job, from memory first, then disk. */
+  async lookup(id: string, jobId: string): Promise<{ entry: ModelsEntry; source: 'memory' | 'disk' } | undefined> {
+    const mem = this.memory.get(id);
+    if (mem?.job_id === jobId && this.fresh(mem)) return { entry: mem, source: 'memory' };
+    const disk = await this.fromDisk(id);
+    if (disk?.job_id === jobId && this.fresh(disk)) {
+      this.memory.set(id, disk);
+      return { entry: disk, source: 'disk' };
+    }
+    return undefined;
+  }
+
+  /** The newest entry for this job whatever its age (the stale fallback). */
+  async last(id: string, jobId: string): Promise<ModelsEntry | undefined> {
+    const candidates = [this.memory.get(id), await this.fromDisk(id)].filter((e): e is ModelsEntry => e?.job_id === jobId);
+    return candidates.sort((a, b) => b.fetched_at_ms - a.fetched_at_ms)[0];
+  }
+
+  /** Remember a freshly fetched list in memory and on disk (atomic write; a failed disk write only costs speed). */
+  async save(entry: ModelsEntry): Promise<void> {
+    this.memory.set(entry.service_id, entry);
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeFileAtomic(join(this.dir, `${entry.service_id}.json`), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    } catch {
+      // A read-only cache dir only costs the next process a fetch.
+    }
+  }
+
+  timestamp(): number {
+    return this.now();
+  }
+}
+
+const answer = (entry: ModelsEntry, extra: Pick<ModelsAnswer, 'cached' | 'stale' | 'source'>): ModelsAnswer => ({
+  service_id: entry.service_id, job_id: entry.job_id, models: entry.models, fetched_at: new Date(entry.fetched_at_ms).toISOString(), ...extra,
+});
+
+/** The model list for one service's job: cache within the TTL (unless refresh), else fetch; on a failed fetch the last known list, stale. */
+export async function cachedModels(
+  cache: ModelsCache,
+  key: { id: string; jobId: string },
+  fetchModels: () => Promise<string[]>,
+  options: { refresh?: boolean } = {},
+): Promise<ModelsAnswer> {
+  if (!options.refresh) {
+    const hit = await cache.lookup(key.id, key.jobId);
+    if (hit !== undefined) return answer(hit.entry, { cached: true, stale: false, source: hit.source });
+  }
+  let models: string[];
+  try {
+    models = await fetchModels();
+  } catch (error) {
+    const last = await cache.last(key.id, key.jobId);
+    if (last !== undefined) return answer(last, { cached: true, stale: true, source: 'disk' });
+    throw error;
+  }
+  const entry: ModelsEntry = { service_id: key.id, job_id: key.jobId, fetched_at_ms: cache.timestamp(), models };
+  await cache.save(entry);
+  return answer(entry, { cached: false, stale: false, source: 'server' });
+}

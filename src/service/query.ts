@@ -1,0 +1,68 @@
+// `service ls` / `status` / `logs`: the store reconciled with Slurm (one batched status call per
+// cluster), so a service whose job ended or vanished shows FAILED, STOPPED or LOST, never READY.
+import type { Config } from '../config/schema.js';
+import { jobLogs, jobStatus } from '../slurm/client.js';
+import { changedFields, reconcileRecord } from './reconcile.js';
+import { isFinalStatus, type ServiceRecord } from './record.js';
+import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
+import { ServiceStore } from './store.js';
+
+export interface QueryOptions {
+  store?: ServiceStore;
+  /** Only this cluster's services. */
+  cluster?: string | undefined;
+  /** Only these ids. */
+  ids?: readonly string[];
+  open?: OpenTarget;
+}
+
+/** Every (matching) service, reconciled with Slurm; changed records are written back in one locked update. */
+export async function listServices(config: Config, options: QueryOptions = {}): Promise<ServiceRecord[]> {
+  const store = options.store ?? new ServiceStore();
+  const all = Object.values(await store.read()).filter(
+    (r) => (options.cluster === undefined || r.cluster === options.cluster) && (options.ids === undefined || options.ids.includes(r.id)),
+  );
+  const patches = new Map<string, Partial<ServiceRecord>>();
+  const byCluster = new Map<string, ServiceRecord[]>();
+  for (const r of all) if (!isFinalStatus(r.status) && r.job_id !== '') byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
+  for (const [clusterName, records] of byCluster) {
+    const reports = await onServiceCluster(config, clusterName, ({ ex }) => jobStatus(ex, records.map((r) => r.job_id)), options.open ?? openTarget);
+    for (const record of records) {
+      const patch = changedFields(record, reconcileRecord(record, reports.find((r) => r.jobId === record.job_id)));
+      if (Object.keys(patch).length > 0) patches.set(record.id, patch);
+    }
+  }
+  if (patches.size > 0) {
+    const now = new Date().toISOString();
+    await store.update((records) => {
+      for (const [id, patch] of patches) {
+        const current = records[id];
+        if (current !== undefined && !isFinalStatus(current.status)) records[id] = { ...current, ...patch, updated_at: now };
+      }
+    });
+  }
+  const fresh = await store.read();
+  return all.map((r) => fresh[r.id] ?? r).sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+/** One service, reconciled (UsageError listing the known ids when it does not exist). */
+export async function serviceStatus(config: Config, id: string, options: Omit<QueryOptions, 'ids' | 'cluster'> = {}): Promise<ServiceRecord> {
+  const store = options.store ?? new ServiceStore();
+  await getService(store, id);
+  const [record] = await listServices(config, { ...options, store, ids: [id] });
+  return record ?? (await getService(store, id));
+}
+
+/** Print a service's job log (the Slurm job's output), optionally following it. */
+export async function serviceLogs(
+  config: Config,
+  id: string,
+  options: { lines: number; follow?: boolean; signal?: AbortSignal; write: (text: string) => void; store?: ServiceStore; open?: OpenTarget },
+): Promise<void> {
+  const record = await getService(options.store ?? new ServiceStore(), id);
+  await onServiceCluster(config, record.cluster, async ({ ex, cluster }) => {
+    await jobLogs(ex, cluster.paths.state_dir, record.job_id, {
+      lines: options.lines, follow: options.follow ?? false, write: options.write, ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }, options.open ?? openTarget);
+}

@@ -1,0 +1,105 @@
+// The service store: one JSON file on the CLIENT (`$XDG_STATE_HOME/aibench/services/services.json`),
+// records keyed by service id (the record names its cluster). Kept local because locking a file
+// over SSH is not reliable; only endpoint.json lives on the cluster. Every change is a
+// read-modify-write under proper-lockfile, written with write-file-atomic (temp + rename), and
+// only when the content changed, so `service ls` from cron does not rewrite the file each minute.
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { localStateDir } from '../config/paths.js';
+import { LockedError } from '../errors.js';
+import { ServiceError, ServiceRecordSchema, type ServiceRecord } from './record.js';
+
+const StoreFileSchema = z.strictObject({ version: z.literal(1), services: z.record(z.string(), ServiceRecordSchema) });
+type StoreFile = z.infer<typeof StoreFileSchema>;
+export type Records = Record<string, ServiceRecord>;
+
+export interface StoreOptions {
+  /** Default: $XDG_STATE_HOME/aibench/services/services.json. */
+  path?: string;
+  /** Injected for tests that count writes. */
+  write?: (path: string, text: string) => Promise<void>;
+  lockRetries?: number;
+}
+
+/** The default store path for this user. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(localStateDir(env), 'services', 'services.json');
+}
+
+export class ServiceStore {
+  readonly path: string;
+  /** How many times the file was written by this instance. */
+  writes = 0;
+  private readonly writeText: (path: string, text: string) => Promise<void>;
+  private readonly retries: number;
+
+  constructor(options: StoreOptions = {}) {
+    this.path = options.path ?? defaultStorePath();
+    this.writeText = options.write ?? ((path, text) => writeFileAtomic(path, text, { mode: 0o600 }));
+    this.retries = options.lockRetries ?? 50;
+  }
+
+  /** Every record, read without the lock (writes are atomic renames, so a read is never torn). */
+  async read(): Promise<Records> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new ServiceError(`Cannot read the service store ${this.path}: ${(error as Error).message}`, { cause: error });
+    }
+    const parsed = StoreFileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) {
+      throw new ServiceError(`The service store ${this.path} is not valid: ${parsed.error.issues[0]?.message ?? 'bad shape'}`, {
+        hint: 'Move the file away to start over; running services can still be found with `aibench jobs ls`.',
+      });
+    }
+    return parsed.data.services;
+  }
+
+  /** Read, let `change` edit a copy, write it back if anything differs; all under the lock. */
+  async update<T>(change: (records: Records) => T | Promise<T>): Promise<T> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.path, {
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: this.retries, minTimeout: 20, maxTimeout: 200, randomize: true },
+      });
+    } catch (error) {
+      throw new LockedError(`The service store ${this.path} is locked by another aibench process`, {
+        hint: 'Try again in a moment; a lock older than 10 s is taken over automatically.',
+        cause: error,
+      });
+    }
+    try {
+      const before = await this.read();
+      const records: Records = structuredClone(before);
+      const result = await change(records);
+      if (JSON.stringify(records) !== JSON.stringify(before)) {
+        const file: StoreFile = { version: 1, services: records };
+        await this.writeText(this.path, `${JSON.stringify(file, null, 2)}\n`);
+        this.writes++;
+      }
+      return result;
+    } finally {
+      await release();
+    }
+  }
+
+  /** Merge `patch` into one record; `updated_at` moves only when something else changed. */
+  async patch(id: string, patch: Partial<ServiceRecord>, now: () => Date = () => new Date()): Promise<ServiceRecord | undefined> {
+    return this.update((records) => {
+      const current = records[id];
+      if (current === undefined) return undefined;
+      const next = { ...current, ...patch };
+      if (JSON.stringify(next) === JSON.stringify(current)) return current;
+      records[id] = { ...next, updated_at: now().toISOString() };
+      return records[id];
+    });
+  }
+}

@@ -1,0 +1,144 @@
+// `aibench service` on the real test cluster through the SSH executor (tc-ssh), with the simulator
+// as the server (`vllm_command: <node> <repo>/bin/aibench.js sim`), driven through the built bin.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCluster } from '../helpers/cluster.js';
+import { BIN, REPO_ROOT, tempHome, type BinResult } from '../helpers/run-bin.js';
+
+const FAST = ['--vllm-arg=--itl-ms=1', '--vllm-arg=--prefill-overhead-ms=1', '--vllm-arg=--prefill-ms-per-token=0'];
+let dir = '';
+let configPath = '';
+const jobIds = new Set<string>();
+
+// Counts HTTP requests (undici) and outgoing TCP sockets (SSH included) of a CLI process.
+const COUNTER = `import dc from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+const counts = { http: 0, sockets: 0 };
+dc.subscribe('undici:request:create', () => counts.http++);
+dc.subscribe('net.client.socket', () => counts.sockets++);
+process.on('exit', () => writeFileSync(process.env.AIBENCH_COUNT_FILE, JSON.stringify(counts)));
+`;
+
+beforeAll(async () => {
+  const tc = testCluster();
+  dir = mkdtempSync(join(tmpdir(), 'aibench-svc-it-'));
+  const server = `${process.execPath} ${BIN} sim`;
+  const generated = readFileSync(tc.configPath, 'utf8').replace(/^default_cluster: .*$/m, 'default_cluster: tc-ssh');
+  configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, generated.replace(/^(\s+)paths: /gm, `$1vllm_command: ${server}\n$1paths: `));
+  writeFileSync(join(dir, 'count.mjs'), COUNTER);
+});
+
+afterAll(async () => {
+  // Cancel only this file's jobs, whatever happened above.
+  if (jobIds.size > 0) await execa('scancel', [...jobIds], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
+});
+
+async function aibench(args: string[], home: string, env: Record<string, string> = {}): Promise<BinResult> {
+  const res = await execa(process.execPath, [BIN, ...args], {
+    reject: false, cwd: REPO_ROOT, timeout: 120_000,
+    env: {
+      HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_CACHE_HOME: join(home, '.cache'),
+      FORCE_COLOR: '0', NO_COLOR: '1', AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf, ...env,
+    },
+  });
+  const out = { exitCode: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) };
+  for (const m of out.stdout.matchAll(/"job_id": "(\d+)"/g)) jobIds.add(m[1] ?? '');
+  return out;
+}
+
+const json = <T>(res: BinResult): T => {
+  expect(res.exitCode, res.stderr).toBe(0);
+  return JSON.parse(res.stdout) as T;
+};
+
+async function inSqueue(jobId: string): Promise<boolean> {
+  const res = await execa('squeue', ['--noheader', '--format=%i', `--jobs=${jobId}`], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
+  return res.stdout.split('\n').some((l) => l.trim() === jobId);
+}
+
+interface Rec { id: string; job_id: string; status: string; job_state?: string; model: string }
+
+describe('aibench service on tc-ssh', () => {
+  it('start -> READY -> models (second call cached, no HTTP, no socket) -> bench --service -> stop -> STOPPED, gone from squeue', async () => {
+    const home = tempHome();
+    const started = json<Rec & { endpoint: { port: number } }>(await aibench(['service', 'start', '--model', 'facebook/opt-125m', '--name', 'it-main', '--timeout', '60s', '--json', ...FAST], home));
+    expect(started).toMatchObject({ id: 'it-main', status: 'READY', cluster: 'tc-ssh', model: 'facebook/opt-125m' });
+    expect(await inSqueue(started.job_id)).toBe(true);
+
+    const first = json<{ models: string[]; cached: boolean }>(await aibench(['service', 'models', 'it-main', '--json'], home));
+    expect(first).toMatchObject({ models: ['facebook/opt-125m'], cached: false, stale: false });
+    const countFile = join(dir, 'counts.json');
+    const second = json<{ models: string[]; cached: boolean }>(
+      await aibench(['service', 'models', 'it-main', '--json'], home, { NODE_OPTIONS: `--import ${join(dir, 'count.mjs')}`, AIBENCH_COUNT_FILE: countFile }),
+    );
+    expect(second).toMatchObject({ models: ['facebook/opt-125m'], cached: true, stale: false });
+    expect(JSON.parse(readFileSync(countFile, 'utf8'))).toEqual({ http: 0, sockets: 0 });
+
+    const bench = json<{ completed: number; provenance: Record<string, string>; config: { target: { model: string } } }>(
+      await aibench(['bench', 'run', '--service', 'it-main', '--num-requests', '20', '--input-len', '32', '--output-len', '8', '--json'], home),
+    );
+    expect(bench.completed).toBe(20);
+    expect(bench.provenance).toMatchObject({ cluster: 'tc-ssh', job_id: started.job_id, service_id: 'it-main' });
+    expect(bench.provenance.node).toBeTruthy();
+    expect(bench.config.target.model).toBe('facebook/opt-125m');
+
+    const stop = await aibench(['service', 'stop', 'it-main'], home);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(stop.stderr).toContain('stopped');
+    expect(await inSqueue(started.job_id)).toBe(false);
+    const status = json<Rec>(await aibench(['service', 'status', 'it-main', '--json'], home));
+    expect(status).toMatchObject({ status: 'STOPPED', job_state: expect.stringMatching(/^CANCELLED/) });
+    const again = await aibench(['service', 'stop', 'it-main'], home);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/already STOPPED; nothing to do/);
+  });
+
+  it('a server that crashes on start -> FAILED with its Slurm state and log tail, exit 1', async () => {
+    const home = tempHome();
+    const res = await aibench(['service', 'start', '--model', 'facebook/opt-125m', '--name', 'it-crash', '--timeout', '60s', '--vllm-arg', '--crash-on-start'], home);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(/ended FAILED \(exit 1\)/);
+    expect(res.stderr).toMatch(/last 20 lines/);
+    expect(res.stderr).toContain('Simulated crash on start');
+    const status = json<Rec>(await aibench(['service', 'status', 'it-crash', '--json'], home));
+    expect(status.status).toBe('FAILED');
+    const unknown = await aibench(['service', 'status', 'nosuch'], home);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('known services: it-crash');
+  });
+
+  it('two concurrent `service start` processes are both recorded; stop --all stops both', async () => {
+    const home = tempHome();
+    const [a, b] = await Promise.all(
+      ['it-par-a', 'it-par-b'].map((name) => aibench(['service', 'start', '--model', 'facebook/opt-125m', '--name', name, '--timeout', '60s', '--json', ...FAST], home)),
+    );
+    expect(json<Rec>(a!).status).toBe('READY');
+    expect(json<Rec>(b!).status).toBe('READY');
+    const ls = json<{ services: Rec[] }>(await aibench(['service', 'ls', '--json'], home));
+    expect(ls.services.map((s) => [s.id, s.status]).sort()).toEqual([['it-par-a', 'READY'], ['it-par-b', 'READY']]);
+    const stop = await aibench(['service', 'stop', '--all'], home);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    const after = json<{ services: Rec[] }>(await aibench(['service', 'ls', '--json'], home));
+    expect(after.services.every((s) => s.status === 'STOPPED')).toBe(true);
+    for (const s of after.services) expect(await inSqueue(s.job_id)).toBe(false);
+  });
+
+  it('a model name with shell metacharacters reaches the server literally and executes nothing', async () => {
+    const home = tempHome();
+    const marker = join(dir, 'marker');
+    const model = `x$(touch ${marker})\`touch ${marker}\`;touch ${marker}`;
+    const started = json<Rec>(await aibench(['service', 'start', '--model', model, '--name', 'it-hostile', '--timeout', '60s', '--json', ...FAST], home));
+    expect(started).toMatchObject({ status: 'READY', model });
+    const models = json<{ models: string[] }>(await aibench(['service', 'models', 'it-hostile', '--json'], home));
+    expect(models.models).toEqual([model]);
+    expect(existsSync(marker)).toBe(false);
+    expect((await aibench(['service', 'stop', 'it-hostile'], home)).exitCode).toBe(0);
+    const refused = await aibench(['service', 'start', '--model', '--help', '--name', 'it-bad'], home);
+    expect(refused.exitCode).toBe(2);
+    expect(existsSync(marker)).toBe(false);
+  });
+});

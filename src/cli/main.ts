@@ -9,6 +9,8 @@ import { buildDoctorCommand } from './doctor.js';
 import { buildJobsCommand } from './jobs.js';
 import { buildServiceCommand } from './service.js';
 import { buildSimCommand } from './sim.js';
+import { buildTelemetryCommand } from './telemetry.js';
+import { buildTunnelCommand } from './tunnel.js';
 
 
 /** Build the commander program (exported for tests of help output). */
@@ -20,7 +22,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildBenchCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildBenchCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

@@ -88,12 +88,33 @@ const hfTokenFile: Check = async (ex, cluster) => {
   return pass(`${file} (mode ${mode})`);
 };
 
+// Compute nodes reach `aibench tunnel`'s forward on the login node only if sshd lets it bind a
+// non-loopback address. Best evidence first: ask for 0.0.0.0 and see what sshd bound (ss); then
+// `sshd -T` (system config, may not be the running sshd's); then the config files. Warn, never fail.
+const gatewayPorts: Check = async (ex) => {
+  if (ex.kind !== 'ssh') return { status: 'skip', detail: 'local cluster: no SSH reverse tunnel' };
+  const warn = (detail: string) => ({ status: 'warn' as const, detail, hint: 'Set `GatewayPorts clientspecified` (or yes) in the login node\'s sshd_config so compute nodes can reach `aibench tunnel` forwards.' });
+  const fw = await ex.forwardIn('0.0.0.0', 0, '127.0.0.1', 9).catch(() => undefined);
+  if (fw) {
+    const r = await ex.run(['ss', '-Hltn', `sport = :${fw.port}`], { timeoutMs: TIMEOUT_MS }).catch(() => undefined);
+    await fw.close();
+    if (r?.exitCode === 0 && new RegExp(`(^|\\s)(0\\.0\\.0\\.0|\\*|\\[::\\]):${fw.port}\\s`, 'm').test(r.stdout)) return pass(`sshd bound 0.0.0.0:${fw.port} for a reverse forward`);
+    if (r?.exitCode === 0 && r.stdout.includes(`127.0.0.1:${fw.port}`)) return warn(`sshd bound 127.0.0.1:${fw.port} when asked for 0.0.0.0: GatewayPorts is off`);
+  }
+  const conf = await ex.run(['sh', '-c', '(sshd -T || /usr/sbin/sshd -T) 2>/dev/null | grep -i "^gatewayports " || cat /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf 2>/dev/null | grep -i "^[[:space:]]*gatewayports[[:space:]]" | head -n 1'], { timeoutMs: TIMEOUT_MS });
+  const value = /gatewayports\s+(\S+)/i.exec(conf.stdout)?.[1]?.toLowerCase();
+  if (value === 'yes' || value === 'clientspecified') return pass(`GatewayPorts ${value} (from sshd -T or /etc/ssh; the running sshd may use another config)`);
+  if (value) return warn(`GatewayPorts ${value} (from sshd -T or /etc/ssh)`);
+  return warn('could not determine GatewayPorts: no reverse-forward probe, `sshd -T` not permitted and no setting in /etc/ssh (default: no)');
+};
+
 const CHECKS: { id: string; title: string; required: boolean; run: Check }[] = [
   { id: 'slurm-commands', title: 'Slurm commands', required: true, run: slurmCommands },
   { id: 'slurm-answers', title: 'Slurm answers (sinfo)', required: true, run: slurmAnswers },
   { id: 'state-dir', title: 'State dir writable', required: true, run: stateDirWritable },
   { id: 'hf-cache', title: 'HF cache root present', required: true, run: hfCache },
   { id: 'hf-token-file', title: 'HF token file mode', required: true, run: hfTokenFile },
+  { id: 'gateway-ports', title: 'sshd GatewayPorts (telemetry tunnel)', required: false, run: gatewayPorts },
 ];
 
 async function reach(ex: Executor): Promise<Omit<CheckResult, 'id' | 'title' | 'required'>> {

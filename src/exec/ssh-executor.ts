@@ -46,6 +46,11 @@ export class SshExecutor implements Executor {
     this.label = `${resolved.user}@${resolved.host}:${resolved.port}`;
   }
 
+  /** True while the SSH session is open; reverse forwards die with it (`aibench tunnel` polls this to re-forward). */
+  get connected(): boolean {
+    return this.session?.target.isConnected() ?? false;
+  }
+
   /** Run argv remotely; non-zero exits are returned; on timeout the remote process group is killed. */
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     let command = renderRemoteCommand(argv, options);

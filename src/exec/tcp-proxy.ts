@@ -9,6 +9,8 @@ export async function startTcpProxy(
   listenPort: number,
   targetHost: string,
   targetPort: number,
+  /** Called with the byte count of every chunk relayed: 'in' towards the target, 'out' back. */
+  onBytes?: (direction: 'in' | 'out', bytes: number) => void,
 ): Promise<Forward> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -20,6 +22,10 @@ export async function startTcpProxy(
         client.destroy();
         upstream.destroy();
       });
+    }
+    if (onBytes) {
+      client.on('data', (chunk: Buffer) => onBytes('in', chunk.length));
+      upstream.on('data', (chunk: Buffer) => onBytes('out', chunk.length));
     }
     client.pipe(upstream).pipe(client);
   });

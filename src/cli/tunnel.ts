@@ -1,0 +1,83 @@
+// `aibench tunnel up|status|down`: the SSH reverse tunnel from the login node back to the local
+// Pushgateway / Prometheus. `up` runs in the foreground (systemd or nohup for a daemon).
+import { Command } from 'commander';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { createOutput } from '../report/output.js';
+import { runTunnel, type TunnelForwardSpec } from '../telemetry/tunnel.js';
+import { processAlive, readTunnelStatus, tunnelStatusPath } from '../telemetry/tunnel-status.js';
+import { clusterFor, useInterrupt } from './context.js';
+import { parseFlags } from './jobs-options.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const port = z.string().regex(/^\d+$/, 'expected a port 0-65535').transform(Number).pipe(z.number().int().min(0).max(65535));
+
+const UpFlagsSchema = z.strictObject({
+  cluster: z.string().optional(),
+  remotePort: z.array(port).default([9091]),
+  local: z.array(z.string().min(1)).default(['http://127.0.0.1:9091']),
+  remoteBind: z.string().min(1).default('0.0.0.0'),
+});
+
+/** --remote-port and --local pair up by position (repeat both for Pushgateway + Prometheus). */
+export function tunnelForwards(flags: z.input<typeof UpFlagsSchema>): TunnelForwardSpec[] {
+  const f = parseFlags(UpFlagsSchema, flags);
+  if (f.remotePort.length !== f.local.length) {
+    throw new UsageError(`Expected as many --remote-port as --local flags, got ${f.remotePort.length} and ${f.local.length}`);
+  }
+  return f.local.map((local, i) => ({ remoteBind: f.remoteBind, remotePort: f.remotePort[i]!, local }));
+}
+
+/** The `tunnel` command group. */
+export function buildTunnelCommand(): Command {
+  const tunnel = new Command('tunnel').description('SSH reverse tunnel: login-node ports -> this host\'s Pushgateway / Prometheus (for telemetry agents)');
+  tunnel.addCommand(
+    new Command('up')
+      .description('open the tunnel in the foreground; reconnects and re-forwards by itself (run under systemd or nohup to keep it)')
+      .option('--cluster <name>', 'ssh cluster from the config')
+      .option('--remote-port <n>', 'port on the login node (repeatable; pairs with --local)', collect)
+      .option('--local <url>', 'local service the port reaches (repeatable)', collect)
+      .option('--remote-bind <addr>', 'address sshd binds on the login node (0.0.0.0 needs GatewayPorts)', '0.0.0.0')
+      .addHelpText('after', '\nExample:\n  $ nohup aibench tunnel up --cluster hpc --remote-port 9091 --local http://127.0.0.1:9091 --remote-port 9090 --local http://127.0.0.1:9090 &')
+      .action(async (flags: z.input<typeof UpFlagsSchema>, cmd: Command) => {
+        const forwards = tunnelForwards(flags);
+        const cluster = await clusterFor(cmd, flags.cluster);
+        if (cluster.executor !== 'ssh') throw new UsageError(`Expected an ssh cluster for a tunnel, got ${JSON.stringify(cluster.name)} (executor ${cluster.executor})`);
+        await runTunnel({ cluster: cluster.name, ssh: cluster.ssh, forwards, statusFile: tunnelStatusPath(cluster.name) }, useInterrupt());
+      }),
+  );
+  tunnel.addCommand(
+    new Command('status')
+      .description('show whether the tunnel runs, is connected and forwarding, bytes and reconnects')
+      .option('--cluster <name>', 'ssh cluster from the config')
+      .option('--json', 'print the status as JSON on stdout')
+      .addHelpText('after', '\nExample:\n  $ aibench tunnel status --cluster hpc --json | jq .connected')
+      .action(async (flags: { cluster?: string; json?: boolean }, cmd: Command) => {
+        const cluster = await clusterFor(cmd, flags.cluster);
+        const status = await readTunnelStatus(tunnelStatusPath(cluster.name));
+        const running = status !== undefined && status.state !== 'stopped' && processAlive(status.pid);
+        const out = createOutput({ json: flags.json });
+        if (flags.json) return out.dataJson({ cluster: cluster.name, running, ...(status ?? {}), connected: running && Boolean(status?.connected) });
+        if (!status || !running) return out.data(`tunnel ${cluster.name}: not running`);
+        const forwards = status.forwards.map((f) => `${f.remote} -> ${f.local} (${f.forwarded ? 'forwarded' : 'down'})`).join(', ');
+        out.data(`tunnel ${cluster.name}: ${status.state} (pid ${status.pid}), ${forwards}; bytes in ${status.bytesIn} out ${status.bytesOut}; reconnects ${status.reconnects}${status.lastError ? `; last error: ${status.lastError}` : ''}`);
+      }),
+  );
+  tunnel.addCommand(
+    new Command('down')
+      .description('stop the tunnel started by `tunnel up` (SIGTERM to its recorded pid)')
+      .option('--cluster <name>', 'ssh cluster from the config')
+      .addHelpText('after', '\nExample:\n  $ aibench tunnel down --cluster hpc')
+      .action(async (flags: { cluster?: string }, cmd: Command) => {
+        const cluster = await clusterFor(cmd, flags.cluster);
+        const status = await readTunnelStatus(tunnelStatusPath(cluster.name));
+        const out = createOutput();
+        if (!status || status.state === 'stopped' || !processAlive(status.pid)) return out.info(`tunnel ${cluster.name}: not running`);
+        process.kill(status.pid, 'SIGTERM');
+        for (let waited = 0; waited < 10_000 && processAlive(status.pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
+        if (processAlive(status.pid)) throw new UsageError(`tunnel ${cluster.name} (pid ${status.pid}) did not stop within 10 s`, { hint: `kill ${status.pid}` });
+        out.info(`tunnel ${cluster.name}: stopped (pid ${status.pid})`);
+      }),
+  );
+  return tunnel;
+}

@@ -4,6 +4,7 @@ import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { VERSION } from '../version.js';
 import { buildBenchCommand } from './bench.js';
 import { buildConfigCommand } from './config.js';
+import { buildDashboardsCommand } from './dashboards.js';
 import { wasInterrupted } from './context.js';
 import { buildDoctorCommand } from './doctor.js';
 import { buildJobsCommand } from './jobs.js';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildBenchCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildBenchCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDashboardsCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

@@ -2,6 +2,28 @@
 // vllm/v1/metrics/loggers.py), labelled model_name, in the simulator's own prom-client Registry.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** vLLM's metric names as the simulator exposes them (the dashboards import these, never retype). */
+export const VLLM_METRICS = {
+  running: 'vllm:num_requests_running',
+  waiting: 'vllm:num_requests_waiting',
+  kvCacheUsage: 'vllm:kv_cache_usage_perc',
+  promptTokens: 'vllm:prompt_tokens_total',
+  generationTokens: 'vllm:generation_tokens_total',
+  requestSuccess: 'vllm:request_success_total',
+  ttft: 'vllm:time_to_first_token_seconds',
+  itl: 'vllm:inter_token_latency_seconds',
+  e2e: 'vllm:e2e_request_latency_seconds',
+  queueTime: 'vllm:request_queue_time_seconds',
+} as const;
+
+/** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */
+export const VLLM_HISTOGRAMS: readonly string[] = [VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime];
+
+/** Every series name the simulator's /metrics exposes (histograms expanded). */
+export const VLLM_METRIC_NAMES: readonly string[] = Object.values(VLLM_METRICS).flatMap((name) =>
+  VLLM_HISTOGRAMS.includes(name) ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
+);
+
 const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
 const ITL_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
 const REQUEST_LATENCY_BUCKETS = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
@@ -32,33 +54,33 @@ export function createSimMetrics(modelName: string, gauges: SchedulerGauges): Si
   const labels = { model_name: modelName };
   const registers = [registry];
   new Gauge({
-    name: 'vllm:num_requests_running', help: 'Number of requests in model execution batches.', labelNames, registers,
+    name: VLLM_METRICS.running, help: 'Number of requests in model execution batches.', labelNames, registers,
     collect() { this.set(labels, gauges.running()); },
   });
   new Gauge({
-    name: 'vllm:num_requests_waiting', help: 'Number of requests waiting to be processed.', labelNames, registers,
+    name: VLLM_METRICS.waiting, help: 'Number of requests waiting to be processed.', labelNames, registers,
     collect() { this.set(labels, gauges.waiting()); },
   });
   // Stand-in: the simulator has no KV cache, so usage is running / max-num-seqs (0..1 like vLLM's).
   new Gauge({
-    name: 'vllm:kv_cache_usage_perc', help: 'KV-cache usage. 1 means 100 percent usage (simulated: running / max-num-seqs).', labelNames, registers,
+    name: VLLM_METRICS.kvCacheUsage, help: 'KV-cache usage. 1 means 100 percent usage (simulated: running / max-num-seqs).', labelNames, registers,
     collect() { this.set(labels, gauges.running() / gauges.maxRunning); },
   });
   // prom-client exposes a counter under exactly the declared name in the Prometheus text format
   // (it only appends _total for OpenMetrics), so the names carry _total themselves.
   const counter = (name: string, help: string, extra: string[] = []) => new Counter({ name, help, labelNames: [...labelNames, ...extra], registers });
-  const prompt = counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.').labels(labels);
-  const generation = counter('vllm:generation_tokens_total', 'Number of generation tokens processed.').labels(labels);
-  const success = counter('vllm:request_success_total', 'Count of successfully processed requests.', ['finished_reason']);
+  const prompt = counter(VLLM_METRICS.promptTokens, 'Number of prefill tokens processed.').labels(labels);
+  const generation = counter(VLLM_METRICS.generationTokens, 'Number of generation tokens processed.').labels(labels);
+  const success = counter(VLLM_METRICS.requestSuccess, 'Count of successfully processed requests.', ['finished_reason']);
   const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, labelNames, registers }).labels(labels);
   return {
     registry,
     promptTokens: prompt,
     generationTokens: generation,
     success: (finish) => success.inc({ ...labels, finished_reason: finish }),
-    ttft: histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT_BUCKETS),
-    itl: histogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', ITL_BUCKETS),
-    e2e: histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', REQUEST_LATENCY_BUCKETS),
-    queue: histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', REQUEST_LATENCY_BUCKETS),
+    ttft: histogram(VLLM_METRICS.ttft, 'Histogram of time to first token in seconds.', TTFT_BUCKETS),
+    itl: histogram(VLLM_METRICS.itl, 'Histogram of inter-token latency in seconds.', ITL_BUCKETS),
+    e2e: histogram(VLLM_METRICS.e2e, 'Histogram of e2e request latency in seconds.', REQUEST_LATENCY_BUCKETS),
+    queue: histogram(VLLM_METRICS.queueTime, 'Histogram of time spent in WAITING phase for request.', REQUEST_LATENCY_BUCKETS),
   };
 }

@@ -1,0 +1,63 @@
+// service.json: one service's GPUs (telemetry agent), its vLLM engine (scraped /metrics) and its Slurm job log.
+import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { VLLM_METRICS } from '../sim/metrics.js';
+import { GPU_METRICS, GPU_PROCESS_METRICS } from '../telemetry/metric-names.js';
+import { baseDashboard } from './dashboard-base.js';
+import { placePanels, type Cell } from './layout.js';
+import { jobLogs, timeseries } from './panels.js';
+import { forService, histogramQuantile, prom, rate } from './queries.js';
+
+export const SERVICE_UID = 'aibench-service';
+const GPU_LEGEND = '{{host}} GPU {{gpu}}';
+const QUANTILES = [0.5, 0.9, 0.99] as const;
+
+function gpuPanel(title: string, unit: string, metric: string): Cell {
+  return { panel: timeseries(title, unit, [prom('A', forService(metric), GPU_LEGEND)]), w: 8, h: 8 };
+}
+
+function quantilePanel(title: string, family: string): Cell {
+  const targets = QUANTILES.map((q, i) => prom(String.fromCharCode(65 + i), histogramQuantile(q, family), `p${q * 100}`));
+  return { panel: timeseries(title, 's', targets, `histogram_quantile over rate(${family}_bucket)`), w: 8, h: 8 };
+}
+
+/** The per-service dashboard. */
+export function serviceDashboard(): DashboardBuilder {
+  const dashboard = baseDashboard(SERVICE_UID, 'aibench / Service', 'One vLLM service: GPUs, engine queue, latency, throughput and its Slurm job log');
+  placePanels(dashboard, [
+    gpuPanel('GPU utilisation', 'percentunit', GPU_METRICS.utilization.name),
+    {
+      panel: timeseries('GPU memory', 'bytes', [
+        prom('A', forService(GPU_METRICS.memoryUsed.name), `used ${GPU_LEGEND}`),
+        prom('B', forService(GPU_METRICS.memoryTotal.name), `total ${GPU_LEGEND}`),
+      ]),
+      w: 8, h: 8,
+    },
+    gpuPanel('GPU power', 'watt', GPU_METRICS.power.name),
+    gpuPanel('GPU temperature', 'celsius', GPU_METRICS.temperature.name),
+    {
+      panel: timeseries('GPU memory per process', 'bytes', [prom('A', forService(GPU_PROCESS_METRICS.memoryUsed.name), '{{process_name}} ({{pid}}) {{host}}')]),
+      w: 16, h: 8,
+    },
+    {
+      panel: timeseries('Requests running / waiting', 'short', [
+        prom('A', `sum(${forService(VLLM_METRICS.running)})`, 'running'),
+        prom('B', `sum(${forService(VLLM_METRICS.waiting)})`, 'waiting'),
+      ]),
+      w: 8, h: 8,
+    },
+    { panel: timeseries('KV-cache usage', 'percentunit', [prom('A', forService(VLLM_METRICS.kvCacheUsage), '{{instance}}')]), w: 8, h: 8 },
+    {
+      panel: timeseries('Token throughput', 'short', [
+        prom('A', `sum(${rate(forService(VLLM_METRICS.promptTokens))})`, 'prompt tokens/s'),
+        prom('B', `sum(${rate(forService(VLLM_METRICS.generationTokens))})`, 'generation tokens/s'),
+      ]),
+      w: 8, h: 8,
+    },
+    quantilePanel('Time to first token', VLLM_METRICS.ttft),
+    quantilePanel('Inter-token latency', VLLM_METRICS.itl),
+    quantilePanel('End-to-end request latency', VLLM_METRICS.e2e),
+    { panel: timeseries('Requests finished', 'reqps', [prom('A', `sum by (finished_reason) (${rate(forService(VLLM_METRICS.requestSuccess))})`, '{{finished_reason}}')]), w: 8, h: 8 },
+    { panel: jobLogs('Slurm job log'), w: 24, h: 12 },
+  ]);
+  return dashboard;
+}

@@ -10,6 +10,7 @@ import { buildDoctorCommand } from './doctor.js';
 import { buildJobsCommand } from './jobs.js';
 import { buildServiceCommand } from './service.js';
 import { buildSimCommand } from './sim.js';
+import { buildSuiteCommand } from './suite.js';
 import { buildTelemetryCommand } from './telemetry.js';
 import { buildTunnelCommand } from './tunnel.js';
 
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildBenchCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDashboardsCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildBenchCommand(), buildSuiteCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDashboardsCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

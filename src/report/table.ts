@@ -12,7 +12,9 @@ export function fmtNumber(value: number | undefined | null, digits = 2): string 
 
 function cellText(cell: Cell): string {
   if (cell === undefined || cell === null) return '-';
-  return typeof cell === 'number' ? fmtNumber(cell) : cell;
+  // Counts stay whole numbers; measurements get two decimals.
+  if (typeof cell === 'number') return Number.isInteger(cell) ? String(cell) : fmtNumber(cell);
+  return cell;
 }
 
 /** Render rows under a header as a bordered table string. */

@@ -1,0 +1,84 @@
+// `aibench suite run FILE`: parse -> validate -> lock -> one core call (runSuite) -> render.
+// Exit: 0 all passed, 1 runs failed, 2 invalid suite, 3 thresholds breached, 4 suite locked, 130 Ctrl-C.
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { createServiceLauncher } from '../dispatch/suite-services.js';
+import { lockSuite } from '../dispatch/suite-lock.js';
+import { planSuite, renderPlanTable } from '../dispatch/suite-plan.js';
+import { createSuiteProgress } from '../dispatch/suite-progress.js';
+import { runSuite, suiteVerdict } from '../dispatch/suite-run.js';
+import { loadSuite } from '../dispatch/suite-schema.js';
+import { renderSummaryTable } from '../dispatch/suite-summary.js';
+import { ConfigSchema } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { createOutput } from '../report/output.js';
+import { configFor, useInterrupt } from './context.js';
+
+interface SuiteRunFlags {
+  resume?: boolean;
+  dryRun?: boolean;
+  maxParallel?: string;
+  json?: boolean;
+  quiet?: boolean;
+  out?: string;
+  cluster?: string;
+}
+
+/** `--max-parallel 3` -> 3 (1..64). */
+export function parseMaxParallel(input: string | undefined): number | undefined {
+  if (input === undefined) return undefined;
+  const n = Number(input.trim());
+  if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new UsageError(`max-parallel: expected an integer from 1 to 64, got ${JSON.stringify(input)}`);
+  return n;
+}
+
+/** The `suite` command group. */
+export function buildSuiteCommand(): Command {
+  const suite = new Command('suite').description('run many benchmarks from a suite YAML: services x matrix, by priority, with a lock');
+  suite.addCommand(
+    new Command('run')
+      .description('start the suite\'s services, run every benchmark of its matrix, stop the services, write results and a summary')
+      .argument('<file>', 'suite YAML (see profiles/nightly.yaml)')
+      .option('--resume', 'skip benchmarks whose result file in the output directory exists and is valid')
+      .option('--dry-run', 'print the expanded plan as a table (or JSON with --json) and exit')
+      .option('--max-parallel <n>', 'ceiling of the adaptive concurrency (overrides max_parallel in the file)')
+      .option('--out <dir>', 'output directory for result files and summary.{json,csv} (default: aibench-results/<suite name>)')
+      .option('--cluster <name>', 'cluster for services that name none (overrides the file\'s cluster)')
+      .option('--json', 'print the summary (or the dry-run plan) as JSON on stdout')
+      .option('--quiet', 'no progress, no table')
+      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run profiles/smoke-suite.yaml --dry-run\n  $ aibench suite run profiles/nightly.yaml --out results/nightly-$(date +%F) --resume')
+      .action(async (file: string, flags: SuiteRunFlags, cmd: Command) => {
+        const output = createOutput({ json: flags.json, quiet: flags.quiet });
+        const plan = planSuite(await loadSuite(file));
+        const maxParallel = parseMaxParallel(flags.maxParallel) ?? plan.suite.max_parallel;
+        if (flags.dryRun) {
+          if (flags.json) output.dataJson({ suite: plan.suite.name, tasks: plan.tasks.map(({ service, ...t }) => ({ ...t, service: service.id })) });
+          else output.data(renderPlanTable(plan));
+          return;
+        }
+        const needsCluster = plan.services.some((s) => s.kind === 'slurm');
+        const config = needsCluster ? (await configFor(cmd)).config : ConfigSchema.parse({});
+        const release = await lockSuite(plan.suite.name, resolve(file), { onCompromised: (e) => output.warn(`suite lock: ${e.message}`) });
+        const outDir = flags.out ?? join('aibench-results', plan.suite.name);
+        const progress = createSuiteProgress(output, maxParallel);
+        let summary;
+        try {
+          output.info(`suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s), results in ${outDir}`);
+          summary = await runSuite({
+            plan, outDir, resume: Boolean(flags.resume), maxParallel, signal: useInterrupt(),
+            launcher: createServiceLauncher({ config, cluster: flags.cluster ?? plan.suite.cluster }),
+            onEvent: (event) => progress.update(event),
+          });
+        } finally {
+          progress.stop();
+          await release();
+        }
+        output.info(renderSummaryTable(summary));
+        output.info(`summary: ${join(outDir, 'summary.json')} and summary.csv`);
+        if (flags.json) output.dataJson(summary);
+        const verdict = suiteVerdict(summary);
+        if (verdict) throw verdict;
+      }),
+  );
+  return suite;
+}

@@ -1,0 +1,95 @@
+// Expand a suite into tasks: per binding, load levels x input_len x output_len. Task ids are
+// derived from the values alone (service, load, lengths), so a re-run or --resume finds the same
+// files; the dry-run table is rendered from the same plan.
+import { minutesToSeconds } from '../bench/duration.js';
+import type { LoadPattern, StopCondition } from '../bench/schedule.js';
+import { renderTable } from '../report/table.js';
+import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './suite-schema.js';
+import { tierFromName, type TierValue } from './tiers.js';
+
+export interface SuiteTask {
+  /** Stable: `<service>__c8_in128_out256` or `<service>__r2.5_in128_out256`. */
+  id: string;
+  file: string;
+  service: SuiteService;
+  load: LoadPattern;
+  inputLen: number;
+  outputLen: number;
+  stop: StopCondition;
+  tier: TierValue;
+  /** Top-level fail_on plus the binding's. */
+  failOn: string[];
+}
+
+export interface SuitePlan {
+  suite: Suite;
+  tasks: SuiteTask[];
+  /** Services that at least one task uses, in suite order. */
+  services: SuiteService[];
+}
+
+function loads(m: Partial<SuiteMatrix>, settings: Suite['settings']): LoadPattern[] {
+  const byConcurrency = (m.concurrency ?? []).map((concurrency): LoadPattern => ({ kind: 'concurrency', concurrency }));
+  const byRate = (m.rate ?? []).map(
+    (rate): LoadPattern => ({ kind: 'rate', rate, burstiness: settings.burstiness, ...(settings.max_concurrency === undefined ? {} : { max_concurrency: settings.max_concurrency }) }),
+  );
+  return [...byConcurrency, ...byRate];
+}
+
+/** `c8` / `r2.5` / `rinf`: the load part of a task id. */
+export function loadKey(load: LoadPattern): string {
+  return load.kind === 'concurrency' ? `c${load.concurrency}` : `r${load.rate}`;
+}
+
+/** Every task of the suite, in a stable order (binding, load, input_len, output_len). */
+export function planSuite(suite: Suite): SuitePlan {
+  const tier = tierFromName(suite.priority);
+  const tasks: SuiteTask[] = [];
+  const seen = new Set<string>();
+  for (const { binding } of bindings(suite)) {
+    const service = suite.services.find((s) => s.id === binding.service) as SuiteService;
+    const m = mergeMatrix(suite.matrix, binding.matrix);
+    const stop: StopCondition = {
+      ...(m.duration_min === undefined ? {} : { durationS: minutesToSeconds(m.duration_min, 'matrix.duration_min') }),
+      ...(m.num_requests === undefined ? {} : { numRequests: m.num_requests }),
+    };
+    for (const load of loads(m, suite.settings)) {
+      for (const inputLen of m.input_len ?? []) {
+        for (const outputLen of m.output_len ?? []) {
+          const id = `${service.id}__${loadKey(load)}_in${inputLen}_out${outputLen}`;
+          if (seen.has(id)) continue; // two bindings of one service may overlap: run each point once
+          seen.add(id);
+          tasks.push({ id, file: `${id}.json`, service, load, inputLen, outputLen, stop, tier, failOn: [...suite.fail_on, ...(binding.fail_on ?? [])] });
+        }
+      }
+    }
+  }
+  const services = suite.services.filter((s) => tasks.some((t) => t.service.id === s.id));
+  return { suite, tasks, services };
+}
+
+/** Where a service runs, for tables: `slurm hpc (1 GPU)`, the URL, or `embedded sim`. */
+export function describeTarget(service: SuiteService, defaultCluster?: string): string {
+  if (service.kind === 'url') return service.url;
+  if (service.kind === 'sim') return 'embedded sim';
+  const gpus = service.gpus ? ` (${service.gpus} GPU${service.gpus > 1 ? 's' : ''})` : '';
+  return `slurm ${service.cluster ?? defaultCluster ?? '(default)'}${gpus}`;
+}
+
+function describeStop(stop: StopCondition): string {
+  const parts = [];
+  if (stop.durationS !== undefined) parts.push(`${stop.durationS}s`);
+  if (stop.numRequests !== undefined) parts.push(`${stop.numRequests} req`);
+  return parts.join(' or ');
+}
+
+/** The --dry-run table: one row per task. */
+export function renderPlanTable(plan: SuitePlan): string {
+  const rows = plan.tasks.map((t, i) => [
+    i + 1, t.id, t.service.id, t.service.kind === 'sim' ? t.service.sim.model ?? 'sim' : t.service.model ?? '(discover)',
+    describeTarget(t.service, plan.suite.cluster), loadKey(t.load), t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
+  ].map(String));
+  return renderTable(['#', 'task', 'service', 'model', 'target', 'load', 'input', 'output', 'stop', 'priority'], rows, {
+    title: `suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s)`,
+  });
+}

@@ -1,0 +1,108 @@
+// The suite's record of what happened: one row per benchmark and per service, written as
+// summary.json and summary.csv next to the result files, and shown as a table on stderr.
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { ResultDocument } from '../bench/result-schema.js';
+import { renderTable, type Cell } from '../report/table.js';
+import { VERSION } from '../version.js';
+
+export type BenchmarkStatus = 'passed' | 'threshold' | 'failed' | 'cancelled';
+
+/** Result fields copied into the summary (vLLM names). */
+export const SUMMARY_METRICS = [
+  'completed', 'failed', 'request_throughput', 'output_throughput', 'median_ttft_ms', 'p99_ttft_ms', 'median_tpot_ms', 'p99_tpot_ms', 'p99_itl_ms', 'p99_e2el_ms',
+] as const;
+
+export interface BenchmarkRow {
+  id: string;
+  service: string;
+  load: string;
+  input_len: number;
+  output_len: number;
+  status: BenchmarkStatus;
+  /** True when --resume found a valid result and did not run it again. */
+  resumed: boolean;
+  file?: string;
+  error?: string;
+  breaches?: string[];
+  metrics: Partial<Record<(typeof SUMMARY_METRICS)[number], number>>;
+}
+
+export interface ServiceRow {
+  id: string;
+  kind: 'slurm' | 'url' | 'sim';
+  status: 'ready' | 'failed' | 'cancelled' | 'unused';
+  job_id?: string;
+  url?: string;
+  error?: string;
+}
+
+export interface SuiteSummary {
+  schema_version: 1;
+  kind: 'suite';
+  aibench_version: string;
+  suite: string;
+  started_at: string;
+  ended_at: string;
+  out_dir: string;
+  interrupted: boolean;
+  counts: { total: number } & Record<BenchmarkStatus | 'resumed', number>;
+  services: ServiceRow[];
+  benchmarks: BenchmarkRow[];
+}
+
+/** The summary fields of one result document (absent metrics stay absent, never 0). */
+export function pickMetrics(doc: ResultDocument): BenchmarkRow['metrics'] {
+  const out: BenchmarkRow['metrics'] = {};
+  for (const key of SUMMARY_METRICS) {
+    const value = (doc as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}
+
+/** Assemble the summary; counts are over the planned benchmarks, so they add up to total. */
+export function buildSummary(input: Omit<SuiteSummary, 'schema_version' | 'kind' | 'aibench_version' | 'counts'> & { total: number }): SuiteSummary {
+  const { total, ...rest } = input;
+  const count = (status: BenchmarkStatus) => input.benchmarks.filter((b) => b.status === status).length;
+  const counts = { total, passed: count('passed'), threshold: count('threshold'), failed: count('failed'), cancelled: count('cancelled'), resumed: input.benchmarks.filter((b) => b.resumed).length };
+  return { schema_version: 1, kind: 'suite', aibench_version: VERSION, counts, ...rest };
+}
+
+const csvCell = (value: unknown): string => {
+  if (value === undefined || value === null) return '';
+  const text = Array.isArray(value) ? value.join('; ') : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** summary.csv: one line per benchmark, metrics as columns, empty cells for missing values. */
+export function summaryCsv(summary: SuiteSummary): string {
+  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches'];
+  const lines = summary.benchmarks.map((b) =>
+    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches].map(csvCell).join(','),
+  );
+  return `${[head.join(','), ...lines].join('\n')}\n`;
+}
+
+/** Write summary.json and summary.csv atomically into the output directory. */
+export async function writeSummary(dir: string, summary: SuiteSummary): Promise<void> {
+  await writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
+}
+
+/** The table for people: one row per benchmark, then failed services and what went wrong. */
+export function renderSummaryTable(summary: SuiteSummary): string {
+  const rows: Cell[][] = summary.benchmarks.map((b) => [
+    b.id, b.status + (b.resumed ? ' (resumed)' : ''), b.metrics.completed, b.metrics.failed, b.metrics.request_throughput, b.metrics.output_throughput,
+    b.metrics.median_ttft_ms, b.metrics.p99_ttft_ms, b.metrics.median_tpot_ms,
+  ]);
+  const c = summary.counts;
+  const title = `suite ${summary.suite}: ${c.passed} passed, ${c.threshold} over threshold, ${c.failed} failed, ${c.cancelled} cancelled of ${c.total}${c.resumed ? ` (${c.resumed} resumed)` : ''}`;
+  const table = renderTable(['benchmark', 'status', 'ok', 'err', 'req/s', 'out tok/s', 'ttft p50', 'ttft p99', 'tpot p50'], rows, { title });
+  const problems = [
+    ...summary.services.filter((s) => s.status === 'failed').map((s) => `service ${s.id} failed: ${s.error ?? 'unknown error'}`),
+    ...summary.benchmarks.filter((b) => b.status === 'failed').map((b) => `${b.id} failed: ${b.error ?? 'unknown error'}`),
+    ...summary.benchmarks.filter((b) => b.status === 'threshold').map((b) => `${b.id} breached: ${(b.breaches ?? []).join('; ')}`),
+  ];
+  return problems.length === 0 ? table : `${table}\n${problems.join('\n')}`;
+}

@@ -1,7 +1,10 @@
-// --push URL: a run's summary as gauges in prom-client's own Registry, pushed to a Pushgateway
+// --push URL: a run's summary as gauges in prom-client's own Registry, PUT to a Pushgateway
 // under job aibench_bench. Names carry units; latency quantiles are separate gauges (p99 -> _p99_).
-import { Gauge, Pushgateway, Registry } from 'prom-client';
-import { BenchError } from '../errors.js';
+// The grouping key is encoded by src/telemetry/grouping.ts, the one encoder of grouping keys.
+import { Gauge, Registry } from 'prom-client';
+import { request } from 'undici';
+import { BenchError, errorMessage } from '../errors.js';
+import { groupingPath } from '../telemetry/grouping.js';
 import type { ResultDocument } from './result-schema.js';
 
 export const BENCH_PUSH_JOB = 'aibench_bench';
@@ -41,25 +44,45 @@ export function benchRegistry(doc: ResultDocument): Registry {
   return registry;
 }
 
-/** Grouping key for the URL path: a value with '/' (model ids, `.../max64` labels) goes base64url as `label@base64`, the Pushgateway's rule. */
-export function pushGroupings(labels: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
-    if (value.includes('/') || value === '') out[`${key}@base64`] = Buffer.from(value).toString('base64url') || '=';
-    else out[key] = value;
-  }
-  return out;
+/** The grouping labels of one run, in path order (BENCH_PUSH_LABELS). */
+export function benchGroupingLabels(doc: ResultDocument, runId: string): [string, string][] {
+  return [['model', doc.config.target.model], ['load', doc.label ?? 'run'], ['run_id', runId]];
+}
+
+/** `/metrics/job/aibench_bench/model/<m>/load/<l>/run_id/<id>`, values with `/` base64url-encoded. */
+export function benchGroupingPath(labels: ReadonlyArray<readonly [string, string]> | Record<string, string>): string {
+  return groupingPath(BENCH_PUSH_JOB, labels);
+}
+
+const safeUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
+
+// PUT (replace the group) or DELETE `<base><path>`; user:password@ in the base URL becomes Basic auth.
+async function gatewayCall(baseUrl: string, path: string, method: 'PUT' | 'DELETE', registry?: Registry): Promise<void> {
+  const url = new URL(baseUrl);
+  const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+  url.username = '';
+  url.password = '';
+  // Concatenate: a gateway behind a path prefix (https://host/pushgateway) keeps its prefix.
+  const target = `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
+  const headers: Record<string, string> = { ...(auth ? { authorization: auth } : {}), ...(registry ? { 'content-type': registry.contentType } : {}) };
+  const r = await request(target, {
+    method, headers, ...(registry ? { body: await registry.metrics() } : {}),
+    headersTimeout: 10_000, bodyTimeout: 10_000, signal: AbortSignal.timeout(10_000),
+  });
+  const text = await r.body.text();
+  if (r.statusCode < 200 || r.statusCode >= 300) throw new Error(`${method} ${safeUrl(target)}: expected 2xx, got ${r.statusCode} ${text.trim().slice(0, 200)}`);
 }
 
 /** Push one run's summary; BenchError (never the URL's credentials) when the gateway refuses. */
 export async function pushBenchResult(url: string, doc: ResultDocument, runId: string): Promise<void> {
-  const registry = benchRegistry(doc);
-  const gateway = new Pushgateway(url, { timeout: 10_000 }, registry);
-  const groupings = pushGroupings({ model: doc.config.target.model, load: doc.label ?? 'run', run_id: runId });
   try {
-    await gateway.push({ jobName: BENCH_PUSH_JOB, groupings });
+    await gatewayCall(url, benchGroupingPath(benchGroupingLabels(doc, runId)), 'PUT', benchRegistry(doc));
   } catch (error) {
-    const safe = url.replace(/\/\/[^@/]*@/, '//');
-    throw new BenchError(`Pushing results to ${safe} failed: ${(error as Error).message}`, { cause: error, hint: 'the result file and table are still valid' });
+    throw new BenchError(`Pushing results to ${safeUrl(url)} failed: ${errorMessage(error)}`, { cause: error, hint: 'the result file and table are still valid' });
   }
+}
+
+/** Delete one run's pushed group (tests, clean-up scripts). */
+export async function deleteBenchResult(url: string, labels: ReadonlyArray<readonly [string, string]> | Record<string, string>): Promise<void> {
+  await gatewayCall(url, benchGroupingPath(labels), 'DELETE');
 }

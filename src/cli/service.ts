@@ -35,6 +35,7 @@ interface StartFlags {
   partition?: string;
   vllmArg?: string[];
   apiKeyFile?: string;
+  telemetry?: boolean;
   wait: boolean;
   timeout: string;
   json?: boolean;
@@ -57,21 +58,22 @@ function startCommand(): Command {
     .option('--partition <p>', 'partition (default: the cluster config)')
     .option('--vllm-arg <arg>', 'extra argument for the server, one word each (repeatable), e.g. --vllm-arg=--max-model-len=4096', collect)
     .option('--api-key-file <file>', 'key file ON THE CLUSTER, mode 0600: the job exports it as VLLM_API_KEY; clients send it as Bearer')
+    .option('--telemetry', "run the GPU telemetry agent inside the job, sending to the cluster config's telemetry.pushgateway_url / remote_write_url; it stops with the job")
     .option('--no-wait', 'return once submitted')
     .option('--timeout <duration>', 'give up waiting after this long (the job keeps running)', '20m')
     .option('--json', 'print the service record as one JSON document on stdout')
-    .addHelpText('after', example('aibench service start --cluster hpc --model facebook/opt-125m --gpus 1 --time 02:00:00 --vllm-arg=--max-model-len=2048'))
+    .addHelpText('after', example('aibench service start --cluster hpc --model facebook/opt-125m --gpus 1 --time 02:00:00 --telemetry --vllm-arg=--max-model-len=2048'))
     .action(async (flags: StartFlags, cmd: Command) => {
       const input = {
         model: flags.model, id: flags.name, gpus: parseGpus(flags.gpus), time: flags.time, partition: flags.partition,
-        vllmArgs: flags.vllmArg ?? [], apiKeyFile: flags.apiKeyFile, wait: flags.wait, timeoutMs: parseTimeoutSpec(flags.timeout, '--timeout'),
+        vllmArgs: flags.vllmArg ?? [], apiKeyFile: flags.apiKeyFile, telemetry: flags.telemetry ?? false, wait: flags.wait, timeoutMs: parseTimeoutSpec(flags.timeout, '--timeout'),
       };
       const out = createOutput({ json: flags.json });
       const progress = progressRenderer(out);
       const signal = useInterrupt();
       let record: ServiceRecord;
       try {
-        record = await onServiceCluster(await config(cmd), flags.cluster, (target) => startService(target, input, { signal, onProgress: progress.update }));
+        record = await onServiceCluster(await config(cmd), flags.cluster, (target) => startService(target, input, { signal, onProgress: progress.update, onWarning: (line) => out.warn(line) }));
       } finally {
         progress.stop();
       }
@@ -146,7 +148,7 @@ function stopCommand(): Command {
       const records = opts.all ? Object.values(await store.read()).filter((r) => !isFinalStatus(r.status)) : [await getService(store, id ?? '')];
       const signal = useInterrupt();
       const results: StopResult[] = [];
-      for (const record of records) results.push(await onServiceCluster(cfg, record.cluster, (target) => stopService(target, record, { store, signal })));
+      for (const record of records) results.push(await onServiceCluster(cfg, record.cluster, (target) => stopService(target, record, { store, signal, onWarning: (line) => out.warn(line) })));
       if (opts.json) out.dataJson({ services: results.map((r) => ({ ...r.record, already_stopped: r.alreadyStopped })) });
       if (results.length === 0) out.info('no running services');
       for (const { record, alreadyStopped } of results) {

@@ -40,6 +40,21 @@ export const SshSchema = z.strictObject({
   ssh_config_file: z.string().min(1).optional(),
 });
 
+// No credentials: the URL is written into the job script and the agent's argv (visible in `ps`).
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+  .refine((u) => !/^https?:\/\/[^/?#]*@/i.test(u), { message: 'expected a URL without user:password@ (it would appear in the job script and in ps), got one with credentials' });
+
+/** The GPU telemetry agent that `service start --telemetry` runs inside the service's job. URLs as COMPUTE NODES reach them. */
+export const TelemetryConfigSchema = z.strictObject({
+  /** Pushgateway base URL, e.g. http://login1:9091 (the login node's end of `aibench tunnel`). */
+  pushgateway_url: httpUrl.optional(),
+  /** Prometheus remote-write URL, e.g. http://login1:9090/api/v1/write (keeps timestamps; spools while down). */
+  remote_write_url: httpUrl.optional(),
+  /** Sampling interval in seconds. */
+  interval_s: z.number().positive().max(3600).default(5),
+});
+
 const commonCluster = {
   slurm: SlurmDefaultsSchema.default({}),
   paths: PathsSchema.default({ hf_home: '/shared/huggingface' }),
@@ -50,12 +65,21 @@ const commonCluster = {
   vllm_command: z.string().min(1).default('vllm serve'),
   /** Lines placed before the command in service jobs (module load, conda activate, ...). */
   setup: z.array(z.string()).default([]),
+  /** How compute nodes invoke aibench (for the telemetry agent): `aibench`, or `node /opt/aibench/bin/aibench.js`. */
+  aibench_command: z.string().trim().min(1).default('aibench'),
+  telemetry: TelemetryConfigSchema.default({ interval_s: 5 }),
 };
 
 export const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });
 export const SshClusterSchema = z.strictObject({ executor: z.literal('ssh'), ssh: SshSchema, ...commonCluster });
 
 export const ClusterSchema = z.discriminatedUnion('executor', [LocalClusterSchema, SshClusterSchema]);
+
+/** The monitoring host (the machine running the CLI): where Prometheus's file_sd reads service targets. */
+export const MonitoringSchema = z.strictObject({
+  /** LOCAL directory; `aibench-<service_id>.json` is written when a service is READY and removed when it stops. */
+  targets_dir: absolutePath.optional(),
+});
 
 const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, _ . -');
 
@@ -64,6 +88,7 @@ export const ConfigSchema = z
     default_cluster: clusterName.optional(),
     clusters: z.record(clusterName, ClusterSchema).default({}),
     models_cache_ttl_s: z.number().nonnegative().max(86400).default(300),
+    monitoring: MonitoringSchema.default({}),
   })
   .superRefine((cfg, ctx) => {
     // `~` cannot be expanded on the remote side (every path is shell-quoted), so SSH clusters need absolute paths.
@@ -94,6 +119,7 @@ export type LocalClusterConfig = z.infer<typeof LocalClusterSchema>;
 export type SshClusterConfig = z.infer<typeof SshClusterSchema>;
 export type SshConfig = z.infer<typeof SshSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
+export type TelemetryConfig = z.infer<typeof TelemetryConfigSchema>;
 
 /** A cluster with its name and its resolved, absolute paths. */
 export type ResolvedCluster = ClusterConfig & {

@@ -11,6 +11,12 @@ default_cluster: local
 # How long \`aibench service models\` answers from its cache (seconds).
 models_cache_ttl_s: 300
 
+# Prometheus file_sd: a LOCAL directory (on this machine, the monitoring host) where aibench writes
+# aibench-<service_id>.json when a service is READY and removes it when the service stops. The
+# target is the compute node's host:port, so Prometheus must reach compute nodes directly.
+# monitoring:
+#   targets_dir: /etc/prometheus/aibench-targets
+
 clusters:
   # Run Slurm commands on this machine (it must be a Slurm submit host).
   local:
@@ -27,6 +33,13 @@ clusters:
     # hf_token_file: ~/.config/aibench/hf_token   # must be mode 0600; read by jobs, never copied
     vllm_command: vllm serve   # or: aibench sim  (the simulator, no GPU needed)
     setup: []                  # lines run before the command, e.g. ["module load cuda/12.4"]
+    aibench_command: aibench   # how compute nodes run aibench (e.g. node /opt/aibench/bin/aibench.js)
+    # \`service start --telemetry\` runs the GPU agent inside the job; URLs as compute nodes reach them
+    # (e.g. the login node's end of \`aibench tunnel\`), without user:password@.
+    telemetry:
+      # pushgateway_url: http://login1:9091
+      # remote_write_url: http://login1:9090/api/v1/write
+      interval_s: 5            # sampling interval, seconds
 
   # Reach a login node over SSH. Host may be an alias from ~/.ssh/config
   # (HostName, User, Port, IdentityFile and ProxyJump are honoured).

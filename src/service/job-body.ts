@@ -8,6 +8,7 @@
 // with "address already in use" in the job log, the job fails, and `service start` reports that.
 import { UsageError } from '../errors.js';
 import { shellQuote } from '../exec/quote.js';
+import { renderTelemetryStart, type TelemetryStartOptions } from '../telemetry/job-snippet.js';
 
 export interface ServiceBodyInput {
   id: string;
@@ -23,6 +24,8 @@ export interface ServiceBodyInput {
   /** Key file on the cluster, exported as VLLM_API_KEY at run time. */
   apiKeyFile?: string | undefined;
   portRange?: { min: number; max: number };
+  /** Run the GPU telemetry agent in the background for the job's lifetime (service id added here). */
+  telemetry?: Omit<TelemetryStartOptions, 'serviceId'> | undefined;
 }
 
 /** Arguments the body sets itself; a user-supplied one would bind another port than endpoint.json says. */
@@ -58,6 +61,15 @@ const PORT_PICKER = (min: number, max: number) => [
   `[ -n "$PORT" ] || { echo 'aibench: no free port found in ${min}-${max}' >&2; exit 1; }`,
 ];
 
+// `exec` below replaces this shell, and its EXIT trap with it. scancel signals every process of
+// the job (the agent too), but when the server exits by itself the agent is orphaned, and
+// proctrack/linuxproc (which follows the process tree) then leaves it running after the job.
+// The server keeps this shell's PID, so a watcher stops the agent once that PID is gone.
+const TELEMETRY_WATCH = [
+  '# The server keeps this PID ($$) after exec; stop the agent when it exits, so it never outlives the job.',
+  '( while kill -0 $$ 2>/dev/null; do sleep 1; done; kill -TERM "$AIBENCH_TELEMETRY_PID" 2>/dev/null ) </dev/null >/dev/null 2>&1 &',
+];
+
 /** The body (after the sbatch header) for one service job. */
 export function renderServiceBody(input: ServiceBodyInput): string {
   checkServiceInput(input);
@@ -78,6 +90,9 @@ export function renderServiceBody(input: ServiceBodyInput): string {
     `printf '{"host":"%s","port":%s,"job_id":"%s","started_at":"%s"}\\n' "$HOST" "$PORT" "$SLURM_JOB_ID" "$STARTED_AT" > ${dir}/endpoint.json.tmp.$$`,
     `mv -f -- ${dir}/endpoint.json.tmp.$$ ${dir}/endpoint.json`,
     'echo "aibench: service endpoint $HOST:$PORT (job $SLURM_JOB_ID)"',
+  );
+  if (input.telemetry !== undefined) lines.push('', ...renderTelemetryStart({ ...input.telemetry, serviceId: input.id }), ...TELEMETRY_WATCH);
+  lines.push(
     '',
     '# exec: the server replaces this shell, so scancel signals it directly.',
     `exec ${input.vllmCommand} ${[input.model, '--host', '0.0.0.0', '--port'].map(shellQuote).join(' ')} "$PORT"${input.vllmArgs.map((a) => ` ${shellQuote(a)}`).join('')}`,

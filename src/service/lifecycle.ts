@@ -3,13 +3,14 @@
 // report progress through a callback; neither prints anything.
 import { randomBytes } from 'node:crypto';
 import type { ResolvedCluster } from '../config/schema.js';
-import { UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../errors.js';
 import type { Executor } from '../exec/types.js';
 import { cancelJobs, jobStatus, submitJob } from '../slurm/client.js';
 import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
 import { ENDPOINT_FILE } from './endpoint.js';
-import { checkServiceInput, expectedModelNames, renderServiceBody } from './job-body.js';
+import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
 import { changedFields, jobStateText, reconcileRecord } from './reconcile.js';
+import { prepareTargetsDir, removeServiceTarget, writeServiceTarget } from './targets.js';
 import { isFinalStatus, SERVICE_ID, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceStore } from './store.js';
 import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
@@ -18,6 +19,8 @@ import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
 export interface ServiceTarget {
   ex: Executor;
   cluster: ResolvedCluster;
+  /** LOCAL Prometheus file_sd directory (config `monitoring.targets_dir`, ~ expanded); openTarget fills it in. */
+  targetsDir?: string | undefined;
 }
 
 export interface StartServiceInput {
@@ -34,12 +37,16 @@ export interface StartServiceInput {
   wait?: boolean | undefined;
   /** Default 20 minutes. */
   timeoutMs?: number | undefined;
+  /** Run the GPU telemetry agent inside the job (the cluster config's `telemetry` sinks; refused without one). */
+  telemetry?: boolean | undefined;
 }
 
 export interface ServiceHooks {
   store?: ServiceStore | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((event: ServiceProgress) => void) | undefined;
+  /** Trouble that does not fail the call (e.g. the Prometheus target file could not be written). */
+  onWarning?: ((line: string) => void) | undefined;
 }
 
 export const DEFAULT_START_TIMEOUT_MS = 20 * 60_000;
@@ -50,6 +57,21 @@ export function newServiceId(model: string): string {
   return `${base || 'svc'}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The agent's sinks from the cluster config; a UsageError when it names none. */
+export function telemetryFor(cluster: Pick<ResolvedCluster, 'name' | 'telemetry' | 'aibench_command'>): NonNullable<ServiceBodyInput['telemetry']> {
+  const { pushgateway_url: pushgatewayUrl, remote_write_url: remoteWriteUrl, interval_s: intervalS } = cluster.telemetry;
+  if (pushgatewayUrl === undefined && remoteWriteUrl === undefined) {
+    throw new UsageError(`--telemetry: cluster ${JSON.stringify(cluster.name)} has no telemetry sink: expected telemetry.pushgateway_url or telemetry.remote_write_url in its config`, {
+      hint: `Add to clusters.${cluster.name} in the config: telemetry: { pushgateway_url: http://<login node>:9091 } (the URL as compute nodes reach it, e.g. through \`aibench tunnel\`).`,
+    });
+  }
+  return {
+    ...(pushgatewayUrl !== undefined ? { pushgatewayUrl } : {}),
+    ...(remoteWriteUrl !== undefined ? { remoteWriteUrl } : {}),
+    intervalS, aibenchCommand: cluster.aibench_command,
+  };
+}
+
 /** Submit a service job, record it, and (unless wait is false) wait until it serves the model. */
 export async function startService(target: ServiceTarget, input: StartServiceInput, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
   const { ex, cluster } = target;
@@ -58,9 +80,11 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
   checkServiceInput({ model: input.model, vllmArgs });
   const id = input.id ?? newServiceId(input.model);
   if (!SERVICE_ID.test(id)) throw new UsageError(`--name: expected 1-40 letters, digits, _ . - (starting with a letter or digit), got ${JSON.stringify(id)}`);
+  const telemetry = input.telemetry ? telemetryFor(cluster) : undefined;
   if (input.apiKeyFile !== undefined) await checkApiKeyFile(ex, input.apiKeyFile);
+  if (target.targetsDir !== undefined) await prepareTargetsDir(target.targetsDir);
   const dir = serviceDir(cluster.paths.state_dir, id);
-  const body = renderServiceBody({ id, model: input.model, vllmCommand: cluster.vllm_command, setup: cluster.setup, vllmArgs, dir, apiKeyFile: input.apiKeyFile });
+  const body = renderServiceBody({ id, model: input.model, vllmCommand: cluster.vllm_command, setup: cluster.setup, vllmArgs, dir, apiKeyFile: input.apiKeyFile, telemetry });
   const now = new Date().toISOString();
   const served = expectedModelNames(input.model, vllmArgs);
   const draft: ServiceRecord = {
@@ -68,6 +92,7 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
     created_at: now, updated_at: now,
     ...(input.apiKeyFile !== undefined ? { api_key_file: input.apiKeyFile } : {}),
     ...(served[0] !== input.model || served.length > 1 ? { served_model_names: served } : {}),
+    ...(telemetry !== undefined ? { telemetry: true } : {}),
   };
   // Reserve the id under the lock first, so two starts with the same --name cannot both submit.
   await store.update((records) => {
@@ -102,7 +127,14 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
       timeoutMs: input.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, signal: hooks.signal, onProgress: hooks.onProgress, apiKey, expectModels: input.expect,
     });
     const patch = { status: 'READY' as const, endpoint: ready.endpoint, ready_at: new Date().toISOString(), job_state: 'RUNNING', ...(ready.node ? { node: ready.node } : {}) };
-    return (await store.patch(record.id, patch)) ?? { ...record, ...patch };
+    const readyRecord = (await store.patch(record.id, patch)) ?? { ...record, ...patch };
+    if (target.targetsDir !== undefined) {
+      // A READY service stays usable without its scrape target: warn, do not fail the start.
+      await writeServiceTarget(target.targetsDir, readyRecord).catch((error: unknown) => {
+        hooks.onWarning?.(`service ${record.id}: could not write its Prometheus target in ${target.targetsDir}: ${errorMessage(error)}`);
+      });
+    }
+    return readyRecord;
   } catch (error) {
     if (hooks.signal?.aborted) {
       // Interrupted while starting: the person no longer wants it; do not leave a GPU job behind.
@@ -127,6 +159,12 @@ export interface StopResult {
 /** scancel the service's job, wait until Slurm no longer runs it, record STOPPED. Idempotent. */
 export async function stopService(target: ServiceTarget, record: ServiceRecord, hooks: ServiceHooks = {}): Promise<StopResult> {
   const store = hooks.store ?? new ServiceStore();
+  // Removed first and even when already stopped: a left-over target would keep Prometheus scraping a dead port.
+  if (target.targetsDir !== undefined) {
+    await removeServiceTarget(target.targetsDir, record.id).catch((error: unknown) => {
+      hooks.onWarning?.(`service ${record.id}: could not remove its Prometheus target in ${target.targetsDir}: ${errorMessage(error)}`);
+    });
+  }
   if (isFinalStatus(record.status)) return { record, alreadyStopped: true };
   const reports = record.job_id === '' ? [] : await cancelJobs(target.ex, [record.job_id], { timeoutMs: 60_000, ...(hooks.signal ? { signal: hooks.signal } : {}) });
   await target.ex.run(['rm', '-f', '--', `${serviceDir(target.cluster.paths.state_dir, record.id)}/${ENDPOINT_FILE}`]).catch(() => undefined);

@@ -6,6 +6,7 @@ import { changedFields, reconcileRecord } from './reconcile.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
 import { ServiceStore } from './store.js';
+import { removeServiceTarget, targetsDirOf } from './targets.js';
 
 export interface QueryOptions {
   store?: ServiceStore;
@@ -40,6 +41,11 @@ export async function listServices(config: Config, options: QueryOptions = {}): 
         if (current !== undefined && !isFinalStatus(current.status)) records[id] = { ...current, ...patch, updated_at: now };
       }
     });
+    // A service found ended (STOPPED / FAILED / LOST) is no longer a scrape target.
+    const targetsDir = targetsDirOf(config);
+    if (targetsDir !== undefined) {
+      for (const [id, patch] of patches) if (patch.status !== undefined && isFinalStatus(patch.status)) await removeServiceTarget(targetsDir, id).catch(() => undefined);
+    }
   }
   const fresh = await store.read();
   return all.map((r) => fresh[r.id] ?? r).sort((a, b) => a.created_at.localeCompare(b.created_at));

@@ -36,6 +36,8 @@ export const ServiceRecordSchema = z.strictObject({
   /** Path ON THE CLUSTER of the 0600 key file; the key itself is never stored. */
   api_key_file: z.string().optional(),
   served_model_names: z.array(z.string()).optional(),
+  /** True when the job runs the GPU telemetry agent (`service start --telemetry`). */
+  telemetry: z.boolean().optional(),
   gpus: z.number().int().nonnegative(),
   vllm_args: z.array(z.string()),
   created_at: z.string(),

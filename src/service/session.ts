@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { createExecutor } from '../exec/create.js';
 import type { ServiceTarget } from './lifecycle.js';
+import { targetsDirOf } from './targets.js';
 import type { ServiceRecord } from './record.js';
 import type { Records, ServiceStore } from './store.js';
 
@@ -28,7 +29,7 @@ export type OpenTarget = (config: Config, clusterName: string | undefined) => Pr
 /** Resolve the cluster and open its executor. */
 export const openTarget: OpenTarget = async (config, clusterName) => {
   const cluster = resolveCluster(config, clusterName);
-  return { cluster, ex: await createExecutor(cluster) };
+  return { cluster, ex: await createExecutor(cluster), targetsDir: targetsDirOf(config) };
 };
 
 /** Run `fn` with the named cluster's executor open, then close it. */

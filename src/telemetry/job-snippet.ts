@@ -1,7 +1,9 @@
 // Bash lines a service job body runs to start the telemetry agent in the background. The agent
 // gets SLURM_JOB_ID from the job's environment at run time and is killed when the job body exits
-// (trap on EXIT; Slurm also kills every process of the job at its end, so a body that later
-// `exec`s the server, losing the trap, still does not leak the agent). Its log joins the job log.
+// (trap on EXIT). A body that later `exec`s the server loses the trap, and with proctrack/linuxproc
+// Slurm does not reap an orphaned agent when the server exits by itself, so the service job body
+// (src/service/job-body.ts) also starts a watcher that stops the agent once the server's PID is gone.
+// Its log joins the job log.
 import { shellJoin } from '../exec/quote.js';
 
 export interface TelemetryStartOptions {

@@ -4,9 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Pushgateway, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCH_PUSH_JOB, pushBenchResult, pushGroupings } from '../../src/bench/push.js';
+import { deleteBenchResult, pushBenchResult } from '../../src/bench/push.js';
 import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
 import { runBench } from '../../src/bench/runner.js';
 import { buildDashboards } from '../../src/grafana/build.js';
@@ -58,7 +57,7 @@ describe('dashboards check --prometheus on the test cluster', () => {
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
     await sim?.close();
     const cluster = testCluster();
-    if (pushed) await new Pushgateway(cluster.pushgatewayUrl, {}, new Registry()).delete({ jobName: BENCH_PUSH_JOB, groupings: pushGroupings(pushed) }).catch(() => undefined);
+    if (pushed) await deleteBenchResult(cluster.pushgatewayUrl, pushed).catch(() => undefined);
   });
 
   it('every GPU, vLLM and bench panel query returns data', async () => {

@@ -2,7 +2,7 @@
 // as the server (`vllm_command: <node> <repo>/bin/aibench.js sim`), driven through the built bin.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
@@ -54,6 +54,24 @@ const json = <T>(res: BinResult): T => {
   expect(res.exitCode, res.stderr).toBe(0);
   return JSON.parse(res.stdout) as T;
 };
+
+interface PushgatewayGroup { labels: Record<string, string> }
+
+/** The Pushgateway's groups (GET /api/v1/metrics). */
+async function pushgatewayGroups(): Promise<PushgatewayGroup[]> {
+  const res = await fetch(`${testCluster().pushgatewayUrl}/api/v1/metrics`);
+  return ((await res.json()) as { data: PushgatewayGroup[] }).data;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 async function inSqueue(jobId: string): Promise<boolean> {
   const res = await execa('squeue', ['--noheader', '--format=%i', `--jobs=${jobId}`], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
@@ -140,5 +158,49 @@ describe('aibench service on tc-ssh', () => {
     const refused = await aibench(['service', 'start', '--model', '--help', '--name', 'it-bad'], home);
     expect(refused.exitCode).toBe(2);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('start --telemetry: the agent pushes the GPU group from inside the job; the file_sd target lives from READY to stop', async () => {
+    const home = tempHome();
+    const id = `it-tel-${process.pid}`;
+    const targetsDir = join(dir, 'targets');
+    // The fake nvidia-smi (a node script) and node itself on the job's PATH; the agent runs the repo's bin.
+    const setup = [`export PATH=${dirname(process.execPath)}:${join(REPO_ROOT, 'test/fixtures/bin')}:$PATH`, 'export FAKE_NVIDIA_SMI_SCENARIO=h100x2'];
+    const cfg = readFileSync(configPath, 'utf8')
+      .replace(/^clusters:/m, `monitoring: { targets_dir: ${JSON.stringify(targetsDir)} }\nclusters:`)
+      .replace(/^(\s+)paths: /gm, `$1setup: ${JSON.stringify(setup)}\n$1aibench_command: ${JSON.stringify(`${process.execPath} ${BIN}`)}\n`
+        + `$1telemetry: { pushgateway_url: ${JSON.stringify(testCluster().pushgatewayUrl)}, interval_s: 1 }\n$1paths: `);
+    const telConfig = join(dir, 'config-telemetry.yaml');
+    writeFileSync(telConfig, cfg);
+    const env = { AIBENCH_CONFIG: telConfig };
+
+    // Without a sink in the cluster config, --telemetry is refused before anything is submitted.
+    const refused = await aibench(['service', 'start', '--model', 'm', '--name', `${id}-x`, '--telemetry'], home);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('--telemetry: cluster "tc-ssh" has no telemetry sink');
+
+    const started = json<Rec & { telemetry: boolean; endpoint: { host: string; port: number } }>(
+      await aibench(['service', 'start', '--model', 'facebook/opt-125m', '--name', id, '--telemetry', '--timeout', '60s', '--json', ...FAST], home, env),
+    );
+    expect(started).toMatchObject({ id, status: 'READY', telemetry: true });
+    const targetPath = join(targetsDir, `aibench-${id}.json`);
+    expect(JSON.parse(readFileSync(targetPath, 'utf8'))).toEqual([{
+      targets: [`${started.endpoint.host}:${started.endpoint.port}`],
+      labels: { service_id: id, slurm_job_id: started.job_id, model: 'facebook/opt-125m', cluster: 'tc-ssh' },
+    }]);
+
+    const group = await until('the agent group on the Pushgateway', async () =>
+      (await pushgatewayGroups()).find((g) => g.labels.service_id === id && g.labels.job === 'aibench_gpu'));
+    expect(group.labels.slurm_job_id).toBe(started.job_id);
+    const agentPattern = `telemetry agent .*--service-id ${id}`;
+    expect((await execa('pgrep', ['-f', agentPattern], { reject: false })).exitCode).toBe(0);
+
+    const stop = await aibench(['service', 'stop', id], home, env);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(await inSqueue(started.job_id)).toBe(false);
+    expect(existsSync(targetPath)).toBe(false);
+    // scancel's SIGTERM reached the agent inside the job: it deleted its group and exited.
+    await until('the agent group to be deleted', async () => !(await pushgatewayGroups()).some((g) => g.labels.service_id === id), 15_000);
+    await until('the agent process to exit', async () => (await execa('pgrep', ['-f', agentPattern], { reject: false })).exitCode === 1, 15_000);
   });
 });

@@ -77,5 +77,58 @@ describe('loadConfig', () => {
     const config = parseConfigText(STARTER_CONFIG, 'starter');
     expect(config.default_cluster).toBe('local');
     expect(config.clusters.local?.executor).toBe('local');
+    expect(config.clusters.local).toMatchObject({ aibench_command: 'aibench', telemetry: { interval_s: 5 } });
+    expect(config.monitoring).toEqual({});
+    // Its commented-out examples are valid too.
+    const uncommented = STARTER_CONFIG.replace('# monitoring:', 'monitoring:').replace('#   targets_dir:', '  targets_dir:')
+      .replace('# pushgateway_url:', 'pushgateway_url:').replace('# remote_write_url:', 'remote_write_url:');
+    const full = parseConfigText(uncommented, 'starter');
+    expect(full.monitoring.targets_dir).toBe('/etc/prometheus/aibench-targets');
+    expect(full.clusters.local?.telemetry).toEqual({ pushgateway_url: 'http://login1:9091', remote_write_url: 'http://login1:9090/api/v1/write', interval_s: 5 });
+  });
+});
+
+describe('telemetry, aibench_command and monitoring keys', () => {
+  const cluster = (lines: string) => `clusters:\n  hpc:\n    executor: local\n${lines}`;
+  const message = (text: string): string => {
+    try {
+      parseConfigText(text, 'f.yaml');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('defaults: aibench_command aibench, telemetry interval 5 s and no sink, no targets_dir', () => {
+    const config = parseConfigText(cluster(''), 'f.yaml');
+    expect(config.clusters.hpc).toMatchObject({ aibench_command: 'aibench', telemetry: { interval_s: 5 } });
+    expect(config.clusters.hpc?.telemetry.pushgateway_url).toBeUndefined();
+    expect(config.monitoring).toEqual({});
+  });
+
+  it('reads every key', () => {
+    const config = parseConfigText(
+      `monitoring: {targets_dir: /etc/prometheus/aibench-targets}\n${cluster('    aibench_command: /usr/bin/node /opt/aibench/bin/aibench.js\n    telemetry: {pushgateway_url: "http://login1:9091", remote_write_url: "https://prom:9090/api/v1/write", interval_s: 0.5}\n')}`,
+      'f.yaml',
+    );
+    expect(config.monitoring).toEqual({ targets_dir: '/etc/prometheus/aibench-targets' });
+    expect(config.clusters.hpc).toMatchObject({
+      aibench_command: '/usr/bin/node /opt/aibench/bin/aibench.js',
+      telemetry: { pushgateway_url: 'http://login1:9091', remote_write_url: 'https://prom:9090/api/v1/write', interval_s: 0.5 },
+    });
+  });
+
+  it.each([
+    [cluster('    telemetry: {pushgateway_url: "ftp://login1"}\n'), 'clusters.hpc.telemetry.pushgateway_url: expected an http:// or https:// URL, got "ftp://login1"'],
+    [cluster('    telemetry: {remote_write_url: "login1:9090"}\n'), 'clusters.hpc.telemetry.remote_write_url: expected an http:// or https:// URL, got "login1:9090"'],
+    [cluster('    telemetry: {pushgateway_url: "http://u:pw@login1:9091"}\n'), 'clusters.hpc.telemetry.pushgateway_url: expected a URL without user:password@ (it would appear in the job script and in ps), got one with credentials'],
+    [cluster('    telemetry: {interval_s: 0}\n'), 'clusters.hpc.telemetry.interval_s: Too small: expected number to be >0, got 0'],
+    [cluster('    telemetry: {pushgateway: "http://login1:9091"}\n'), 'clusters.hpc.telemetry: unknown key "pushgateway"'],
+    [cluster('    aibench_command: ""\n'), 'clusters.hpc.aibench_command: Too small: expected string to have >=1 characters, got ""'],
+    ['monitoring: {targets_dir: prom/targets}\n', 'monitoring.targets_dir: expected an absolute path (starting with / or ~/), got "prom/targets"'],
+    ['monitoring: {target_dir: /x}\n', 'monitoring: unknown key "target_dir"'],
+  ])('%j -> %s', (text, expected) => {
+    expect(message(text)).toBe(`f.yaml: ${expected}`);
   });
 });

@@ -1,6 +1,6 @@
 // The service job body: golden text, and hostile model names / args run through real bash with a
 // stand-in server command that prints its argv, so "literal, never executed" is checked for real.
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -89,5 +89,47 @@ exec vllm serve facebook/opt-125m --host 0.0.0.0 --port "$PORT" --max-model-len 
     expect(expectedModelNames('m', [])).toEqual(['m']);
     expect(expectedModelNames('m', ['--served-model-name', 'a', 'b', '--x'])).toEqual(['a', 'b']);
     expect(expectedModelNames('m', ['--served-model-name=a'])).toEqual(['a']);
+  });
+
+  it('with telemetry: the agent starts after the endpoint is published, values quoted, then a watcher, then exec', () => {
+    const body = renderServiceBody({
+      ...base, id: "svc'1",
+      telemetry: { pushgatewayUrl: 'http://login1:9091/pg path', remoteWriteUrl: 'http://login1:9090/api/v1/write', intervalS: 2.5, aibenchCommand: '/usr/bin/node  /opt/aibench/bin/aibench.js' },
+    });
+    const tail = body.slice(body.indexOf('echo "aibench: service endpoint'));
+    expect(tail).toBe(`echo "aibench: service endpoint $HOST:$PORT (job $SLURM_JOB_ID)"
+
+# GPU telemetry agent: background, stopped with the job
+/usr/bin/node /opt/aibench/bin/aibench.js telemetry agent --pushgateway 'http://login1:9091/pg path' --remote-write http://login1:9090/api/v1/write --interval 2.5s --service-id 'svc'\\''1' --slurm-job-id "\${SLURM_JOB_ID:-}" --instance "$(hostname -s)" &
+AIBENCH_TELEMETRY_PID=$!
+trap 'kill -TERM "$AIBENCH_TELEMETRY_PID" 2>/dev/null; wait "$AIBENCH_TELEMETRY_PID" 2>/dev/null' EXIT
+# The server keeps this PID ($$) after exec; stop the agent when it exits, so it never outlives the job.
+( while kill -0 $$ 2>/dev/null; do sleep 1; done; kill -TERM "$AIBENCH_TELEMETRY_PID" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+
+# exec: the server replaces this shell, so scancel signals it directly.
+exec vllm serve facebook/opt-125m --host 0.0.0.0 --port "$PORT"
+`);
+    expect(renderServiceBody(base)).not.toContain('telemetry');
+    expect(() => renderServiceBody({ ...base, telemetry: { aibenchCommand: 'aibench' } })).toThrow(/Pushgateway URL or a remote-write URL/);
+  });
+
+  it('with telemetry: the agent gets SIGTERM when the exec-ed server exits by itself (no orphan left)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'aibench-body-tel-'));
+    const agent = join(tmp, 'fake-aibench');
+    // Records its argv and pid, and the TERM it gets; otherwise sleeps far longer than the test.
+    writeFileSync(agent, `#!/bin/bash\nexec >/dev/null 2>&1\nprintf '<%s>' "$@" > ${tmp}/args\ntrap 'echo TERM > ${tmp}/term; kill $!; exit 0' TERM\nsleep 60 &\necho $$ > ${tmp}/pid\nwait\n`, { mode: 0o755 });
+    const body = renderServiceBody({
+      ...base, dir: join(tmp, 'svc'), vllmCommand: `bash -c 'while [ ! -s ${tmp}/pid ]; do sleep 0.05; done; exit 3' x`,
+      telemetry: { pushgatewayUrl: 'http://127.0.0.1:9/', aibenchCommand: agent },
+    });
+    const res = await execa('bash', ['-c', body], { env: { SLURM_JOB_ID: '42' }, reject: false, cwd: tmp, timeout: 20_000 });
+    expect(res.exitCode).toBe(3); // the server's exit code is the job's
+    expect(readFileSync(join(tmp, 'args'), 'utf8')).toContain('<--service-id><opt-1><--slurm-job-id><42>');
+    const pid = Number(readFileSync(join(tmp, 'pid'), 'utf8'));
+    const deadline = Date.now() + 5000;
+    while (!existsSync(join(tmp, 'term')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(join(tmp, 'term'))).toBe(true);
+    while (Date.now() < deadline && (() => { try { process.kill(pid, 0); return true; } catch { return false; } })()) await new Promise((r) => setTimeout(r, 50));
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 });

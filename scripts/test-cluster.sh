@@ -125,7 +125,8 @@ answers() {
 
 need_packages() {
   local pkg missing=()
-  for pkg in munge slurm-wlm openssh-server openssh-client prometheus prometheus-pushgateway curl; do
+  # chromium: the control API's browser test drives Debian's headless Chromium (never a downloaded one).
+  for pkg in munge slurm-wlm openssh-server openssh-client prometheus prometheus-pushgateway curl chromium; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0

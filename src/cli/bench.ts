@@ -8,10 +8,12 @@ import { loadBenchProfile } from '../bench/profile.js';
 import { pushBenchResult } from '../bench/push.js';
 import { buildOutputDocument, readApiKey, readResultFile, writeResultFile } from '../bench/result-io.js';
 import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
+import { listResults, resultsDir } from '../bench/results-store.js';
 import { resolveBenchSettings, type BenchFlags } from '../bench/settings.js';
 import { BenchError, ThresholdError, UsageError } from '../errors.js';
 import { renderCompareTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { createOutput } from '../report/output.js';
+import { renderTable } from '../report/table.js';
 import { createProgress } from '../report/progress.js';
 import { openServiceTarget, type ServiceBenchTarget } from '../service/index.js';
 import { configFor, useInterrupt } from './context.js';
@@ -34,7 +36,23 @@ export function buildBenchCommand(): Command {
   const bench = new Command('bench').description('benchmark an OpenAI-compatible server (vLLM) and compare results');
   bench.addCommand(buildRunCommand());
   bench.addCommand(buildCompareCommand());
+  bench.addCommand(buildResultsCommand());
   return bench;
+}
+
+function buildResultsCommand(): Command {
+  return new Command('results')
+    .description('list the results of benchmarks started through the control API (aibench api serve)')
+    .option('--json', 'print the list as one JSON document on stdout')
+    .addHelpText('after', '\nExample:\n  $ aibench bench results --json | jq -r \'.[-1].path\'')
+    .action(async (opts: { json?: boolean }) => {
+      const out = createOutput({ json: opts.json });
+      const results = await listResults();
+      if (opts.json) return out.dataJson(results);
+      if (results.length === 0) return out.info(`no results in ${resultsDir()}`);
+      const rows = results.map((r) => [r.id, r.started_at, r.service_id, r.model, r.label, r.completed, r.duration_s, r.path]);
+      process.stderr.write(`${renderTable(['id', 'started', 'service', 'model', 'load', 'completed', 'duration s', 'file'], rows)}\n`);
+    });
 }
 
 function buildRunCommand(): Command {

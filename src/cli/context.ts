@@ -33,9 +33,20 @@ export function useInterrupt(): AbortSignal {
   return interrupt.signal;
 }
 
-/** True once an opted-in command was interrupted. */
+let stopIsSuccess = false;
+
+/**
+ * For servers (`api serve`, `tunnel up`, `telemetry agent`): a signal is their normal way to stop,
+ * so after a clean shutdown they exit 0 (as systemd expects), not 130.
+ */
+export function useStopSignal(): AbortSignal {
+  stopIsSuccess = true;
+  return useInterrupt();
+}
+
+/** True once an opted-in command was interrupted (and the interruption is not its normal stop). */
 export function wasInterrupted(): boolean {
-  return interrupt.signal.aborted;
+  return interrupt.signal.aborted && !stopIsSuccess;
 }
 
 /** The root program's options, from any subcommand. */

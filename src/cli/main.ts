@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { VERSION } from '../version.js';
+import { buildApiCommand } from './api.js';
 import { buildBenchCommand } from './bench.js';
 import { buildConfigCommand } from './config.js';
 import { buildDashboardsCommand } from './dashboards.js';
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildBenchCommand(), buildSuiteCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDashboardsCommand(), buildDoctorCommand(), buildConfigCommand()]) {
+  for (const cmd of [buildBenchCommand(), buildSuiteCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDashboardsCommand(), buildApiCommand(), buildDoctorCommand(), buildConfigCommand()]) {
     program.addCommand(cmd);
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

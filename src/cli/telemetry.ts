@@ -12,7 +12,7 @@ import { runAgent, type AgentOptions } from '../telemetry/agent.js';
 import { renderPrometheusConfig } from '../telemetry/prometheus-config.js';
 import { createAgentRegistry } from '../telemetry/registry.js';
 import { createSampler } from '../telemetry/sampler.js';
-import { useInterrupt } from './context.js';
+import { useStopSignal } from './context.js';
 import { parseFlags } from './jobs-options.js';
 
 const httpUrl = z.string().refine((u) => /^https?:\/\/[^/]/.test(u), 'expected an http(s):// URL');
@@ -76,7 +76,7 @@ export function buildTelemetryCommand(): Command {
       .action(async (flags: AgentFlags) => {
         const options = agentOptionsFromFlags(flags);
         if (options.once) return printOnce(options, Boolean(flags.json));
-        await runAgent(options, useInterrupt());
+        await runAgent(options, useStopSignal());
       }),
   );
   telemetry.addCommand(

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { createOutput } from '../report/output.js';
 import { runTunnel, type TunnelForwardSpec } from '../telemetry/tunnel.js';
 import { processAlive, readTunnelStatus, tunnelStatusPath } from '../telemetry/tunnel-status.js';
-import { clusterFor, useInterrupt } from './context.js';
+import { clusterFor, useStopSignal } from './context.js';
 import { parseFlags } from './jobs-options.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -43,7 +43,7 @@ export function buildTunnelCommand(): Command {
         const forwards = tunnelForwards(flags);
         const cluster = await clusterFor(cmd, flags.cluster);
         if (cluster.executor !== 'ssh') throw new UsageError(`Expected an ssh cluster for a tunnel, got ${JSON.stringify(cluster.name)} (executor ${cluster.executor})`);
-        await runTunnel({ cluster: cluster.name, ssh: cluster.ssh, forwards, statusFile: tunnelStatusPath(cluster.name) }, useInterrupt());
+        await runTunnel({ cluster: cluster.name, ssh: cluster.ssh, forwards, statusFile: tunnelStatusPath(cluster.name) }, useStopSignal());
       }),
   );
   tunnel.addCommand(

@@ -1,0 +1,72 @@
+// The control API's view of aibench: one small interface the HTTP layer calls, so routes are
+// tested over real HTTP against a fake core and the real core (real-core.ts) stays I/O glue.
+import { AibenchError, type AibenchErrorOptions } from '../errors.js';
+import type { TierName } from '../dispatch/tiers.js';
+import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
+import type { BenchmarkRequest, ServiceRequest } from './validation.js';
+
+export type BenchmarkStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** What GET /api/benchmarks/:id shows: the request as accepted, where it is, the result when done. */
+export interface BenchmarkView {
+  id: string;
+  status: BenchmarkStatus;
+  tier: TierName;
+  request: BenchmarkRequest;
+  created_at: string;
+  started_at?: string;
+  ended_at?: string;
+  /** While running: completed / failed requests so far, and the phase's elapsed seconds. */
+  progress?: { phase: 'warmup' | 'measure'; completed: number; failed: number; in_flight: number; elapsed_s: number; duration_s?: number; total?: number };
+  /** The result file, as the CLI lists it (`aibench bench results`). */
+  result_path?: string;
+  result?: ResultDocument | SweepDocument;
+  /** Why it failed, for people (never a stack). */
+  error?: string;
+}
+
+/** A service as the API shows it (the store's record; the key file path, never the key). */
+export type ServiceView = Record<string, unknown> & { id: string; status: string };
+
+export interface ModelList {
+  models: string[];
+  /** True when the server did not answer and the last known list is shown. */
+  stale?: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * Who asked: a page in a browser (it sends Origin: a person at a dashboard form) or a tool (curl,
+ * scripts, cron). People's requests run INTERACTIVE, `run_now` IMMEDIATE, everything else BACKGROUND.
+ */
+export type RequestSource = 'browser' | 'tool';
+
+/** Everything the routes need; every method may throw AibenchError subclasses (mapped to HTTP). */
+export interface ControlCore {
+  listServices(): Promise<ServiceView[]>;
+  /** Submit and return at once (status PENDING); readiness is watched in the background. */
+  startService(input: ServiceRequest, source: RequestSource): Promise<ServiceView>;
+  stopService(id: string): Promise<ServiceView>;
+  serviceModels(id: string): Promise<ModelList>;
+  startBenchmark(input: BenchmarkRequest, source: RequestSource): Promise<{ id: string; status: BenchmarkStatus; tier: TierName }>;
+  getBenchmark(id: string): Promise<BenchmarkView>;
+  listBenchmarks(): Promise<BenchmarkView[]>;
+  cancelBenchmark(id: string): Promise<BenchmarkView>;
+  /** Tasks waiting in the dispatcher, by tier name (every tier present, 0 when empty). */
+  queueDepth(): Record<TierName, number>;
+  close(): Promise<void>;
+}
+
+/** Unknown service or benchmark id: 404. */
+export class NotFoundError extends AibenchError {
+  constructor(message: string, options: AibenchErrorOptions = {}) {
+    super(message, { code: 'E_NOT_FOUND', ...options });
+  }
+}
+
+/** The request is valid but the state forbids it (service not READY, benchmark already finished): 409. */
+export class ConflictError extends AibenchError {
+  constructor(message: string, options: AibenchErrorOptions = {}) {
+    super(message, { code: 'E_CONFLICT', ...options });
+  }
+}

@@ -1,0 +1,39 @@
+// The API's own prom-client Registry (never the global one): requests by route and status,
+// durations by route, and the dispatcher's queue depth per tier read at scrape time.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TIER_NAMES, type TierName } from '../dispatch/tiers.js';
+
+export const API_METRICS = {
+  requests: 'aibench_api_http_requests_total',
+  duration: 'aibench_api_http_request_duration_seconds',
+  queueDepth: 'aibench_api_queue_depth',
+} as const;
+
+export interface ApiMetrics {
+  registry: Registry;
+  observe(method: string, route: string, status: number, seconds: number): void;
+}
+
+/** A fresh registry; `queueDepth` is called on every scrape. */
+export function createApiMetrics(queueDepth: () => Record<TierName, number>): ApiMetrics {
+  const registry = new Registry();
+  const requests = new Counter({ name: API_METRICS.requests, help: 'Control API requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const duration = new Histogram({
+    name: API_METRICS.duration, help: 'Control API request duration in seconds', labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+  });
+  new Gauge({
+    name: API_METRICS.queueDepth, help: 'Tasks waiting in the dispatcher, by tier', labelNames: ['tier'], registers: [registry],
+    collect() {
+      const depth = queueDepth();
+      for (const tier of TIER_NAMES) this.set({ tier }, depth[tier] ?? 0);
+    },
+  });
+  return {
+    registry,
+    observe(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      duration.observe({ method, route }, seconds);
+    },
+  };
+}

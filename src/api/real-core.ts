@@ -1,0 +1,120 @@
+// The real ControlCore: services through the service room (submit on the dispatcher, readiness
+// watched in the background), benchmarks through BenchmarkRegistry and the bench runner, result
+// files where listResults() finds them. Stopping a service never queues behind other work.
+import { runBench } from '../bench/runner.js';
+import type { Config } from '../config/schema.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { Tier, TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
+import { errorMessage } from '../errors.js';
+import {
+  isFinalStatus, listServices, newServiceId, onServiceCluster, openServiceTarget, serviceModels, ServiceStore, startService, stopService,
+} from '../service/index.js';
+import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
+import { ConflictError, NotFoundError, type ControlCore, type RequestSource, type ServiceView } from './core.js';
+import { resultsDir as defaultResultsDir, saveResult } from '../bench/results-store.js';
+import type { ServiceRequest } from './validation.js';
+
+export interface RealCoreOptions {
+  config: Config;
+  /** Cluster for POST /api/services without one (default: the config's default). */
+  cluster?: string | undefined;
+  store?: ServiceStore;
+  resultsDir?: string;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** The core `aibench api serve` runs on. */
+export function createRealCore(options: RealCoreOptions): ControlCore {
+  const { config } = options;
+  const store = options.store ?? new ServiceStore();
+  const log = options.log ?? (() => undefined);
+  const queued = new Map<string, TierName>();
+  // Benchmarks hold a slot for their whole run; one per service (resource), a few services at once.
+  const dispatcher = new Dispatcher({
+    floor: 2, ceiling: 8, initial: 4, resourceLimits: { 'service:*': 1, 'slurm:*': 2 },
+    onEvent: ({ task }) => {
+      if (task.state === 'queued') queued.set(task.id, tierName(task.tier) as TierName);
+      else queued.delete(task.id);
+    },
+  });
+  const run: BenchmarkRunner = async (request, settings, hooks) => {
+    const target = await openServiceTarget(config, request.service_id, { store });
+    try {
+      const { url: _url, ...plan } = settings;
+      return await runBench({ ...plan, url: target.url, model: target.model, apiKey: target.apiKey, provenance: target.provenance }, hooks);
+    } finally {
+      await target.close();
+    }
+  };
+  const dir = options.resultsDir ?? defaultResultsDir();
+  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, log });
+  const starting = new Map<string, AbortController>();
+
+  const existing = async (id: string) => {
+    const record = (await store.read())[id];
+    if (record === undefined) throw new NotFoundError(`unknown service ${id}`);
+    return record;
+  };
+
+  return {
+    listServices: async () => (await listServices(config, { store })) as ServiceView[],
+
+    async startService(input: ServiceRequest, source: RequestSource) {
+      const id = input.name ?? newServiceId(input.model);
+      const cluster = input.cluster ?? options.cluster;
+      const abort = new AbortController();
+      const tier = source === 'browser' ? Tier.INTERACTIVE : Tier.BACKGROUND;
+      // The dispatcher slot is held until the job is submitted; the wait for READY runs outside it.
+      await dispatcher.add(
+        () =>
+          new Promise<void>((submitted, failed) => {
+            const watch = onServiceCluster(config, cluster, (target) =>
+              startService(target, { model: input.model, id, gpus: input.gpus, vllmArgs: input.vllm_args }, {
+                store, signal: abort.signal, onProgress: (event) => event.phase === 'SUBMITTED' && submitted(),
+              }));
+            starting.set(id, abort);
+            watch.then(
+              () => log('service ready', { id }),
+              (error: unknown) => log('service did not become ready', { id, error: errorMessage(error) }),
+            ).finally(() => starting.get(id) === abort && starting.delete(id));
+            watch.then(() => submitted(), failed);
+          }),
+        { tier, resources: [`slurm:${cluster ?? config.default_cluster ?? 'local'}`], label: `start service ${id}` },
+      );
+      return (await existing(id)) as ServiceView;
+    },
+
+    async stopService(id: string) {
+      const record = await existing(id);
+      starting.get(id)?.abort(new Error('stopped through the API'));
+      benchmarks.cancelForService(id);
+      if (isFinalStatus(record.status)) return record as ServiceView;
+      const fresh = (await store.read())[id] ?? record;
+      const result = await onServiceCluster(config, record.cluster, (target) => stopService(target, fresh, { store }));
+      return result.record as ServiceView;
+    },
+
+    async serviceModels(id: string) {
+      await existing(id);
+      return { ...(await serviceModels(config, id, { store })) };
+    },
+
+    async startBenchmark(input, source) {
+      const record = await existing(input.service_id);
+      if (record.status !== 'READY') throw new ConflictError(`service ${input.service_id} is ${record.status}, not READY`);
+      return benchmarks.start(input, source);
+    },
+    getBenchmark: (id) => benchmarks.get(id),
+    listBenchmarks: async () => benchmarks.list(),
+    cancelBenchmark: (id) => benchmarks.cancel(id),
+
+    queueDepth() {
+      const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
+      for (const tier of queued.values()) depth[tier] += 1;
+      return depth;
+    },
+
+    // Services keep running (they outlive the API server); benchmarks are cancelled and saved.
+    close: () => benchmarks.close(),
+  };
+}

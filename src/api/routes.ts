@@ -1,0 +1,92 @@
+// The route table: method + path pattern -> handler over the ControlCore. Handlers return a
+// status and a JSON body; they throw HttpError / AibenchError, which server.ts turns into answers.
+// Lists are bare JSON arrays: the dashboards' service dropdown reads GET /api/services as one.
+import type { IncomingMessage } from 'node:http';
+import { readJsonBody } from './body.js';
+import type { ControlCore, RequestSource } from './core.js';
+import { HttpError } from './http-error.js';
+import { BenchmarkRequestSchema, parseBody, PATH_ID, ServiceRequestSchema } from './validation.js';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  params: string[];
+  core: ControlCore;
+  bodyLimit: number;
+}
+
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The label in metrics and logs. */
+  route: string;
+  pattern: RegExp;
+  /** False only for /health and /metrics. */
+  auth: boolean;
+  handle(ctx: RouteContext): Promise<RouteAnswer>;
+}
+
+const ok = (body: unknown, status = 200): RouteAnswer => ({ status, body });
+const SEG = '([^/]+)';
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', route: '/health', pattern: /^\/health$/, auth: false, handle: async () => ok({ status: 'ok' }) },
+  { method: 'GET', route: '/api/services', pattern: /^\/api\/services$/, auth: true, handle: async ({ core }) => ok(await core.listServices()) },
+  {
+    method: 'POST', route: '/api/services', pattern: /^\/api\/services$/, auth: true,
+    handle: async ({ core, req, bodyLimit }) => ok(await core.startService(parseBody(ServiceRequestSchema, await readJsonBody(req, bodyLimit)), sourceOf(req)), 202),
+  },
+  {
+    method: 'DELETE', route: '/api/services/:id', pattern: new RegExp(`^/api/services/${SEG}$`), auth: true,
+    handle: async ({ core, params }) => ok(await core.stopService(id(params, 'service'))),
+  },
+  {
+    method: 'GET', route: '/api/services/:id/models', pattern: new RegExp(`^/api/services/${SEG}/models$`), auth: true,
+    handle: async ({ core, params }) => ok(await core.serviceModels(id(params, 'service'))),
+  },
+  { method: 'GET', route: '/api/benchmarks', pattern: /^\/api\/benchmarks$/, auth: true, handle: async ({ core }) => ok(await core.listBenchmarks()) },
+  {
+    method: 'POST', route: '/api/benchmarks', pattern: /^\/api\/benchmarks$/, auth: true,
+    handle: async ({ core, req, bodyLimit }) => ok(await core.startBenchmark(parseBody(BenchmarkRequestSchema, await readJsonBody(req, bodyLimit)), sourceOf(req)), 202),
+  },
+  {
+    method: 'GET', route: '/api/benchmarks/:id', pattern: new RegExp(`^/api/benchmarks/${SEG}$`), auth: true,
+    handle: async ({ core, params }) => ok(await core.getBenchmark(id(params, 'benchmark'))),
+  },
+  {
+    method: 'DELETE', route: '/api/benchmarks/:id', pattern: new RegExp(`^/api/benchmarks/${SEG}$`), auth: true,
+    handle: async ({ core, params }) => ok(await core.cancelBenchmark(id(params, 'benchmark'))),
+  },
+];
+
+// Browsers always send Origin on a cross-origin POST (the forms); tools usually do not.
+const sourceOf = (req: IncomingMessage): RequestSource => (req.headers.origin === undefined ? 'tool' : 'browser');
+
+// An id that cannot exist is a 404 without asking the core (and never reaches a path or a shell).
+function id(params: string[], what: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(params[0] ?? '');
+  } catch {
+    value = '';
+  }
+  if (!PATH_ID.test(value)) throw new HttpError(404, `unknown ${what}`);
+  return value;
+}
+
+export type RouteMatch = { kind: 'found'; route: Route; params: string[] } | { kind: 'method'; allow: string[] } | { kind: 'none' };
+
+/** Find the route for a method and path; `method` lists the allowed methods when only the method is wrong. */
+export function matchRoute(method: string, path: string, routes: readonly Route[] = ROUTES): RouteMatch {
+  const allow: string[] = [];
+  for (const route of routes) {
+    const m = route.pattern.exec(path);
+    if (m === null) continue;
+    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', route, params: m.slice(1) };
+    allow.push(route.method);
+  }
+  return allow.length > 0 ? { kind: 'method', allow } : { kind: 'none' };
+}

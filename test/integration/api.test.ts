@@ -1,0 +1,54 @@
+// The control API over the REAL core on the test cluster (tc-ssh, simulator as the server):
+// POST service -> READY -> models -> POST benchmark (6 s) -> done, result file listed -> DELETE -> job gone.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listResults } from '../../src/bench/results-store.js';
+import { inSqueue, readyService, startRealApi, until, type ApiHarness } from './api-helpers.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startRealApi();
+});
+afterAll(() => api?.stop());
+
+describe('control API on tc-ssh', () => {
+  it('service -> READY -> benchmark duration_seconds 6 -> result -> DELETE service', async () => {
+    const name = `it-api-${Date.now().toString(36)}`;
+    const svc = await readyService(api, name);
+    expect(await inSqueue(svc.job_id)).toBe(true);
+
+    const models = await api.call('GET', `/api/services/${name}/models`);
+    expect(models).toMatchObject({ status: 200, body: { models: ['facebook/opt-125m'], stale: false } });
+
+    const posted = await api.call('POST', '/api/benchmarks', { service_id: name, concurrency: 4, input_len: 32, output_len: 8, duration_seconds: 6 });
+    expect(posted.status).toBe(202);
+    expect(posted.body).toMatchObject({ id: expect.stringMatching(/^bm-/), status: 'queued', tier: 'background' });
+    const id = posted.body.id as string;
+
+    let sawProgress = false;
+    const done = await until('benchmark done', async () => {
+      const got = await api.call('GET', `/api/benchmarks/${id}`);
+      if (got.body.status === 'running' && got.body.progress?.completed > 0) sawProgress = true;
+      if (got.body.status === 'failed' || got.body.status === 'cancelled') throw new Error(JSON.stringify(got.body));
+      return got.body.status === 'done' ? got.body : undefined;
+    }, 60_000);
+    expect(sawProgress).toBe(true);
+    expect(done.request.duration_seconds).toBe(6);
+    expect(done.result.duration_s).toBeGreaterThan(5);
+    expect(done.result.duration_s).toBeLessThan(9);
+    expect(done.result.completed).toBeGreaterThan(0);
+    expect(done.result.config.stop.duration_s).toBe(6);
+    expect(done.result.config.load).toEqual({ kind: 'concurrency', concurrency: 4 });
+    expect(done.result.provenance).toMatchObject({ cluster: 'tc-ssh', job_id: svc.job_id, service_id: name });
+    expect(existsSync(done.result_path)).toBe(true);
+    expect((await listResults(api.resultsDir)).map((r) => [r.id, r.path, r.service_id])).toContainEqual([id, done.result_path, name]);
+    const listed = await api.call('GET', '/api/benchmarks');
+    expect(listed.body.map((b: { id: string }) => b.id)).toContain(id);
+
+    const deleted = await api.call('DELETE', `/api/services/${name}`);
+    expect(deleted).toMatchObject({ status: 200, body: { id: name, status: 'STOPPED' } });
+    expect(await inSqueue(svc.job_id)).toBe(false);
+    expect((await api.call('POST', '/api/benchmarks', { service_id: name, input_len: 1, output_len: 1, duration_seconds: 1 })).status).toBe(409);
+    expect((await api.call('DELETE', '/api/services/it-api-nosuch')).status).toBe(404);
+  });
+});

@@ -3,7 +3,8 @@
 // single quote itself, which is closed, escaped and reopened: 'it'\''s'.
 import { UsageError } from '../errors.js';
 
-const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+// No `=`: a bare first word like A=b would be an assignment to the shell, not a command.
+const SAFE = /^[A-Za-z0-9_@%+:,./-]+$/;
 
 /** Quote one argument for a POSIX shell; refuses NUL, which no shell word can carry. */
 export function shellQuote(value: string): string {

@@ -15,14 +15,14 @@ describe('aibench (built bin)', () => {
   it('--help lists every command group', async () => {
     const r = await runBin(['--help']);
     expect(r.exitCode).toBe(0);
-    for (const group of ['bench', 'sim', 'doctor', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${group}\\b`, 'm'));
+    for (const group of ['bench', 'suite', 'service', 'jobs', 'sim', 'telemetry', 'tunnel', 'dashboards', 'api', 'doctor', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${group}\\b`, 'm'));
   });
 
-  it.each([['doctor'], ['config', 'show'], ['config', 'init'], ['bench', 'run'], ['sim']])('%s --help shows an example', async (...cmd) => {
+  it.each([['doctor'], ['config', 'show'], ['config', 'init'], ['bench', 'run'], ['bench', 'compare'], ['bench', 'results'], ['sim'], ['suite', 'run'], ['service', 'start'], ['service', 'models'], ['jobs', 'submit'], ['telemetry', 'agent'], ['tunnel', 'up'], ['dashboards', 'check'], ['api', 'serve']])('%s --help shows an example', async (...cmd) => {
     const r = await runBin([...cmd, '--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Example');
-    expect(r.stdout).toContain('$ aibench');
+    expect(r.stdout).toMatch(/\$ (nohup )?aibench /);
   });
 
   it('an unknown command or option is a usage error: exit 2, message on stderr, nothing on stdout', async () => {

@@ -64,3 +64,14 @@ describe('shellJoin', () => {
     );
   });
 });
+
+describe('shellQuote and assignments', () => {
+  it('quotes `=` so a first word is never taken as a variable assignment', async () => {
+    const { shellJoin: join } = await import('../../../src/exec/quote.js');
+    const { execFileSync } = await import('node:child_process');
+    expect(join(['A=b', 'x'])).toBe("'A=b' x");
+    // Run through a real shell: with `=` unquoted, sh would run `x` with A=b in its env instead.
+    const out = execFileSync('/bin/sh', ['-c', `${join(['printf', '%s|', 'A=b'])}`]).toString();
+    expect(out).toBe('A=b|');
+  });
+});

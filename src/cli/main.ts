@@ -2,22 +2,49 @@
 import { Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { VERSION } from '../version.js';
-import { buildApiCommand } from './api.js';
-import { buildBenchCommand } from './bench.js';
-import { buildConfigCommand } from './config.js';
-import { buildDashboardsCommand } from './dashboards.js';
 import { wasInterrupted } from './context.js';
-import { buildDoctorCommand } from './doctor.js';
-import { buildJobsCommand } from './jobs.js';
-import { buildServiceCommand } from './service.js';
-import { buildSimCommand } from './sim.js';
-import { buildSuiteCommand } from './suite.js';
-import { buildTelemetryCommand } from './telemetry.js';
-import { buildTunnelCommand } from './tunnel.js';
 
+interface Group {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
 
-/** Build the commander program (exported for tests of help output). */
-export function buildProgram(): Command {
+// Command groups are imported only when named on the command line, so `aibench service models`
+// does not pay for the simulator, the Grafana SDK or the tokenizer at startup. The summaries here
+// are what `aibench --help` lists without loading anything.
+const GROUPS: Group[] = [
+  { name: 'bench', summary: 'benchmark an OpenAI-compatible server (vLLM), compare and list results', load: async () => (await import('./bench.js')).buildBenchCommand() },
+  { name: 'suite', summary: 'run many benchmarks from a suite YAML: services x matrix, by priority, with a lock', load: async () => (await import('./suite.js')).buildSuiteCommand() },
+  { name: 'service', summary: 'start, list, inspect and stop vLLM services running as Slurm jobs', load: async () => (await import('./service.js')).buildServiceCommand() },
+  { name: 'jobs', summary: 'submit, inspect, wait for, cancel and read Slurm jobs (HF cache exported to every job)', load: async () => (await import('./jobs.js')).buildJobsCommand() },
+  { name: 'sim', summary: 'run a vLLM-compatible simulator (OpenAI API, SSE streaming, /metrics) with a latency model', load: async () => (await import('./sim.js')).buildSimCommand() },
+  { name: 'telemetry', summary: 'GPU telemetry: the nvidia-smi agent and the Prometheus side of it', load: async () => (await import('./telemetry.js')).buildTelemetryCommand() },
+  { name: 'tunnel', summary: "SSH reverse tunnel: login-node ports -> this host's Pushgateway / Prometheus", load: async () => (await import('./tunnel.js')).buildTunnelCommand() },
+  { name: 'dashboards', summary: 'generate the Grafana dashboards and check their queries', load: async () => (await import('./dashboards.js')).buildDashboardsCommand() },
+  { name: 'api', summary: 'HTTP control API for dashboards and tools: start services and benchmarks', load: async () => (await import('./api.js')).buildApiCommand() },
+  { name: 'doctor', summary: 'check that a cluster can run aibench work (SSH, Slurm, shared dirs)', load: async () => (await import('./doctor.js')).buildDoctorCommand() },
+  { name: 'config', summary: 'show or create the aibench config file', load: async () => (await import('./config.js')).buildConfigCommand() },
+];
+
+/** The command group argv names (after global options; `help GROUP` too), if any. */
+export function namedGroup(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--config') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    if (arg === 'help') return args.slice(i + 1).find((a) => !a.startsWith('-'));
+    return arg;
+  }
+  return undefined;
+}
+
+/** Build the commander program, loading only the group argv names (all groups as summaries otherwise). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('aibench')
     .description('Benchmark LLM inference servers (vLLM) on Slurm GPU clusters')
     .version(VERSION, '-V, --version', 'print the aibench version')
@@ -25,8 +52,10 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [buildBenchCommand(), buildSuiteCommand(), buildServiceCommand(), buildJobsCommand(), buildSimCommand(), buildTelemetryCommand(), buildTunnelCommand(), buildDashboardsCommand(), buildApiCommand(), buildDoctorCommand(), buildConfigCommand()]) {
-    program.addCommand(cmd);
+  const wanted = namedGroup(argv);
+  for (const group of GROUPS) {
+    const cmd = group.name === wanted ? await group.load() : new Command(group.name);
+    program.addCommand(cmd.description(group.summary));
   }
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
@@ -60,7 +89,7 @@ function report(error: unknown, debug: boolean): number {
 /** Run the CLI with process.argv-style arguments; sets process.exitCode. */
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   let code: number = ExitCode.OK;
   try {
     await program.parseAsync(argv);

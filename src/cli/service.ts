@@ -1,16 +1,12 @@
 // `aibench service ...`: vLLM services as Slurm jobs. Each action: parse -> validate -> one core
 // call (src/service/) -> render. Data (--json, model ids) on stdout; progress and tables on stderr.
 import { Command, Option } from 'commander';
-import ora from 'ora';
 import { parseTimeoutSpec } from '../bench/duration.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
-import {
-  getService, isFinalStatus, listServices, onServiceCluster, serviceLogs, serviceModels, serviceStatus, ServiceStore,
-  startService, stopService, type ServiceProgress, type ServiceRecord, type StopResult,
-} from '../service/index.js';
+import type { ServiceProgress, ServiceRecord, StopResult } from '../service/index.js';
 import { configFor, useInterrupt } from './context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -18,6 +14,8 @@ const example = (line: string) => `\nExample:\n  $ ${line}`;
 const clusterOption = () => new Option('--cluster <name>', 'cluster from the config (default: default_cluster or local)');
 
 const config = async (cmd: Command): Promise<Config> => (await configFor(cmd)).config;
+// The service core (SSH, undici, Slurm) loads inside actions: a cached `service models` needs none of it.
+const core = () => import('../service/index.js');
 
 /** The `service` command group. */
 export function buildServiceCommand(): Command {
@@ -69,10 +67,11 @@ function startCommand(): Command {
         vllmArgs: flags.vllmArg ?? [], apiKeyFile: flags.apiKeyFile, telemetry: flags.telemetry ?? false, wait: flags.wait, timeoutMs: parseTimeoutSpec(flags.timeout, '--timeout'),
       };
       const out = createOutput({ json: flags.json });
-      const progress = progressRenderer(out);
+      const progress = await progressRenderer(out);
       const signal = useInterrupt();
       let record: ServiceRecord;
       try {
+        const { onServiceCluster, startService } = await core();
         record = await onServiceCluster(await config(cmd), flags.cluster, (target) => startService(target, input, { signal, onProgress: progress.update, onWarning: (line) => out.warn(line) }));
       } finally {
         progress.stop();
@@ -86,9 +85,10 @@ function startCommand(): Command {
 }
 
 /** Progress lines (or an ora spinner on a TTY); nothing with --json. */
-function progressRenderer(out: Output): { update: (e: ServiceProgress) => void; stop: () => void } {
+async function progressRenderer(out: Output): Promise<{ update: (e: ServiceProgress) => void; stop: () => void }> {
   const text = (e: ServiceProgress) => `service ${e.id}: ${e.phase}${e.detail ? ` (${e.detail})` : ''} after ${(e.elapsed_ms / 1000).toFixed(0)}s`;
   if (!out.interactive) return { update: (e) => out.info(text(e)), stop: () => undefined };
+  const { default: ora } = await import('ora');
   const spinner = ora({ stream: process.stderr, isEnabled: true }).start('submitting');
   return { update: (e) => void (spinner.text = text(e)), stop: () => void spinner.stop() };
 }
@@ -109,6 +109,7 @@ function lsCommand(): Command {
     .addHelpText('after', example('aibench service ls --json | jq -r \'.services[] | select(.status=="READY") | .id\''))
     .action(async (opts: { cluster?: string; json?: boolean }, cmd: Command) => {
       const out = createOutput({ json: opts.json });
+      const { listServices } = await core();
       const services = await listServices(await config(cmd), { cluster: opts.cluster });
       if (opts.json) out.dataJson({ services });
       else if (services.length === 0) out.info('no services');
@@ -124,6 +125,7 @@ function statusCommand(): Command {
     .addHelpText('after', example('aibench service status opt-125m-1a2b3c --json | jq -r .status'))
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const out = createOutput({ json: opts.json });
+      const { serviceStatus } = await core();
       const record = await serviceStatus(await config(cmd), id);
       if (opts.json) out.dataJson(record);
       else {
@@ -144,6 +146,7 @@ function stopCommand(): Command {
       if ((id === undefined) === !opts.all) throw new UsageError('service stop: expected a service id or --all, not both or neither');
       const out = createOutput({ json: opts.json });
       const cfg = await config(cmd);
+      const { getService, isFinalStatus, onServiceCluster, ServiceStore, stopService } = await core();
       const store = new ServiceStore();
       const records = opts.all ? Object.values(await store.read()).filter((r) => !isFinalStatus(r.status)) : [await getService(store, id ?? '')];
       const signal = useInterrupt();
@@ -167,6 +170,7 @@ function logsCommand(): Command {
     .action(async (id: string, opts: { follow?: boolean; lines: string }, cmd: Command) => {
       if (!/^\d+$/.test(opts.lines)) throw new UsageError(`--lines: expected a whole number of lines >= 0, got ${JSON.stringify(opts.lines)}`);
       const signal = useInterrupt();
+      const { serviceLogs } = await core();
       await serviceLogs(await config(cmd), id, { lines: Number(opts.lines), follow: opts.follow ?? false, signal, write: (t) => process.stdout.write(t) });
     });
 }
@@ -180,6 +184,7 @@ function modelsCommand(): Command {
     .addHelpText('after', example('aibench service models opt-125m-1a2b3c --json | jq -r ".models[]"'))
     .action(async (id: string, opts: { refresh?: boolean; json?: boolean }, cmd: Command) => {
       const out = createOutput({ json: opts.json });
+      const { serviceModels } = await import('../service/models.js');
       const answer = await serviceModels(await config(cmd), id, { refresh: opts.refresh ?? false });
       if (answer.stale) out.warn(`service ${id} is unreachable; showing the last known list from ${answer.fetched_at}`);
       if (opts.json) out.dataJson(answer);

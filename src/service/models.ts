@@ -4,10 +4,8 @@
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { cachedModels, ModelsCache, type ModelsAnswer } from './models-cache.js';
-import { openServiceEndpoint } from './open.js';
 import { isFinalStatus, ServiceError, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
-import { fetchModelIds } from './http.js';
 import { ServiceStore } from './store.js';
 
 export interface ServiceModelsOptions {
@@ -33,6 +31,8 @@ function fetchVia(config: Config, open: OpenTarget) {
   return (record: ServiceRecord): Promise<string[]> => {
     if (isFinalStatus(record.status)) return Promise.reject(new Error(`service is ${record.status}`));
     return onServiceCluster(config, record.cluster, async (target) => {
+      // Loaded only on a cache miss: a cached answer needs no HTTP client, Slurm or SSH code.
+      const [{ openServiceEndpoint }, { fetchModelIds }] = await Promise.all([import('./open.js'), import('./http.js')]);
       const endpoint = await openServiceEndpoint(target, record);
       try {
         return await fetchModelIds(endpoint.url, { apiKey: endpoint.apiKey, timeoutMs: 5000 });

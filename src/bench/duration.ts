@@ -23,6 +23,17 @@ function roundMs(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
 }
 
+/** Shortest run we accept, in seconds: anything shorter rounds to 0 s (the millisecond is the unit). */
+export const MIN_DURATION_SECONDS = 0.001;
+
+// Refuse a value that is > 0 but rounds to 0 s: it would pass here and fail the result schema after the run.
+function nonZero(seconds: number, field: string, input: string | number, unit: string): number {
+  if (seconds < MIN_DURATION_SECONDS) {
+    throw new UsageError(`${field}: expected ${unit} worth at least 0.001 s (1 ms; this rounds to 0 s), got ${describe(input)}`);
+  }
+  return seconds;
+}
+
 /** Minutes (number or numeric string, fractional allowed) -> seconds; refuses 0, negatives, units and > 7 days. */
 export function minutesToSeconds(input: string | number, field = 'duration'): number {
   const minutes = positiveNumber(input);
@@ -32,7 +43,7 @@ export function minutesToSeconds(input: string | number, field = 'duration'): nu
   if (minutes > MAX_DURATION_MINUTES) {
     throw new UsageError(`${field}: expected at most ${MAX_DURATION_MINUTES} minutes (7 days), got ${describe(input)}`);
   }
-  return roundMs(minutes * 60);
+  return nonZero(roundMs(minutes * 60), field, input, 'minutes');
 }
 
 /** Seconds (number or numeric string) for --duration-seconds, same rules as minutesToSeconds. */
@@ -44,7 +55,7 @@ export function parseDurationSeconds(input: string | number, field = 'duration-s
   if (seconds > MAX_DURATION_SECONDS) {
     throw new UsageError(`${field}: expected at most ${MAX_DURATION_SECONDS} seconds (7 days), got ${describe(input)}`);
   }
-  return roundMs(seconds);
+  return nonZero(roundMs(seconds), field, input, 'seconds');
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -65,7 +65,7 @@ export type BenchProfile = z.output<typeof BenchProfileSchema>;
 
 /** Validate a parsed profile; ConfigError listing `FILE: key.path: expected ..., got ...`. */
 export function parseBenchProfile(value: unknown, source: string): BenchProfile {
-  const parsed = BenchProfileSchema.safeParse(value ?? {});
+  const parsed = BenchProfileSchema.safeParse(value ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
   const lines = formatZodIssues(parsed.error).map((line) => `${source}: ${line}`);
   throw new ConfigError(`Invalid benchmark profile:\n  ${lines.join('\n  ')}`);

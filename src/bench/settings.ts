@@ -56,6 +56,11 @@ export interface BenchSettings {
 /** Used when neither a flag, a profile nor a duration says how many requests to send. */
 export const DEFAULT_NUM_REQUESTS = 100;
 
+/** The percentiles every run reports: 90, 95 and 99 plus any extra asked for, sorted, no repeats. */
+export function withDefaultPercentiles(extra: readonly number[] = []): number[] {
+  return [...new Set([90, 95, 99, ...extra])].sort((a, b) => a - b);
+}
+
 type Value = string | number | readonly (string | number)[] | undefined;
 
 function num(field: string, value: Value, rule: { int?: boolean; min?: number; max?: number; exclusiveMin?: boolean }): number | undefined {
@@ -123,7 +128,7 @@ export function resolveBenchSettings(flags: BenchFlags, source: FlagSource, prof
   const asked = pick('percentiles', 'percentiles');
   const percentiles = asked === undefined ? [] : Array.isArray(asked) ? asked.map(Number) : parsePercentileList(String(asked));
   return {
-    url: pick('url', 'url') as string | undefined,
+    url: targetUrl(pick('url', 'url')),
     model: pick('model', 'model') as string | undefined,
     api: oneOf('api', pick('api', 'api'), ['completions', 'chat'] as const) ?? 'completions',
     loads,
@@ -139,10 +144,33 @@ export function resolveBenchSettings(flags: BenchFlags, source: FlagSource, prof
     },
     warmup: num('warmup', pick('warmup', 'warmup'), { int: true, min: 0 }) ?? 0,
     slo: goodput === undefined ? undefined : parseGoodput(goodput),
-    percentiles: [...new Set([90, 95, 99, ...percentiles])].sort((a, b) => a - b),
+    percentiles: withDefaultPercentiles(percentiles),
     failOn: typed('failOn') ? (flags.failOn ?? []) : (profile.fail_on ?? flags.failOn ?? []),
     sim: profile.sim,
   };
+}
+
+// The same test the result schema applies to target.url: anything before the host's '@' is a credential.
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i;
+
+/** The target URL, checked before any request goes out: http(s) only, no user:password@ (never echoed). */
+function targetUrl(value: Value): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const masked = text.replace(CREDENTIALS, '$1***@');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (CREDENTIALS.test(text) || (parsed !== undefined && (parsed.username !== '' || parsed.password !== ''))) {
+    throw new UsageError(`url: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
+    throw new UsageError(`url: expected an http:// or https:// URL like http://node1:8000, got ${JSON.stringify(masked)}`);
+  }
+  return text;
 }
 
 function resolveLoads(concurrency: Value, rate: Value, burstiness: number, cap: number | undefined): LoadPattern[] {

@@ -46,7 +46,7 @@ export function buildSuiteCommand(): Command {
       .option('--cluster <name>', 'cluster for services that name none (overrides the file\'s cluster)')
       .option('--json', 'print the summary (or the dry-run plan) as JSON on stdout')
       .option('--quiet', 'no progress, no table')
-      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run profiles/smoke-suite.yaml --dry-run\n  $ aibench suite run profiles/nightly.yaml --out results/nightly-$(date +%F) --resume')
+      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run profiles/smoke.yaml --dry-run\n  $ aibench suite run profiles/nightly.yaml --out results/nightly-$(date +%F) --resume')
       .action(async (file: string, flags: SuiteRunFlags, cmd: Command) => {
         const output = createOutput({ json: flags.json, quiet: flags.quiet });
         const plan = planSuite(await loadSuite(file));

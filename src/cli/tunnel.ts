@@ -1,8 +1,11 @@
 // `aibench tunnel up|status|down`: the SSH reverse tunnel from the login node back to the local
 // Pushgateway / Prometheus. `up` runs in the foreground (systemd or nohup for a daemon).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { UsageError } from '../errors.js';
+import { AibenchError, UsageError } from '../errors.js';
 import { createOutput } from '../report/output.js';
 import { runTunnel, type TunnelForwardSpec } from '../telemetry/tunnel.js';
 import { processAlive, readTunnelStatus, tunnelStatusPath } from '../telemetry/tunnel-status.js';
@@ -70,14 +73,63 @@ export function buildTunnelCommand(): Command {
       .addHelpText('after', '\nExample:\n  $ aibench tunnel down --cluster hpc')
       .action(async (flags: { cluster?: string }, cmd: Command) => {
         const cluster = await clusterFor(cmd, flags.cluster);
-        const status = await readTunnelStatus(tunnelStatusPath(cluster.name));
-        const out = createOutput();
-        if (!status || status.state === 'stopped' || !processAlive(status.pid)) return out.info(`tunnel ${cluster.name}: not running`);
-        process.kill(status.pid, 'SIGTERM');
-        for (let waited = 0; waited < 10_000 && processAlive(status.pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
-        if (processAlive(status.pid)) throw new UsageError(`tunnel ${cluster.name} (pid ${status.pid}) did not stop within 10 s`, { hint: `kill ${status.pid}` });
-        out.info(`tunnel ${cluster.name}: stopped (pid ${status.pid})`);
+        createOutput().info(await stopTunnel(cluster.name, tunnelStatusPath(cluster.name)));
       }),
   );
   return tunnel;
+}
+
+/** The command line of a live process (arguments split), or undefined when it cannot be read. */
+export function processArgv(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter((a) => a !== '');
+  } catch {
+    if (process.platform === 'linux') return undefined;
+  }
+  try { // no /proc (macOS, BSD): ps gives the command line joined by spaces
+    const line = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return line === '' ? undefined : line.split(/\s+/);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether argv is an `aibench ... tunnel up` process (node bin/aibench.js tunnel up, or the aibench binary). */
+export function isTunnelProcess(argv: readonly string[]): boolean {
+  const tunnel = argv.indexOf('tunnel');
+  return tunnel >= 0 && argv.indexOf('up', tunnel + 1) > tunnel && argv.slice(0, tunnel).some((a) => /aibench/i.test(a));
+}
+
+export interface StopTunnelDeps {
+  alive?: (pid: number) => boolean;
+  argv?: (pid: number) => string[] | undefined;
+  kill?: (pid: number, signal: NodeJS.Signals) => void;
+  waitMs?: number;
+}
+
+/**
+ * `tunnel down`: SIGTERM the recorded pid, but only when that pid is still an `aibench tunnel up`
+ * process (a pid is reused after a crash or reboot: never signal an unrelated process). A status
+ * file whose pid is something else is stale: it is removed and nothing is signalled.
+ */
+export async function stopTunnel(cluster: string, statusFile: string, deps: StopTunnelDeps = {}): Promise<string> {
+  const alive = deps.alive ?? processAlive;
+  const argvOf = deps.argv ?? processArgv;
+  const kill = deps.kill ?? ((pid, signal) => void process.kill(pid, signal));
+  const waitMs = deps.waitMs ?? 10_000;
+  const status = await readTunnelStatus(statusFile);
+  if (!status || status.state === 'stopped' || !alive(status.pid)) return `tunnel ${cluster}: not running`;
+  const argv = argvOf(status.pid);
+  if (argv === undefined || !isTunnelProcess(argv)) {
+    await rm(statusFile, { force: true });
+    const what = argv === undefined ? 'whose command line cannot be read' : `running ${JSON.stringify(argv.join(' ').slice(0, 120))}`;
+    return `tunnel ${cluster}: not running (stale status file ${statusFile} removed: pid ${status.pid} is a process ${what}, not \`aibench tunnel up\`; nothing was signalled)`;
+  }
+  kill(status.pid, 'SIGTERM');
+  for (let waited = 0; waited < waitMs && alive(status.pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (alive(status.pid)) {
+    throw new AibenchError(`tunnel ${cluster} (pid ${status.pid}) did not stop within ${waitMs / 1000} s`, { code: 'E_TUNNEL_STOP', hint: `kill ${status.pid}` });
+  }
+  return `tunnel ${cluster}: stopped (pid ${status.pid})`;
 }

@@ -115,8 +115,14 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteSummary> 
     try {
       await Promise.all(tasks.map((task) => runOne(task, ready)));
     } finally {
-      await ready.close().catch((error: unknown) => emit(`warning: could not stop service ${service.id}: ${errorMessage(error)}`));
-      emit(`service ${service.id}: stopped`);
+      try {
+        await ready.close();
+        Object.assign(row, { status: 'stopped' });
+        emit(`service ${service.id}: stopped`);
+      } catch (error) {
+        Object.assign(row, { status: 'failed', error: `could not stop: ${errorMessage(error)}` });
+        emit(`warning: could not stop service ${service.id}: ${errorMessage(error)}`);
+      }
     }
   }
 
@@ -147,7 +153,8 @@ function tally(states: ReadonlyMap<string, TaskState>): SuiteCounts {
 export function suiteVerdict(summary: SuiteSummary): AibenchError | undefined {
   if (summary.interrupted) return undefined; // main turns the interrupt into 130
   const c = summary.counts;
-  const failedServices = summary.services.filter((s) => s.status === 'failed').map((s) => s.id);
+  // A service that failed only at stopping has a url (it was ready): it did start.
+  const failedServices = summary.services.filter((s) => s.status === 'failed' && s.url === undefined).map((s) => s.id);
   if (c.failed > 0 || c.cancelled > 0) {
     return new BenchError(`Suite ${summary.suite}: ${c.failed} of ${c.total} benchmark(s) failed${failedServices.length ? `; service(s) that did not start: ${failedServices.join(', ')}` : ''}`, {
       hint: `See ${summary.out_dir}/summary.json for each error; re-run with --resume to redo only what did not finish.`,

@@ -2,6 +2,7 @@
 // reached directly or through an SSH forward), an existing URL, or the embedded simulator.
 // Everything this launcher started is stopped by closeAll(), whatever happened in between.
 import { randomBytes } from 'node:crypto';
+import { minutesToSeconds } from '../bench/duration.js';
 import { simArgv } from '../bench/execute.js';
 import type { RunConfigProvenance } from '../bench/runner.js';
 import { resolveCluster } from '../config/cluster.js';
@@ -72,7 +73,7 @@ export function createServiceLauncher(options: LauncherOptions): ServiceLauncher
     try {
       record = await startService(target, {
         model: service.model, id, gpus: service.gpus, time: service.time, partition: service.partition, vllmArgs: service.vllm_args,
-        apiKeyFile: service.api_key_file, timeoutMs: service.start_timeout_min === undefined ? undefined : service.start_timeout_min * 60_000,
+        apiKeyFile: service.api_key_file, timeoutMs: service.start_timeout_min === undefined ? undefined : minutesToSeconds(service.start_timeout_min, 'start_timeout_min') * 1000,
       }, { store, signal: hooks.signal, onProgress: hooks.onProgress });
     } catch (error) {
       // A start that timed out leaves its job queued or running: cancel it, never leave a GPU job behind.

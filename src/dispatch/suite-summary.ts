@@ -31,7 +31,8 @@ export interface BenchmarkRow {
 export interface ServiceRow {
   id: string;
   kind: 'slurm' | 'url' | 'sim';
-  status: 'ready' | 'failed' | 'cancelled' | 'unused';
+  /** 'ready' only while the suite runs; a service this run started ends 'stopped' (or 'failed' when it could not be stopped). */
+  status: 'ready' | 'stopped' | 'failed' | 'cancelled' | 'unused';
   job_id?: string;
   url?: string;
   error?: string;

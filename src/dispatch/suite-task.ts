@@ -6,6 +6,7 @@ import { parseGoodput } from '../bench/goodput.js';
 import { readResultFile, writeResultFile } from '../bench/result-io.js';
 import type { ResultDocument } from '../bench/result-schema.js';
 import { runBench, type BenchPlan } from '../bench/runner.js';
+import { withDefaultPercentiles } from '../bench/settings.js';
 import { loadLabel } from '../bench/schedule.js';
 import { BenchError } from '../errors.js';
 import type { RunningTarget } from './suite-services.js';
@@ -26,7 +27,7 @@ export function taskPlan(task: SuiteTask, settings: Suite['settings'], target: R
     dataset: { kind: 'random', inputLen: task.inputLen, outputLen: task.outputLen, rangeRatio: settings.range_ratio, seed: settings.seed },
     warmup: settings.warmup,
     ...(settings.goodput === undefined ? {} : { slo: parseGoodput(settings.goodput) }),
-    percentiles: [...new Set([90, 95, 99, ...(settings.percentiles ?? [])])].sort((a, b) => a - b),
+    percentiles: withDefaultPercentiles(settings.percentiles),
     ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
     provenance: target.provenance,
   };

@@ -129,11 +129,27 @@ export function hostKeyError(check: Exclude<HostKeyCheck, { status: 'match' }>, 
   if (check.status === 'revoked') {
     return new SshError(`Host key for ${name} is marked @revoked in known_hosts (${fp})`, { code: 'E_SSH_HOSTKEY_REVOKED' });
   }
-  const other = check.otherTypes.length > 0 ? ` (known_hosts has only ${check.otherTypes.join(', ')} keys for it)` : '';
-  return new SshError(`Host key for ${name} is not in known_hosts${other}: the server offered ${fp}`, {
+  if (check.otherTypes.length > 0) {
+    // Not "new": the host is known, with keys of other types (which the client asked for first).
+    // A server that no longer offers them may be an impostor; never trust-on-first-use this.
+    const type = blobKeyType(offered);
+    return new SshError(`Host key for ${name} is of another type than the known one(s): the server offered ${fp}, known_hosts has only ${check.otherTypes.join(', ')} keys for it`, {
+      code: 'E_SSH_HOSTKEY_OTHER_TYPE',
+      hint: `Verify with the admins that ${fingerprint(offered)} is the server's real ${type} key, then add that key type: ssh-keyscan -t ${keyscanType(type)} -p ${port} ${host} >> ${file}`,
+    });
+  }
+  return new SshError(`Host key for ${name} is not in known_hosts: the server offered ${fp}`, {
     code: 'E_SSH_HOSTKEY_UNKNOWN',
     hint: `Check that ${fingerprint(offered)} is the server's real key (ask the admins), then run: ssh-keyscan -p ${port} ${host} >> ${file}; or set strict_host_key_checking: accept-new to trust it on first use.`,
   });
+}
+
+/** ssh-keyscan -t takes short names: ssh-ed25519 -> ed25519, ecdsa-sha2-nistp256 -> ecdsa, ssh-rsa -> rsa. */
+function keyscanType(type: string): string {
+  if (type.startsWith('ecdsa-')) return 'ecdsa';
+  if (type.startsWith('sk-ecdsa-')) return 'ecdsa-sk';
+  if (type.startsWith('sk-ssh-ed25519')) return 'ed25519-sk';
+  return type.replace(/^ssh-/, '');
 }
 
 export interface HostVerifier {
@@ -151,7 +167,8 @@ export function createHostVerifier(entries: KnownHostEntry[], host: string, port
   const verify = (key: Buffer, done: (ok: boolean) => void): void => {
     const check = checkHostKey(known, host, port, key);
     if (check.status === 'match') return done(true);
-    if (check.status === 'unknown' && mode === 'accept-new') {
+    // accept-new trusts only a host with NO known key; a known host offering another key type is refused.
+    if (check.status === 'unknown' && check.otherTypes.length === 0 && mode === 'accept-new') {
       appendKnownHost(userFile, host, port, key).then(
         () => {
           // Remember it: ssh2 verifies again on every re-key, which must not append twice.

@@ -2,7 +2,7 @@
 // The plugin runs each with `new Function('context', replaceVariables(code))`, context.panel.elements
 // being the form elements ({id, value, ...}). So: no `$` except the variables we mean Grafana to
 // substitute, no template literals, and no `||` defaults that would turn 0 or false into something else.
-import { MAX_DURATION_MINUTES } from '../bench/duration.js';
+import { MAX_DURATION_MINUTES, MIN_DURATION_SECONDS } from '../bench/duration.js';
 import { SERVICE_STATUSES, isFinalStatus } from '../service/record.js';
 
 /** Statuses a service never leaves (from the service store): the dropdowns list every other service. */
@@ -24,11 +24,16 @@ function toNumber(value, label) {
   if (typeof value === 'boolean' || !Number.isFinite(n)) throw new Error(label + ': expected a number, got ' + JSON.stringify(value));
   return n;
 }
+// Minutes -> seconds rounded to the millisecond, as the CLI's minutesToSeconds does.
+function secondsOf(minutes) {
+  return Math.round(minutes * 60 * 1000) / 1000;
+}
 function durationProblem(value) {
   if (blank(value)) return 'Duration (min): required';
   const minutes = typeof value === 'number' ? value : Number(value);
   if (typeof value === 'boolean' || !Number.isFinite(minutes) || minutes <= 0) return 'Duration (min): expected a number > 0, got ' + JSON.stringify(value);
   if (minutes > ${MAX_DURATION_MINUTES}) return 'Duration (min): expected at most ${MAX_DURATION_MINUTES} minutes (7 days), got ' + minutes;
+  if (secondsOf(minutes) < ${MIN_DURATION_SECONDS}) return 'Duration (min): expected minutes worth at least ${MIN_DURATION_SECONDS} s (1 ms; this rounds to 0 s), got ' + JSON.stringify(value);
   return undefined;
 }
 function serviceProblem(value) {
@@ -47,7 +52,7 @@ const payload = {
   concurrency: toNumber(values.concurrency, 'Concurrency'),
   input_len: toNumber(values.input_len, 'Input length'),
   output_len: toNumber(values.output_len, 'Output length'),
-  duration_seconds: Math.round(minutes * 60 * 1000) / 1000,
+  duration_seconds: secondsOf(minutes),
   run_now: values.run_now === true,
 };
 if (!blank(values.rate)) payload.rate = toNumber(values.rate, 'Rate (req/s)');

@@ -51,11 +51,18 @@ export class ServiceStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new ServiceError(`Cannot read the service store ${this.path}: ${(error as Error).message}`, { cause: error });
     }
-    const parsed = StoreFileSchema.safeParse(JSON.parse(text));
+    const hint = `Move ${this.path} aside (e.g. to services.json.bad) to start over; aibench never overwrites a store it cannot read. Running services can still be found with \`aibench jobs ls\`.`;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ServiceError(`The service store ${this.path} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`, { hint, cause: error });
+    }
+    const parsed = StoreFileSchema.safeParse(json);
     if (!parsed.success) {
-      throw new ServiceError(`The service store ${this.path} is not valid: ${parsed.error.issues[0]?.message ?? 'bad shape'}`, {
-        hint: 'Move the file away to start over; running services can still be found with `aibench jobs ls`.',
-      });
+      const issue = parsed.error.issues[0];
+      const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      throw new ServiceError(`The service store ${this.path} is not valid${where}: ${issue?.message ?? 'bad shape'}`, { hint });
     }
     return parsed.data.services;
   }

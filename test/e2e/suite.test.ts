@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runBin, tempHome } from '../helpers/run-bin.js';
 
-const suite = join(REPO_ROOT, 'profiles/smoke-suite.yaml');
+const suite = join(REPO_ROOT, 'profiles/smoke.yaml');
 
 describe('aibench suite run (built bin)', () => {
   it('--dry-run --json prints the expanded plan and runs nothing', async () => {
     const r = await runBin(['suite', 'run', suite, '--dry-run', '--json']);
     expect(r.exitCode).toBe(0);
     const plan = JSON.parse(r.stdout) as { suite: string; tasks: { id: string }[] };
-    expect(plan.suite).toBe('smoke-suite');
+    expect(plan.suite).toBe('smoke');
     expect(plan.tasks.map((t) => t.id)).toEqual(['sim__c1_in32_out16', 'sim__c4_in32_out16']);
   });
 

@@ -5,6 +5,7 @@ import { runBench, type BenchPlan } from '../../src/bench/runner.js';
 import { parseSimArgs } from '../../src/sim/options.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
+import { resolveBenchSettings, type BenchFlags } from '../../src/bench/settings.js';
 
 const servers: SimServer[] = [];
 afterEach(async () => {
@@ -50,8 +51,12 @@ describe('bench runner against the simulator', () => {
 
   it('stops a 0.1-minute run at about 6 s and records duration_s', async () => {
     const url = await sim('--itl-ms', '10');
-    const { runs } = await runBench(plan(url, { stop: { durationS: 6 } }));
-    const doc = runs[0]!;
+    // The real path: `bench run --duration 0.1` flags -> resolveBenchSettings -> minutesToSeconds -> runBench.
+    const flags: BenchFlags = { url, duration: '0.1', concurrency: '4', inputLen: '100', outputLen: '20', seed: '1' };
+    const settings = resolveBenchSettings(flags, (name) => (flags[name] === undefined ? undefined : 'cli'));
+    expect(settings.stop).toEqual({ durationS: 6, numRequests: undefined });
+    const { runs } = await runBench({ ...settings, url: settings.url! });
+    const doc = ResultDocumentSchema.parse(runs[0]);
     expect(doc.duration_s).toBeGreaterThan(5.5);
     expect(doc.duration_s).toBeLessThan(9);
     expect(doc.config.stop.duration_s).toBe(6);

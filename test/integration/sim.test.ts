@@ -229,18 +229,27 @@ describe('sim server: API key, failures, batching', () => {
   });
 
   it('queues beyond --max-num-seqs: the 3rd and 4th requests wait for a slot (FIFO)', async () => {
+    // Each request runs 5 + 49 x 20 = 985 ms, a window wide enough to see 2 running + 2 waiting even on a busy machine.
     const s = await sim('--max-num-seqs', '2', '--itl-ms', '20', '--prefill-overhead-ms', '5', '--prefill-ms-per-token', '0');
-    const runs = [0, 1, 2, 3].map((i) => stream(`${s.url}/v1/completions`, { prompt: `p${i}`, max_tokens: 10, stream: true }));
-    await new Promise((r) => setTimeout(r, 100));
-    const metrics = (await get(`${s.url}/metrics`)).text;
-    expect(metrics).toContain('vllm:num_requests_running{model_name="sim-model"} 2');
-    expect(metrics).toContain('vllm:num_requests_waiting{model_name="sim-model"} 2');
-    expect(metrics).toContain('vllm:kv_cache_usage_perc{model_name="sim-model"} 1');
+    const runs = [0, 1, 2, 3].map((i) => stream(`${s.url}/v1/completions`, { prompt: `p${i}`, max_tokens: 50, stream: true }));
+    // Poll (not a fixed sleep) until all four reached the server: 2 in the batch, 2 queued.
+    const gauge = (text: string, name: string) => new RegExp(`^vllm:${name}\\{model_name="sim-model"\\} (\\S+)$`, 'm').exec(text)?.[1];
+    let metrics = '';
+    for (const deadline = performance.now() + 5000; performance.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+      metrics = (await get(`${s.url}/metrics`)).text;
+      if (gauge(metrics, 'num_requests_running') === '2' && gauge(metrics, 'num_requests_waiting') === '2') break;
+    }
+    expect(gauge(metrics, 'num_requests_running')).toBe('2');
+    expect(gauge(metrics, 'num_requests_waiting')).toBe('2');
+    expect(gauge(metrics, 'kv_cache_usage_perc')).toBe('1');
     const results = await Promise.all(runs);
-    const ttft = results.map((r) => r.events[0]!.t - r.t0);
-    // Each request runs 5 + 9 x 20 = 185 ms; a queued one starts only when one of those ends.
-    expect(Math.max(ttft[0]!, ttft[1]!)).toBeLessThan(120);
-    expect(Math.min(ttft[2]!, ttft[3]!)).toBeGreaterThan(170);
+    for (const r of results) expect(r.events.filter((e) => e.data !== '[DONE]' && content(e) !== '')).toHaveLength(50);
+    // Relative facts, not tight absolute latencies: two requests start at once, two only after a
+    // running one has finished (>= 985 ms after all four were sent; timers only fire late).
+    const ttft = results.map((r) => r.events[0]!.t - r.t0).sort((a, b) => a - b);
+    expect(ttft[1]!).toBeLessThan(ttft[2]!);
+    expect(ttft[2]!).toBeGreaterThan(900);
+    expect(ttft[1]!).toBeLessThan(600);
   });
 
   it('a client that disconnects mid-stream frees its batch slot', async () => {
@@ -292,7 +301,8 @@ describe('sim server: latency calibration (jitter 0)', () => {
     const s = await sim('--itl-ms', '20', '--prefill-overhead-ms', '40', '--prefill-ms-per-token', '0.1');
     await Promise.all([0, 1, 2].map(() => stream(`${s.url}/v1/completions`, { prompt: 'warm-up', max_tokens: 2, stream: true })));
     const attempts: { ttft: number; itl: number }[] = [];
-    const ok = (m: { ttft: number; itl: number }) => Math.abs(m.ttft - 50) < 3 && Math.abs(m.itl - 20) < 2;
+    // Tolerance: median TTFT within 5 ms of 50, median ITL within 3 ms of 20, in any of up to 4 attempts.
+    const ok = (m: { ttft: number; itl: number }) => Math.abs(m.ttft - 50) < 5 && Math.abs(m.itl - 20) < 3;
     while (attempts.length < 4 && !attempts.some(ok)) attempts.push(await measure(s.url));
     console.log(`sim calibration (want TTFT 50 ms, ITL 20 ms): ${attempts.map((m) => `TTFT ${m.ttft.toFixed(2)} ms, ITL ${m.itl.toFixed(3)} ms`).join('; ')}`);
     expect(attempts.some(ok)).toBe(true);

@@ -72,7 +72,7 @@ describe('suite run on real Slurm', () => {
     expect(res.exitCode, res.stderr).toBe(1);
     const summary = JSON.parse(res.stdout) as SuiteSummary;
     expect(summary.counts).toMatchObject({ total: 8, passed: 4, failed: 4, threshold: 0, cancelled: 0 });
-    expect(summary.services.find((s) => s.id === 'itok')).toMatchObject({ status: 'ready' });
+    expect(summary.services.find((s) => s.id === 'itok')).toMatchObject({ status: 'stopped' });
     expect(summary.services.find((s) => s.id === 'itbad')).toMatchObject({ status: 'failed', error: expect.stringMatching(/ended FAILED[\s\S]*--crash-on-start/) });
     for (const b of summary.benchmarks.filter((x) => x.service === 'itbad')) expect(b.error).toMatch(/service itbad did not start/);
     expect(readdirSync(out).sort()).toEqual(['itok__c1_in16_out8.json', 'itok__c1_in32_out8.json', 'itok__c2_in16_out8.json', 'itok__c2_in32_out8.json', 'summary.csv', 'summary.json']);

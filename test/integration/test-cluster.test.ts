@@ -6,21 +6,12 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { testCluster } from '../helpers/cluster.js';
+import { poll } from '../helpers/poll.js';
 
 const cluster = testCluster();
 const slurmEnv = { SLURM_CONF: cluster.slurmConf };
 
 /** Call fn until it returns a value (not undefined) or timeoutMs passes. */
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Expected ${what} within ${timeoutMs} ms, got nothing`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 function sshArgs(knownHosts: string): string[] {
   return [
     '-i', cluster.sshKey, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',

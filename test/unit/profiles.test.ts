@@ -6,8 +6,8 @@ import { loadBenchProfile } from '../../src/bench/profile.js';
 import { loadSuite } from '../../src/dispatch/suite-schema.js';
 
 const dir = join(import.meta.dirname, '../../profiles');
-const benchProfiles = ['quickstart.yaml', 'smoke.yaml'];
-const suiteProfiles = ['nightly.yaml', 'smoke-suite.yaml'];
+const benchProfiles = ['quickstart.yaml', 'smoke-bench.yaml'];
+const suiteProfiles = ['nightly.yaml', 'smoke.yaml'];
 
 describe('profiles/', () => {
   it.each(benchProfiles)('%s is a valid bench profile', async (name) => {

@@ -41,6 +41,19 @@ describe('minutesToSeconds', () => {
   it('names the field it was given', () => {
     expect(() => minutesToSeconds('x', 'suite.duration')).toThrow(/^suite\.duration: /);
   });
+
+  it.each([
+    ['0.000001', '"0.000001"'],
+    [0.000001, '0.000001'],
+    ['0.000008', '"0.000008"'],
+  ])('refuses %j: > 0 but rounds to 0 s', (input, shown) => {
+    expect(() => minutesToSeconds(input)).toThrow(UsageError);
+    expect(() => minutesToSeconds(input)).toThrow(`duration: expected minutes worth at least 0.001 s (1 ms; this rounds to 0 s), got ${shown}`);
+  });
+
+  it('accepts the shortest duration that rounds to 1 ms', () => {
+    expect(minutesToSeconds('0.00001')).toBe(0.001);
+  });
 });
 
 describe('parseDurationSeconds', () => {
@@ -56,6 +69,16 @@ describe('parseDurationSeconds', () => {
   });
   it('refuses more than 7 days', () => {
     expect(() => parseDurationSeconds(604801)).toThrow(/at most 604800 seconds/);
+  });
+  it.each([
+    ['0.0004', '"0.0004"'],
+    [0.0001, '0.0001'],
+  ])('refuses %j: > 0 but rounds to 0 s', (input, shown) => {
+    expect(() => parseDurationSeconds(input)).toThrow(UsageError);
+    expect(() => parseDurationSeconds(input)).toThrow(`duration-seconds: expected seconds worth at least 0.001 s (1 ms; this rounds to 0 s), got ${shown}`);
+  });
+  it('accepts 1 ms', () => {
+    expect(parseDurationSeconds('0.001')).toBe(0.001);
   });
 });
 

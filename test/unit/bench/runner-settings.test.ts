@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseBenchProfile } from '../../../src/bench/profile.js';
-import { resolveBenchSettings, type BenchFlags } from '../../../src/bench/settings.js';
+import { resolveBenchSettings, type BenchFlags, type BenchSettings } from '../../../src/bench/settings.js';
+import { UsageError } from '../../../src/errors.js';
 
 // A commander command with the same defaults as `bench run`, so sources are real ('cli' vs 'default').
 function parse(argv: string[]): { flags: BenchFlags; source: (n: keyof BenchFlags) => string | undefined } {
   const cmd = new Command('run')
-    .option('--duration <m>').option('--duration-seconds <s>').option('--num-requests <n>')
+    .option('--url <u>').option('--duration <m>').option('--duration-seconds <s>').option('--num-requests <n>')
     .option('--concurrency <n>').option('--rate <r>').option('--burstiness <b>', '', '1').option('--max-concurrency <n>')
     .option('--warmup <n>', '', '0').option('--dataset <k>', '', 'random').option('--dataset-path <f>')
     .option('--input-len <n>').option('--output-len <n>').option('--range-ratio <r>', '', '0').option('--seed <n>', '', '0')
@@ -69,8 +70,46 @@ describe('profile merge by source', () => {
     expect(bad(['--dataset', 'jsonl'])).toThrow(/dataset-path/);
   });
 
+  it('refuses a URL with credentials up front, never echoing the password', () => {
+    for (const url of ['http://alice:s3cret@host', 'https://alice:s3cret@host:8000/v1', 'http://alice@host']) {
+      const { flags, source } = parse(['--url', url]);
+      let error: unknown;
+      try {
+        resolveBenchSettings(flags, source);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).exitCode).toBe(2);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^url: expected a URL without user:password@ \(put the API key in --api-key-file\), got http/);
+      expect(message).toContain('://***@host');
+      expect(message).not.toContain('s3cret');
+      expect(message).not.toContain('alice');
+    }
+    // A profile's url goes through the same check.
+    const { flags, source } = parse([]);
+    expect(() => resolveBenchSettings(flags, source, parseBenchProfile({ url: 'http://u:secret@h:1' }, 'p.yaml'))).toThrow(
+      'url: expected a URL without user:password@ (put the API key in --api-key-file), got http://***@h:1',
+    );
+  });
+
+  it('refuses a non-http(s) or malformed URL and keeps a good one', () => {
+    const run = (url: string): BenchSettings => {
+      const { flags, source } = parse(['--url', url]);
+      return resolveBenchSettings(flags, source);
+    };
+    expect(() => run('ftp://host/x')).toThrow('url: expected an http:// or https:// URL like http://node1:8000, got "ftp://host/x"');
+    expect(() => run('node1:8000')).toThrow(/^url: expected an http:\/\/ or https:\/\/ URL/);
+    expect(() => run('not a url')).toThrow(UsageError);
+    expect(run('http://node1:8000').url).toBe('http://node1:8000');
+    expect(run('https://api.example.com/v1').url).toBe('https://api.example.com/v1');
+  });
+
   it('profile errors name the file, the key path and the bad value', () => {
     expect(() => parseBenchProfile({ concurrency: -1 }, 'q.yaml')).toThrow(/q\.yaml: concurrency/);
+    expect(() => parseBenchProfile({ concurrency: -2 }, 'q.yaml')).toThrow(/q\.yaml: concurrency: .*, got -2/);
+    expect(() => parseBenchProfile({ sim: { itl_ms: -5 } }, 'q.yaml')).toThrow(/q\.yaml: sim\.itl_ms: .*, got -5/);
     expect(() => parseBenchProfile({ sim: { itl: 3 } }, 'q.yaml')).toThrow(/q\.yaml: sim: unknown key "itl"/);
     expect(() => parseBenchProfile({ duration: 1, duration_seconds: 60 }, 'q.yaml')).toThrow(/duration_seconds/);
   });

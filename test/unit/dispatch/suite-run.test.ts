@@ -40,12 +40,14 @@ describe('runSuite', () => {
     const summary = await runSuite({ plan: planSuite(suite()), outDir: out, launcher: launcher(log), signal: new AbortController().signal, onEvent: (e) => events.push(e) });
     expect(summary.counts).toMatchObject({ total: 4, passed: 2, failed: 2 });
     expect(summary.services).toEqual([
-      expect.objectContaining({ id: 'ok', status: 'ready' }),
+      expect.objectContaining({ id: 'ok', status: 'stopped' }),
       expect.objectContaining({ id: 'broken', status: 'failed', error: expect.stringContaining('OUT_OF_MEMORY') }),
     ]);
     expect(log.filter((l) => l.startsWith('stop'))).toEqual(['stop ok']);
     expect(existsSync(join(out, 'ok__c1_in8_out4.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ kind: 'suite', counts: { total: 4 } });
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({
+      kind: 'suite', counts: { total: 4 }, services: [{ id: 'ok', status: 'stopped' }, { id: 'broken', status: 'failed' }],
+    });
     for (const e of events) {
       const c = e.counts;
       expect(c.queued + c.running + c.done + c.failed + c.cancelled).toBe(c.total);
@@ -56,6 +58,45 @@ describe('runSuite', () => {
     const resumed = await runSuite({ plan: planSuite(suite(['failed>0', 'p99_ttft_ms>0'])), outDir: out, resume: true, launcher: launcher(log), signal: new AbortController().signal });
     expect(resumed.benchmarks.filter((b) => b.resumed).map((b) => b.id)).toEqual(['ok__c1_in8_out4', 'ok__c2_in8_out4']);
     expect(resumed.counts).toMatchObject({ threshold: 2, failed: 2 });
+  });
+
+  it('interrupted (Ctrl-C) mid-run: summary.json records the started service as stopped, not ready', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'suite-run-'));
+    const log: string[] = [];
+    const abort = new AbortController();
+    const base = launcher(log);
+    const aborting: ServiceLauncher = {
+      ...base,
+      async start(s, hooks) {
+        const t = await base.start(s, hooks);
+        abort.abort(); // Ctrl-C right after the service became ready
+        return t;
+      },
+    };
+    const only = parseSuite({
+      name: 'unit-abort', max_parallel: 1,
+      services: [{ id: 'ok', sim: { itl_ms: 0, prefill_ms_per_token: 0 } }],
+      matrix: { concurrency: [1, 2], input_len: [8], output_len: [4], num_requests: 5 },
+    }, 'x');
+    const summary = await runSuite({ plan: planSuite(only), outDir: out, launcher: aborting, signal: abort.signal });
+    expect(summary.interrupted).toBe(true);
+    expect(log).toContain('stop ok');
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).services).toEqual([expect.objectContaining({ id: 'ok', status: 'stopped' })]);
+  });
+
+  it('a service that cannot be stopped is recorded failed (with why), not ready; it is not listed as "did not start"', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'suite-run-'));
+    const base = launcher([]);
+    const stuck: ServiceLauncher = {
+      ...base,
+      async start(s, hooks) {
+        const t = await base.start(s, hooks);
+        return { ...t, close: async () => { throw new Error('scancel timed out'); } };
+      },
+    };
+    const summary = await runSuite({ plan: planSuite(suite()), outDir: out, launcher: stuck, signal: new AbortController().signal });
+    expect(summary.services[0]).toMatchObject({ id: 'ok', status: 'failed', error: expect.stringContaining('could not stop: scancel timed out') });
+    expect(suiteVerdict(summary)?.message).toMatch(/service\(s\) that did not start: broken$/);
   });
 
   it('a thresholds-only breach exits 3; all passed is no error; interrupted leaves the exit to main', () => {

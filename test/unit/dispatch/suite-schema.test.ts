@@ -42,7 +42,7 @@ describe('suite schema', () => {
     expect(suite.services.map((s) => s.kind)).toEqual(['slurm', 'url', 'sim']);
   });
 
-  it.each(['nightly.yaml', 'smoke-suite.yaml'])('profiles/%s is a valid suite', (file) => {
+  it.each(['nightly.yaml', 'smoke.yaml'])('profiles/%s is a valid suite', (file) => {
     const suite = parseSuite(parse(readFileSync(join(REPO, 'profiles', file), 'utf8')), file);
     expect(planSuite(suite).tasks.length).toBeGreaterThan(0);
   });

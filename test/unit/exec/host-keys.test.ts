@@ -133,4 +133,19 @@ describe('createHostVerifier', () => {
     expect(v.rejection()?.message).toContain(fingerprint(b.blob));
     expect(readFileSync(file, 'utf8')).toBe(`[127.0.0.1]:22222 ${a.text}`);
   });
+
+  it('with accept-new refuses (and does not record) a key of another type for a host already known', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aibench-kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `[127.0.0.1]:22222 ${ec.text}\n`);
+    const v = createHostVerifier(await loadKnownHosts([file]), '127.0.0.1', 22222, [file], 'accept-new');
+    expect(await verify(v, a.blob)).toBe(false);
+    const err = v.rejection();
+    expect(err).toBeInstanceOf(SshError);
+    expect(err?.code).toBe('E_SSH_HOSTKEY_OTHER_TYPE');
+    expect(err?.message).toContain(fingerprint(a.blob));
+    expect(err?.message).toContain('ecdsa-sha2-nistp256');
+    expect(err?.hint).toContain(`ssh-keyscan -t ed25519 -p 22222 127.0.0.1 >> ${file}`);
+    expect(readFileSync(file, 'utf8')).toBe(`[127.0.0.1]:22222 ${ec.text}\n`);
+  });
 });

@@ -49,12 +49,22 @@ describe('Start benchmark getPayload', () => {
     expect(() => payload({ duration_min: duration })).toThrow(/Duration \(min\)/);
   });
 
+  it.each([[0.000001], ['0.000001'], [0.000008]])('refuses Duration %s: > 0 but 0 s once rounded to the millisecond', (duration) => {
+    expect(() => payload({ duration_min: duration })).toThrow(
+      `Duration (min): expected minutes worth at least 0.001 s (1 ms; this rounds to 0 s), got ${JSON.stringify(duration)}`,
+    );
+  });
+
+  it('accepts the shortest Duration that rounds to 1 ms', () => {
+    expect(payload({ duration_min: 0.00001 })).toMatchObject({ duration_seconds: 0.001 });
+  });
+
   it('refuses a missing service', () => {
     expect(() => payload({ service_id: null })).toThrow(/Service/);
   });
 
   it('the form disables Submit while Duration is empty or negative, and enables it when valid', () => {
-    for (const [duration, enabled] of [[5, true], [0.5, true], ['', false], [-1, false], [0, false]] as const) {
+    for (const [duration, enabled] of [[5, true], [0.5, true], ['', false], [-1, false], [0, false], [0.000001, false]] as const) {
       const panel = { elements: withValues({ service_id: 'svc-1', duration_min: duration }), enableSubmit: vi.fn(), disableSubmit: vi.fn(), setError: vi.fn() };
       run(START_BENCHMARK_VALIDATE, { panel });
       expect(panel.enableSubmit.mock.calls.length, String(duration)).toBe(enabled ? 1 : 0);

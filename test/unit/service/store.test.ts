@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { describe, expect, it } from 'vitest';
-import type { ServiceRecord } from '../../../src/service/record.js';
+import { ServiceError, type ServiceRecord } from '../../../src/service/record.js';
 import { ServiceStore } from '../../../src/service/store.js';
 
 const record = (id: string): ServiceRecord => ({
@@ -59,5 +59,22 @@ describe('ServiceStore', () => {
     await store.update((r) => void (r.x = record('x')));
     await writeFileAtomic(path, JSON.stringify({ version: 1, services: { x: { id: 1 } } }));
     await expect(store.read()).rejects.toThrow(/not valid/);
+  });
+
+  it('a truncated store names the file, says what is wrong and hints to move it aside; nothing is overwritten', async () => {
+    const path = tempPath();
+    const store = new ServiceStore({ path });
+    await store.update((r) => void (r.x = record('x')));
+    const truncated = readFileSync(path, 'utf8').slice(0, 40);
+    await writeFileAtomic(path, truncated);
+    const error = await store.read().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    const err = error as ServiceError;
+    expect(err.message).toContain(path);
+    expect(err.message).toMatch(/not valid JSON/);
+    expect(err.hint).toMatch(/aside/);
+    expect(err.hint).toMatch(/never overwrites/);
+    await expect(store.update((r) => void (r.y = record('y')))).rejects.toBeInstanceOf(ServiceError);
+    expect(readFileSync(path, 'utf8')).toBe(truncated);
   });
 });

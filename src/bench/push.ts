@@ -2,8 +2,8 @@
 // under job aibench_bench. Names carry units; latency quantiles are separate gauges (p99 -> _p99_).
 // The grouping key is encoded by src/telemetry/grouping.ts, the one encoder of grouping keys.
 import { Gauge, Registry } from 'prom-client';
-import { request } from 'undici';
 import { BenchError, errorMessage } from '../errors.js';
+import { httpRequest, safeUrl, withUrlCredentials } from '../exec/http.js';
 import { groupingPath } from '../telemetry/grouping.js';
 import type { ResultDocument } from './result-schema.js';
 
@@ -54,23 +54,17 @@ export function benchGroupingPath(labels: ReadonlyArray<readonly [string, string
   return groupingPath(BENCH_PUSH_JOB, labels);
 }
 
-const safeUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
-
 // PUT (replace the group) or DELETE `<base><path>`; user:password@ in the base URL becomes Basic auth.
 async function gatewayCall(baseUrl: string, path: string, method: 'PUT' | 'DELETE', registry?: Registry): Promise<void> {
-  const url = new URL(baseUrl);
-  const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
-  url.username = '';
-  url.password = '';
+  const credentials = withUrlCredentials(baseUrl);
+  const url = new URL(credentials.url);
   // Concatenate: a gateway behind a path prefix (https://host/pushgateway) keeps its prefix.
   const target = `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
-  const headers: Record<string, string> = { ...(auth ? { authorization: auth } : {}), ...(registry ? { 'content-type': registry.contentType } : {}) };
-  const r = await request(target, {
+  const headers: Record<string, string> = { ...credentials.headers, ...(registry ? { 'content-type': registry.contentType } : {}) };
+  await httpRequest(target, {
     method, headers, ...(registry ? { body: await registry.metrics() } : {}),
-    headersTimeout: 10_000, bodyTimeout: 10_000, signal: AbortSignal.timeout(10_000),
+    timeoutMs: 10_000, expectStatus: '2xx',
   });
-  const text = await r.body.text();
-  if (r.statusCode < 200 || r.statusCode >= 300) throw new Error(`${method} ${safeUrl(target)}: expected 2xx, got ${r.statusCode} ${text.trim().slice(0, 200)}`);
 }
 
 /** Push one run's summary; BenchError (never the URL's credentials) when the gateway refuses. */

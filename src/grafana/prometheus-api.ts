@@ -1,6 +1,6 @@
-// The two Prometheus HTTP API calls the checker needs (undici): an instant query's series count
-// and a label's values for a selector.
-import { request } from 'undici';
+// The two Prometheus HTTP API calls the checker needs: an instant query's series count
+// and a label's values for a selector, through the one HTTP helper (src/exec/http.ts).
+import { httpRequest, safeUrl } from '../exec/http.js';
 import { DashboardError } from './errors.js';
 
 interface ApiAnswer<T> { status: string; data?: T; error?: string }
@@ -9,10 +9,11 @@ async function getJson<T>(base: string, path: string, params: URLSearchParams): 
   const url = `${base.replace(/\/+$/, '')}${path}?${params.toString()}`;
   let answer: ApiAnswer<T>;
   try {
-    const response = await request(url, { method: 'GET', headersTimeout: 10_000, bodyTimeout: 10_000 });
-    answer = (await response.body.json()) as ApiAnswer<T>;
+    // No expectStatus: Prometheus answers errors (400/422/503) with a JSON {status: "error"} body.
+    const response = await httpRequest(url, { timeoutMs: 10_000 });
+    answer = (await response.json()) as ApiAnswer<T>;
   } catch (error) {
-    throw new DashboardError(`Prometheus at ${base} could not be queried: ${(error as Error).message}`, { cause: error, hint: 'check --prometheus URL' });
+    throw new DashboardError(`Prometheus at ${safeUrl(base)} could not be queried: ${(error as Error).message}`, { cause: error, hint: 'check --prometheus URL' });
   }
   if (answer.status !== 'success' || answer.data === undefined) throw new Error(answer.error ?? `Prometheus answered status ${answer.status}`);
   return answer.data;

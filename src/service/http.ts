@@ -1,6 +1,6 @@
-// The service room's small HTTP needs (health, model list) through undici, with a timeout and the
-// Bearer key; the key is never part of an error message.
-import { request } from 'undici';
+// The service room's small HTTP needs (health, model list) through the one HTTP helper
+// (src/exec/http.ts), with a timeout and the Bearer key; the key is never part of an error message.
+import { httpRequest } from '../exec/http.js';
 
 export interface GetOptions {
   apiKey?: string | undefined;
@@ -10,16 +10,12 @@ export interface GetOptions {
 
 /** GET url; resolves with status and body text, rejects on connection errors and timeouts. */
 export async function httpGet(url: string, options: GetOptions = {}): Promise<{ status: number; text: string }> {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
-  const res = await request(url, {
-    method: 'GET',
+  const res = await httpRequest(url, {
     headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
-    signal: AbortSignal.any(signals),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    timeoutMs: options.timeoutMs ?? 5000,
+    signal: options.signal,
   });
-  return { status: res.statusCode, text: await res.body.text() };
+  return { status: res.status, text: await res.text() };
 }
 
 /** Model ids from GET /v1/models; rejects unless the server answers 200 with an OpenAI list. */

@@ -3,8 +3,7 @@
 // a spooled outage back-fill exactly.
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
-import { request } from 'undici';
-import { safeUrl } from './pushgateway-sink.js';
+import { httpRequest, HttpStatusError } from '../exec/http.js';
 
 // prometheus/prompb/types.proto + remote.proto, the fields remote-write 1.0 needs.
 const root = protobuf.parse(`
@@ -66,19 +65,21 @@ export function createRemoteWriteSink(url: string, timeoutMs = 10_000): RemoteWr
     name: 'remote_write',
     async send(series) {
       if (series.length === 0) return;
-      const r = await request(url, {
-        method: 'POST',
-        body: remoteWriteBody(series),
-        headers: { 'content-encoding': 'snappy', 'content-type': 'application/x-protobuf', 'x-prometheus-remote-write-version': '0.1.0', 'user-agent': 'aibench-telemetry' },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await r.body.text();
-      if (r.statusCode >= 200 && r.statusCode < 300) return;
-      const message = `remote-write ${safeUrl(url)}: expected 2xx, got ${r.statusCode} ${text.trim().slice(0, 200)}`;
-      if (r.statusCode >= 400 && r.statusCode < 500 && r.statusCode !== 429) throw new RemoteWriteRejected(message);
-      throw new Error(message);
+      try {
+        await httpRequest(url, {
+          method: 'POST',
+          body: remoteWriteBody(series),
+          headers: { 'content-encoding': 'snappy', 'content-type': 'application/x-protobuf', 'x-prometheus-remote-write-version': '0.1.0', 'user-agent': 'aibench-telemetry' },
+          timeoutMs,
+          expectStatus: '2xx',
+          label: 'remote-write',
+        });
+      } catch (error) {
+        if (error instanceof HttpStatusError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+          throw new RemoteWriteRejected(error.message, { cause: error });
+        }
+        throw error;
+      }
     },
   };
 }

@@ -1,10 +1,9 @@
 // Benchmark profile YAML: the same settings as `bench run`'s flags (snake_case keys), plus `sim:`
 // for the embedded simulator. Unknown keys are errors; errors name file, key path and bad value.
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError } from '../errors.js';
+import { readYamlFile } from '../config/yaml-file.js';
 
 const posInt = z.number().int().positive();
 const posNum = z.number().positive().finite();
@@ -73,17 +72,5 @@ export function parseBenchProfile(value: unknown, source: string): BenchProfile 
 
 /** Read and validate a profile YAML file. */
 export async function loadBenchProfile(path: string): Promise<BenchProfile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`Cannot read profile ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message}`, { cause: error });
-  }
-  return parseBenchProfile(value, path);
+  return parseBenchProfile(await readYamlFile(path, 'profile'), path);
 }

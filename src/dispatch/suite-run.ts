@@ -11,16 +11,10 @@ import type { SuiteService } from './suite-schema.js';
 import { buildSummary, writeSummary, type BenchmarkRow, type ServiceRow, type SuiteSummary } from './suite-summary.js';
 import { baseRow, existingResult, rowFor, runTask } from './suite-task.js';
 import { Tier } from './tiers.js';
+import type { DispatchCounts } from './counts.js';
 
 /** Benchmark counts of the whole plan: they add up to total and never exceed it. */
-export interface SuiteCounts {
-  total: number;
-  queued: number;
-  running: number;
-  done: number;
-  failed: number;
-  cancelled: number;
-}
+export type SuiteCounts = DispatchCounts;
 
 export interface SuiteEvent {
   counts: SuiteCounts;

@@ -1,8 +1,6 @@
 // Suite YAML: services (a Slurm vLLM job, an existing URL, or the embedded simulator), a matrix of
 // load x lengths with a stop in minutes or requests, optional per-service bindings, priority and
 // fail_on gates. Unknown keys are errors; errors name file, key path and the bad value.
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseFailOn } from '../bench/compare.js';
 import { SimProfileSchema } from '../bench/profile.js';
@@ -10,6 +8,7 @@ import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { SERVICE_ID } from '../service/record.js';
 import { TIER_NAMES } from './tiers.js';
+import { readYamlFile } from '../config/yaml-file.js';
 
 const posInt = z.number().int().positive();
 const posNum = z.number().positive().finite();
@@ -159,17 +158,5 @@ export function parseSuite(value: unknown, source: string): Suite {
 
 /** Read and validate a suite YAML file. */
 export async function loadSuite(path: string): Promise<Suite> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`Cannot read suite ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message}`, { cause: error });
-  }
-  return parseSuite(value, path);
+  return parseSuite(await readYamlFile(path, 'suite'), path);
 }

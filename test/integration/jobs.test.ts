@@ -115,6 +115,11 @@ describe.each(CLUSTERS)('jobs on %s', (name) => {
     expect(error).toBeInstanceOf(SlurmError);
     expect((error as SlurmError).message).toMatch(/invalid partition/i);
     expect((error as SlurmError).exitCode).toBe(1);
+    // The test node has no GPUs: sbatch refuses the gres, and the error is classified with its hint.
+    const gres = await submitJob(ex, cluster, { body: 'true', gres: 'gpu:99' }).catch((e: unknown) => e);
+    expect(gres).toBeInstanceOf(SlurmError);
+    expect(gres).toMatchObject({ code: 'E_SLURM_GRES', exitCode: 1 });
+    expect((gres as SlurmError).message).toMatch(/gres|generic resource/i);
     const [ghost] = await jobStatus(ex, ['999999']);
     expect(ghost).toMatchObject({ jobId: '999999', state: 'UNKNOWN', source: 'none' });
     await expect(waitForJob(ex, '999999', { until: 'done', graceMs: 1000 })).rejects.toThrow(/not known/);

@@ -20,6 +20,7 @@ export const SubmitFlagsSchema = z
     name: z.string().optional(),
     partition: z.string().optional(),
     account: z.string().optional(),
+    qos: z.string().optional(),
     gres: z.string().optional(),
     cpus: wholeNumber('a whole number of CPUs > 0').optional(),
     mem: z.string().optional(),
@@ -75,7 +76,7 @@ export async function scriptBody(file: string): Promise<string> {
   // sbatch stops reading directives at the first command, which is now aibench's header.
   if (/^#SBATCH/m.test(body)) {
     throw new UsageError(`--script: ${JSON.stringify(file)} has #SBATCH lines, which sbatch would ignore after aibench's header`, {
-      hint: 'Pass them as flags instead: --partition, --time, --gres, --cpus, --mem, --account, --name.',
+      hint: 'Pass them as flags instead: --partition, --time, --gres, --cpus, --mem, --account, --qos, --name.',
     });
   }
   return body;
@@ -89,6 +90,7 @@ export async function submitInput(flags: SubmitFlags): Promise<SubmitInput> {
     name: flags.name,
     partition: flags.partition,
     account: flags.account,
+    qos: flags.qos,
     gres: flags.gres,
     cpus: flags.cpus,
     mem: flags.mem,

@@ -46,6 +46,7 @@ function submitCommand(): Command {
     .option('--name <name>', 'job name (default: aibench-job)')
     .option('--partition <p>', 'partition (default: the cluster config)')
     .option('--account <a>', 'account (default: the cluster config)')
+    .option('--qos <q>', 'quality of service (default: the cluster config)')
     .option('--gres <gres>', 'generic resources, e.g. gpu:1')
     .option('--cpus <n>', 'CPUs per task')
     .option('--mem <size>', 'memory per node, e.g. 32G')

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { LogsFlagsSchema, SubmitFlagsSchema, WaitFlagsSchema, parseEnvPairs, parseFlags, scriptBody, timeoutMs } from '../../../src/cli/jobs-options.js';
+import { LogsFlagsSchema, SubmitFlagsSchema, WaitFlagsSchema, parseEnvPairs, parseFlags, scriptBody, submitInput, timeoutMs } from '../../../src/cli/jobs-options.js';
 
 describe('jobs flags', () => {
   it('needs exactly one of --script and --wrap', () => {
@@ -19,6 +19,11 @@ describe('jobs flags', () => {
     expect(() => parseFlags(LogsFlagsSchema, { lines: '-1' })).toThrow(/--lines/);
     expect(() => timeoutMs('soon')).toThrow(/--timeout: expected a duration/);
     expect(timeoutMs('10m')).toBe(600_000);
+  });
+
+  it('passes --qos and --account through to the job', async () => {
+    const input = await submitInput(parseFlags(SubmitFlagsSchema, { wrap: 'true', qos: 'high', account: 'proj' }));
+    expect(input).toMatchObject({ body: 'true', qos: 'high', account: 'proj' });
   });
 
   it('keeps env values literally, = and newlines included', () => {

@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Three projects: unit (pure, fast), integration (real Slurm/sshd/Pushgateway/Prometheus brought up
-// by global setup), e2e (the built bin). `npm test` runs all three.
+// by global setup), e2e (the built bin). `npm test` runs all three. The config lives in test/
+// (the repository's top level is fixed), so the root is set back to the repository.
 export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     projects: [
       {

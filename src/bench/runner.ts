@@ -14,8 +14,8 @@ import { loadTokenizer, type BenchTokenizer } from './tokenizer.js';
 import type { Slo } from './types.js';
 
 
-export interface BenchPlan {
-  url: string;
+/** What a run is, however it was configured (flags, profile, suite, control API). */
+export interface BenchRunShape {
   /** Default: the first id from GET /v1/models. */
   model?: string;
   api: BenchApi;
@@ -27,6 +27,11 @@ export interface BenchPlan {
   warmup: number;
   slo?: Slo;
   percentiles: number[];
+}
+
+/** A run ready to execute: the shape plus its target and how to talk to it. */
+export interface BenchPlan extends BenchRunShape {
+  url: string;
   apiKey?: string;
   saveDetailed?: boolean;
   provenance?: RunConfigProvenance;

@@ -1,14 +1,12 @@
 // Merge a profile and `bench run` flags by source: the profile supplies values, only flags the
 // user typed override it, a flag's default never beats the file. Pure: the caller passes sources.
 import { UsageError } from '../errors.js';
-import type { BenchApi } from './client.js';
-import type { DatasetConfig } from './dataset-load.js';
 import { minutesToSeconds, parseDurationSeconds } from './duration.js';
 import { parseGoodput } from './goodput.js';
 import { parsePercentileList } from './percentile.js';
 import type { BenchProfile } from './profile.js';
-import type { LoadPattern, OnDeadline, StopCondition } from './schedule.js';
-import type { Slo } from './types.js';
+import type { LoadPattern } from './schedule.js';
+import type { BenchRunShape } from './runner.js';
 
 /** `bench run` flag values as commander gives them (strings), camelCase. */
 export interface BenchFlags {
@@ -37,18 +35,9 @@ export interface BenchFlags {
 
 export type FlagSource = (name: keyof BenchFlags) => string | undefined;
 
-export interface BenchSettings {
+/** Flags and profile merged; `percentiles` always includes 90, 95, 99 (vLLM's set) plus the asked ones. */
+export interface BenchSettings extends BenchRunShape {
   url?: string;
-  model?: string;
-  api: BenchApi;
-  loads: LoadPattern[];
-  stop: StopCondition;
-  onDeadline: OnDeadline;
-  dataset: DatasetConfig;
-  warmup: number;
-  slo?: Slo;
-  /** Always includes 90, 95, 99 (vLLM's set) plus the asked ones. */
-  percentiles: number[];
   failOn: string[];
   sim?: BenchProfile['sim'];
 }

@@ -9,7 +9,7 @@ import { retryBackoff, type RetryBackoff, type RetryBackoffOptions } from './bac
 import { agentGroupingPath } from './grouping.js';
 import { GPU_PUSH_JOB } from './metric-names.js';
 import { createPushgatewaySink, safeUrl, type PushgatewaySink } from './pushgateway-sink.js';
-import { createAgentRegistry, type AgentRegistry } from './registry.js';
+import { createAgentRegistry } from './registry.js';
 import { createRemoteWriteSink, RemoteWriteRejected, type RemoteWriteSink, type TimeSeries } from './remote-write.js';
 import { createSampler, type GpuSample, type Sampler } from './sampler.js';
 import { openSpool, type Spool } from './spool.js';

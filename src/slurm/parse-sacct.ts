@@ -3,7 +3,7 @@
 // `--duplicates` a requeued job has several rows; the last one is the current attempt.
 import { parseStateField, type JobStatus } from './job-state.js';
 import { elapsedFields } from './duration.js';
-import { SlurmError } from '../errors.js';
+import { splitNameLast } from './split-fields.js';
 
 /** Pass as `--format=${SACCT_FORMAT}`; JobName last so a `|` in a name stays in the name. */
 export const SACCT_FORMAT = 'JobID,State,ExitCode,Elapsed,NodeList,JobName';
@@ -25,21 +25,14 @@ function isStep(jobId: string): boolean {
 /** One JobStatus per job (steps skipped); a later row for the same id replaces the earlier one. */
 export function parseSacct(text: string): JobStatus[] {
   const byId = new Map<string, JobStatus>();
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const parts = line.split('|');
-    if (parts.length < FIELDS) {
-      throw new SlurmError(`Expected ${FIELDS} '|'-separated sacct fields (${SACCT_FORMAT}), got ${JSON.stringify(line)}`, {
-        code: 'E_SLURM_PARSE',
-      });
-    }
-    const [jobId = '', state = '', exit = '', elapsed = '', node = ''] = parts;
+  for (const parts of splitNameLast(text, FIELDS, 'sacct', SACCT_FORMAT)) {
+    const [jobId = '', state = '', exit = '', elapsed = '', node = '', name = ''] = parts;
     if (isStep(jobId)) continue;
     const { state: jobState, reason } = parseStateField(state);
     const status: JobStatus = { jobId, state: jobState, source: 'sacct', ...elapsedFields(elapsed), ...parseExitCode(exit) };
     if (reason !== undefined) status.reason = reason;
     if (node !== '' && node !== 'None assigned' && node !== '(null)') status.node = node;
-    status.name = parts.slice(FIELDS - 1).join('|');
+    status.name = name;
     byId.delete(jobId); // re-insert so the order follows the latest row
     byId.set(jobId, status);
   }

@@ -4,7 +4,7 @@
 // "Invalid job id specified" (see isUnknownJobError): ask sacct next.
 import { normalizeState, type JobStatus } from './job-state.js';
 import { elapsedFields } from './duration.js';
-import { SlurmError } from '../errors.js';
+import { splitNameLast } from './split-fields.js';
 
 /** id | full state | reason | nodes | elapsed | name. Pass as one argv element: `--format=${SQUEUE_FORMAT}`. */
 export const SQUEUE_FORMAT = '%i|%T|%r|%N|%M|%j';
@@ -13,19 +13,12 @@ const FIELDS = 6;
 /** One JobStatus per line; blank lines are skipped, malformed lines are an error naming the line. */
 export function parseSqueue(text: string): JobStatus[] {
   const out: JobStatus[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const parts = line.split('|');
-    if (parts.length < FIELDS) {
-      throw new SlurmError(`Expected ${FIELDS} '|'-separated squeue fields (${SQUEUE_FORMAT}), got ${JSON.stringify(line)}`, {
-        code: 'E_SLURM_PARSE',
-      });
-    }
-    const [jobId = '', state = '', reason = '', node = '', elapsed = ''] = parts;
+  for (const parts of splitNameLast(text, FIELDS, 'squeue', SQUEUE_FORMAT)) {
+    const [jobId = '', state = '', reason = '', node = '', elapsed = '', name = ''] = parts;
     const status: JobStatus = { jobId: jobId.trim(), state: normalizeState(state), source: 'squeue', ...elapsedFields(elapsed) };
     if (reason !== '' && reason !== 'None') status.reason = reason;
     if (node !== '' && node !== '(null)') status.node = node;
-    status.name = parts.slice(FIELDS - 1).join('|');
+    status.name = name;
     out.push(status);
   }
   return out;

@@ -9,7 +9,7 @@ import { cancelJobs, jobStatus, submitJob } from '../slurm/client.js';
 import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
 import { ENDPOINT_FILE } from './endpoint.js';
 import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
-import { changedFields, jobStateText, reconcileRecord } from './reconcile.js';
+import { jobStateText } from './reconcile.js';
 import { prepareTargetsDir, removeServiceTarget, writeServiceTarget } from './targets.js';
 import { isFinalStatus, SERVICE_ID, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceStore } from './store.js';
@@ -142,9 +142,7 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
       await store.patch(record.id, { status: 'STOPPED', reason: 'interrupted while starting', stopped_at: new Date().toISOString() });
     } else {
       const [report] = await jobStatus(ex, [record.job_id]).catch(() => []);
-      const current = (await store.read())[record.id] ?? record;
-      const patch = report && report.source !== 'none' ? reconcileRecord(current, report) : {};
-      if (Object.keys(patch).length > 0) await store.patch(record.id, changedFields(current, patch));
+      if (report !== undefined && report.source !== 'none') await store.reconcile([{ id: record.id, jobId: record.job_id, report }]);
     }
     throw error;
   }

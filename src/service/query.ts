@@ -1,7 +1,7 @@
 // `service ls` / `status` / `logs`: the store reconciled with Slurm (one batched status call per
 // cluster), so a service whose job ended or vanished shows FAILED, STOPPED or LOST, never READY.
 import type { Config } from '../config/schema.js';
-import { jobLogs, jobStatus } from '../slurm/client.js';
+import { jobLogs, jobStatus, type JobReport } from '../slurm/client.js';
 import { changedFields, reconcileRecord } from './reconcile.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
@@ -17,34 +17,30 @@ export interface QueryOptions {
   open?: OpenTarget;
 }
 
+const hasChanges = (record: ServiceRecord | undefined, report: JobReport | undefined): boolean =>
+  record !== undefined && Object.keys(changedFields(record, reconcileRecord(record, report))).length > 0;
+
 /** Every (matching) service, reconciled with Slurm; changed records are written back in one locked update. */
 export async function listServices(config: Config, options: QueryOptions = {}): Promise<ServiceRecord[]> {
   const store = options.store ?? new ServiceStore();
   const all = Object.values(await store.read()).filter(
     (r) => (options.cluster === undefined || r.cluster === options.cluster) && (options.ids === undefined || options.ids.includes(r.id)),
   );
-  const patches = new Map<string, Partial<ServiceRecord>>();
+  const reports: Array<{ id: string; jobId: string; report: JobReport | undefined }> = [];
   const byCluster = new Map<string, ServiceRecord[]>();
   for (const r of all) if (!isFinalStatus(r.status) && r.job_id !== '') byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
   for (const [clusterName, records] of byCluster) {
-    const reports = await onServiceCluster(config, clusterName, ({ ex }) => jobStatus(ex, records.map((r) => r.job_id)), options.open ?? openTarget);
-    for (const record of records) {
-      const patch = changedFields(record, reconcileRecord(record, reports.find((r) => r.jobId === record.job_id)));
-      if (Object.keys(patch).length > 0) patches.set(record.id, patch);
-    }
+    const found = await onServiceCluster(config, clusterName, ({ ex }) => jobStatus(ex, records.map((r) => r.job_id)), options.open ?? openTarget);
+    for (const r of records) reports.push({ id: r.id, jobId: r.job_id, report: found.find((f) => f.jobId === r.job_id) });
   }
-  if (patches.size > 0) {
-    const now = new Date().toISOString();
-    await store.update((records) => {
-      for (const [id, patch] of patches) {
-        const current = records[id];
-        if (current !== undefined && !isFinalStatus(current.status)) records[id] = { ...current, ...patch, updated_at: now };
-      }
-    });
+  // Written only when something changed, so `service ls` from cron does not rewrite the store.
+  const stale = reports.filter(({ id, report }) => hasChanges(all.find((r) => r.id === id), report));
+  if (stale.length > 0) {
+    const changed = await store.reconcile(stale);
     // A service found ended (STOPPED / FAILED / LOST) is no longer a scrape target.
     const targetsDir = targetsDirOf(config);
     if (targetsDir !== undefined) {
-      for (const [id, patch] of patches) if (patch.status !== undefined && isFinalStatus(patch.status)) await removeServiceTarget(targetsDir, id).catch(() => undefined);
+      for (const r of changed) if (isFinalStatus(r.status)) await removeServiceTarget(targetsDir, r.id).catch(() => undefined);
     }
   }
   const fresh = await store.read();

@@ -10,7 +10,9 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { localStateDir } from '../config/paths.js';
 import { LockedError } from '../errors.js';
-import { ServiceError, ServiceRecordSchema, type ServiceRecord } from './record.js';
+import type { JobReport } from '../slurm/client.js';
+import { changedFields, reconcileRecord } from './reconcile.js';
+import { isFinalStatus, ServiceError, ServiceRecordSchema, type ServiceRecord } from './record.js';
 
 const StoreFileSchema = z.strictObject({ version: z.literal(1), services: z.record(z.string(), ServiceRecordSchema) });
 type StoreFile = z.infer<typeof StoreFileSchema>;
@@ -107,6 +109,27 @@ export class ServiceStore {
       if (JSON.stringify(next) === JSON.stringify(current)) return current;
       records[id] = { ...next, updated_at: now().toISOString() };
       return records[id];
+    });
+  }
+
+  /**
+   * Apply what Slurm said about each record's job. The change is worked out against the record as
+   * it is inside the lock, never a copy read before the (slow) Slurm call, so a READY written
+   * meanwhile by `service start` is not undone, and a report about a job the record no longer
+   * names (restarted under the same id) is dropped. Returns the records that changed.
+   */
+  async reconcile(reports: ReadonlyArray<{ id: string; jobId: string; report: JobReport | undefined }>, now: () => Date = () => new Date()): Promise<ServiceRecord[]> {
+    return this.update((records) => {
+      const changed: ServiceRecord[] = [];
+      for (const { id, jobId, report } of reports) {
+        const current = records[id];
+        if (current === undefined || current.job_id !== jobId || isFinalStatus(current.status)) continue;
+        const patch = changedFields(current, reconcileRecord(current, report));
+        if (Object.keys(patch).length === 0) continue;
+        records[id] = { ...current, ...patch, updated_at: now().toISOString() };
+        changed.push(records[id]);
+      }
+      return changed;
     });
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
 import type { ControlCore } from '../../src/api/core.js';
+import { errorMessage } from '../../src/errors.js';
 import { createRealCore } from '../../src/api/real-core.js';
 import { resultsDir } from '../../src/bench/results-store.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
@@ -23,6 +24,8 @@ export interface ApiHarness extends ApiServer {
   resultsDir: string;
   /** Job ids seen, for cleanup (only this file's jobs are ever cancelled). */
   jobIds: Set<string>;
+  /** What the core logged (readiness outcomes), for failure messages. */
+  log: Array<[string, Record<string, unknown> | undefined]>;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
@@ -40,7 +43,8 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   chmodSync(tokenFile, 0o600);
   const results = resultsDir({ XDG_STATE_HOME: join(dir, 'state') });
   const { config } = await loadConfig(configPath);
-  const core = createRealCore({ config, cluster: 'tc-ssh', store: new ServiceStore({ path: join(dir, 'services.json') }), resultsDir: results });
+  const log: Array<[string, Record<string, unknown> | undefined]> = [];
+  const core = createRealCore({ config, cluster: 'tc-ssh', log: (msg, fields) => log.push([msg, fields]), store: new ServiceStore({ path: join(dir, 'services.json') }), resultsDir: results });
   const server = await startApiServer({ listen: '127.0.0.1:0', tokenFile, corsOrigins, core, logWrite: () => undefined });
   const jobIds = new Set<string>();
   const call = async (method: string, path: string, body?: unknown) => {
@@ -54,7 +58,7 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
     return { status: res.statusCode, body: parsed };
   };
   return {
-    ...server, token, core, resultsDir: results, jobIds, call,
+    ...server, token, core, resultsDir: results, jobIds, log, call,
     async stop() {
       await server.close();
       await core.close();
@@ -85,10 +89,14 @@ export async function inSqueue(jobId: string): Promise<boolean> {
 export async function readyService(api: ApiHarness, name: string): Promise<{ id: string; job_id: string }> {
   const started = await api.call('POST', '/api/services', { model: 'facebook/opt-125m', name, cluster: 'tc-ssh', vllm_args: FAST_SIM });
   if (started.status !== 202) throw new Error(`POST /api/services: ${started.status} ${JSON.stringify(started.body)}`);
+  let seen: unknown;
   return until('service READY', async () => {
     const list = await api.call('GET', '/api/services');
     const svc = (list.body as Array<{ id: string; status: string; job_id: string }>).find((s) => s.id === name);
+    seen = svc;
     if (svc?.status === 'FAILED' || svc?.status === 'LOST') throw new Error(`service ${svc.status}`);
     return svc?.status === 'READY' ? svc : undefined;
-  }, 90_000);
+  }, 90_000).catch((error: unknown) => {
+    throw new Error(`${errorMessage(error)}; last record ${JSON.stringify(seen)}; core log ${JSON.stringify(api.log)}`);
+  });
 }

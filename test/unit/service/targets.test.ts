@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load.js';
 import { resolveCluster } from '../../../src/config/cluster.js';
 import { UsageError } from '../../../src/errors.js';
-import type { Executor, RunResult } from '../../../src/exec/types.js';
 import { startService, stopService, telemetryFor } from '../../../src/service/lifecycle.js';
 import { listServices } from '../../../src/service/query.js';
 import type { ServiceRecord } from '../../../src/service/record.js';
 import { ServiceStore } from '../../../src/service/store.js';
+import { fakeExecutor } from '../../helpers/fake-executor.js';
 import { removeServiceTarget, serviceTargetGroups, targetFile, targetsDirOf, writeServiceTarget } from '../../../src/service/targets.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'aibench-targets-'));
@@ -22,24 +22,6 @@ const record = (over: Partial<ServiceRecord> = {}): ServiceRecord => ({
   endpoint: { host: 'gpu-node-3', port: 8000, job_id: '4242', started_at: '2026-01-01T00:00:01Z' },
   ...over,
 });
-
-/** An executor that answers every command with `answer` (squeue/sacct/scontrol know nothing) and records argv. */
-function fakeExecutor(answer: Partial<RunResult> = {}): Executor & { calls: string[][] } {
-  const calls: string[][] = [];
-  return {
-    kind: 'local', label: 'fake', calls,
-    run: async (argv) => {
-      calls.push([...argv]);
-      return { stdout: '', stderr: '', exitCode: 0, timedOut: false, ...answer };
-    },
-    readFile: async () => { throw new Error('no files'); },
-    writeFile: async () => undefined,
-    mkdirp: async () => undefined,
-    forwardOut: async () => { throw new Error('no forwards'); },
-    forwardIn: async () => { throw new Error('no forwards'); },
-    close: async () => undefined,
-  };
-}
 
 describe('service targets', () => {
   it('renders the file_sd group with service_id, slurm_job_id, model, cluster; none without an endpoint', () => {

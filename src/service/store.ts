@@ -3,12 +3,13 @@
 // over SSH is not reliable; only endpoint.json lives on the cluster. Every change is a
 // read-modify-write under proper-lockfile, written with write-file-atomic (temp + rename), and
 // only when the content changed, so `service ls` from cron does not rewrite the file each minute.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { localStateDir } from '../config/paths.js';
+import { readStateFile } from '../config/state-file.js';
 import { LockedError } from '../errors.js';
 import type { JobReport } from '../slurm/client.js';
 import { changedFields, reconcileRecord } from './reconcile.js';
@@ -46,27 +47,12 @@ export class ServiceStore {
 
   /** Every record, read without the lock (writes are atomic renames, so a read is never torn). */
   async read(): Promise<Records> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new ServiceError(`Cannot read the service store ${this.path}: ${(error as Error).message}`, { cause: error });
-    }
-    const hint = `Move ${this.path} aside (e.g. to services.json.bad) to start over; aibench never overwrites a store it cannot read. Running services can still be found with \`aibench jobs ls\`.`;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new ServiceError(`The service store ${this.path} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`, { hint, cause: error });
-    }
-    const parsed = StoreFileSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      throw new ServiceError(`The service store ${this.path} is not valid${where}: ${issue?.message ?? 'bad shape'}`, { hint });
-    }
-    return parsed.data.services;
+    const file = await readStateFile(this.path, {
+      what: 'the service store', schema: StoreFileSchema,
+      hint: `Move ${this.path} aside (e.g. to services.json.bad) to start over; aibench never overwrites a store it cannot read. Running services can still be found with \`aibench jobs ls\`.`,
+      error: (message, options) => new ServiceError(message, options),
+    });
+    return file?.services ?? {};
   }
 
   /** Read, let `change` edit a copy, write it back if anything differs; all under the lock. */

@@ -7,11 +7,12 @@ import type { ProgressEvent } from '../bench/runner.js';
 import type { ResultDocument } from '../bench/result-schema.js';
 import { resolveBenchSettings, type BenchFlags, type BenchSettings } from '../bench/settings.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
-import { Tier, tierName, type TierName, type TierValue } from '../dispatch/tiers.js';
+import { Tier, tierFromName, tierName, type TierName, type TierValue } from '../dispatch/tiers.js';
 import { errorMessage } from '../errors.js';
 import { ConflictError, NotFoundError, type BenchmarkView, type RequestSource } from './core.js';
 import { readResultFile } from '../bench/result-io.js';
 import { resultPath } from '../bench/results-store.js';
+import type { BenchmarkJournal } from './journal.js';
 import type { BenchmarkRequest } from './validation.js';
 
 /** Runs one benchmark to its documents; the real core opens the service and calls runBench. */
@@ -27,14 +28,19 @@ export interface RegistryOptions {
   /** Validated documents -> file; returns the path. */
   save: (id: string, runs: ResultDocument[]) => Promise<{ path: string; doc: BenchmarkView['result'] }>;
   resultsDir: string;
+  /** Where every status change is recorded, so a restarted server knows its benchmarks. */
+  journal?: BenchmarkJournal;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
 interface Entry {
   view: BenchmarkView;
-  abort: AbortController;
-  done: Promise<void>;
+  /** Absent for benchmarks a previous server finished (read back from the journal). */
+  abort?: AbortController;
+  done?: Promise<void>;
 }
+
+const isOpen = (status: BenchmarkView['status']) => status === 'queued' || status === 'running';
 
 /** The API request as `bench run` flags typed on the command line (so defaults and checks are the CLI's). */
 export function benchFlags(request: BenchmarkRequest): BenchFlags {
@@ -51,6 +57,12 @@ export function benchFlags(request: BenchmarkRequest): BenchFlags {
   return flags;
 }
 
+/** The request resolved exactly as `bench run` would resolve the same flags (UsageError when invalid). */
+function settingsOf(request: BenchmarkRequest): BenchSettings {
+  const flags = benchFlags(request);
+  return resolveBenchSettings(flags, (name) => (flags[name] === undefined ? undefined : 'cli'));
+}
+
 /** run_now -> IMMEDIATE; a person at a dashboard -> INTERACTIVE; tools -> BACKGROUND. */
 export function benchmarkTier(request: Pick<BenchmarkRequest, 'run_now'>, source: RequestSource): TierValue {
   if (request.run_now) return Tier.IMMEDIATE;
@@ -59,69 +71,124 @@ export function benchmarkTier(request: Pick<BenchmarkRequest, 'run_now'>, source
 
 export class BenchmarkRegistry {
   readonly #entries = new Map<string, Entry>();
+  #closing = false;
+  #journalWrites: Promise<void> = Promise.resolve();
   constructor(private readonly options: RegistryOptions) {}
 
   /** Validate like the CLI (UsageError -> 400), queue, and return at once. */
   start(request: BenchmarkRequest, source: RequestSource): { id: string; status: 'queued'; tier: TierName } {
-    const flags = benchFlags(request);
-    const settings = resolveBenchSettings(flags, (name) => (flags[name] === undefined ? undefined : 'cli'));
+    const settings = settingsOf(request);
     const id = `bm-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const tier = benchmarkTier(request, source);
-    const name = tierName(tier) as TierName;
-    const view: BenchmarkView = { id, status: 'queued', tier: name, request, created_at: new Date().toISOString() };
+    const view: BenchmarkView = { id, status: 'queued', tier: tierName(benchmarkTier(request, source)) as TierName, request, created_at: new Date().toISOString() };
+    this.#enqueue(view, settings);
+    return { id, status: 'queued', tier: view.tier };
+  }
+
+  /**
+   * Take over what the journal holds from an earlier server: queued benchmarks are queued again
+   * (same id and tier), one that was running when that server died is failed (nothing it
+   * measured was saved), finished ones are listed and their results read back from their files.
+   */
+  restore(): { requeued: number; failed: number; finished: number } {
+    const counts = { requeued: 0, failed: 0, finished: 0 };
+    for (const entry of this.options.journal?.entries() ?? []) {
+      const view: BenchmarkView = { ...entry };
+      if (view.status === 'queued') {
+        counts.requeued++;
+        let settings: BenchSettings;
+        try {
+          settings = settingsOf(view.request);
+        } catch (error) {
+          this.#entries.set(view.id, { view });
+          this.#finish(view, 'failed', `not runnable after the restart: ${errorMessage(error)}`);
+          continue;
+        }
+        this.#enqueue(view, settings);
+        this.options.log?.('benchmark queued again after a restart', { id: view.id, service_id: view.request.service_id });
+      } else if (view.status === 'running') {
+        counts.failed++;
+        this.#entries.set(view.id, { view });
+        this.#finish(view, 'failed', 'the API server exited while this benchmark ran (killed or crashed); nothing it measured was saved');
+      } else {
+        counts.finished++;
+        this.#entries.set(view.id, { view });
+      }
+    }
+    return counts;
+  }
+
+  #enqueue(view: BenchmarkView, settings: BenchSettings): void {
     const abort = new AbortController();
     const task = this.options.dispatcher.add(({ signal }) => this.#run(view, settings, signal), {
-      tier, resources: [`service:${request.service_id}`], signal: abort.signal, label: `benchmark ${id}`,
+      tier: tierFromName(view.tier), resources: [`service:${view.request.service_id}`], signal: abort.signal, label: `benchmark ${view.id}`,
     });
     const done = task.then(
       () => undefined,
-      (error: unknown) => this.#finish(view, abort.signal.aborted ? 'cancelled' : 'failed', abort.signal.aborted ? 'cancelled' : errorMessage(error)),
+      (error: unknown) => {
+        // A server stopping leaves queued benchmarks queued in the journal: the next one runs them.
+        if (this.#closing && view.status === 'queued') return;
+        this.#finish(view, abort.signal.aborted ? 'cancelled' : 'failed', abort.signal.aborted ? 'cancelled' : errorMessage(error));
+      },
     );
-    this.#entries.set(id, { view, abort, done });
-    return { id, status: 'queued', tier: name };
+    this.#entries.set(view.id, { view, abort, done });
+    this.#journal(view);
   }
 
-  /** One benchmark: in memory, else a result file left by an earlier server. */
+  /** One benchmark: this server's (its result read back from its file when a previous server ran it), else a result file alone. */
   async get(id: string): Promise<BenchmarkView> {
     const entry = this.#entries.get(id);
-    if (entry !== undefined) return entry.view;
+    if (entry !== undefined) {
+      const { view } = entry;
+      if (view.result !== undefined || view.result_path === undefined || isOpen(view.status)) return view;
+      const result = await readResultFile(view.result_path).catch(() => undefined);
+      return result === undefined ? { ...view, error: view.error ?? `its result file ${view.result_path} is gone or unreadable` } : { ...view, result };
+    }
     const path = resultPath(this.options.resultsDir, id);
     const doc = await readResultFile(path).catch(() => undefined);
     if (doc === undefined) throw new NotFoundError(`unknown benchmark ${id}`);
     return { id, status: 'done', tier: 'background', request: {} as BenchmarkRequest, created_at: doc.started_at, result_path: path, result: doc };
   }
 
-  /** This server's benchmarks, newest first, without their result documents. */
+  /** Every benchmark known (this server's and the journal's), newest first, without result documents. */
   list(): BenchmarkView[] {
-    return [...this.#entries.values()].map(({ view: { result: _result, ...rest } }) => rest).reverse();
+    return [...this.#entries.values()]
+      .map(({ view: { result: _result, ...rest } }) => rest)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at));
   }
 
   /** Cancel a queued or running benchmark (a running one keeps what it measured). */
   async cancel(id: string): Promise<BenchmarkView> {
     const entry = this.#entries.get(id);
     if (entry === undefined) throw new NotFoundError(`unknown benchmark ${id}`);
-    if (entry.view.status !== 'queued' && entry.view.status !== 'running') throw new ConflictError(`benchmark ${id} is already ${entry.view.status}`);
+    if (!isOpen(entry.view.status) || entry.abort === undefined) throw new ConflictError(`benchmark ${id} is already ${entry.view.status}`);
     entry.abort.abort(new Error('cancelled through the API'));
     await entry.done;
+    await this.#journalWrites; // answered once the journal holds it
     return entry.view;
   }
 
   /** Cancel every unfinished benchmark of a service (it is being stopped). */
   cancelForService(serviceId: string): void {
     for (const entry of this.#entries.values()) {
-      if (entry.view.request.service_id === serviceId && (entry.view.status === 'queued' || entry.view.status === 'running')) entry.abort.abort(new Error('service stopped'));
+      if (entry.view.request.service_id === serviceId && isOpen(entry.view.status)) entry.abort?.abort(new Error('service stopped'));
     }
   }
 
-  /** Cancel everything and wait until each benchmark has settled (and saved what it measured). */
+  /**
+   * The server is stopping: running benchmarks are cancelled and save what they measured; queued
+   * ones stay queued in the journal for the next server. Resolves once every write has landed.
+   */
   async close(): Promise<void> {
-    for (const entry of this.#entries.values()) entry.abort.abort(new Error('server stopping'));
+    this.#closing = true;
+    for (const entry of this.#entries.values()) entry.abort?.abort(new Error('server stopping'));
     await Promise.all([...this.#entries.values()].map((e) => e.done));
+    await this.#journalWrites;
   }
 
   async #run(view: BenchmarkView, settings: BenchSettings, signal: AbortSignal): Promise<void> {
     view.status = 'running';
     view.started_at = new Date().toISOString();
+    this.#journal(view);
     this.options.log?.('benchmark started', { id: view.id, service_id: view.request.service_id, tier: view.tier });
     const onProgress = (e: ProgressEvent) => {
       view.progress = {
@@ -150,5 +217,16 @@ export class BenchmarkRegistry {
     view.ended_at = new Date().toISOString();
     if (error !== undefined && status === 'failed') view.error = error;
     this.options.log?.(`benchmark ${status}`, { id: view.id, ...(view.error ? { error: view.error } : {}) });
+    this.#journal(view);
+  }
+
+  /** Record the view's new status; a failed write is logged, never fatal (the benchmark itself is fine). */
+  #journal(view: BenchmarkView): void {
+    const journal = this.options.journal;
+    if (journal === undefined) return;
+    const written = journal.record(view).catch((error: unknown) => {
+      this.options.log?.('could not write the benchmark journal', { path: journal.path, error: errorMessage(error) });
+    });
+    this.#journalWrites = this.#journalWrites.then(() => written);
   }
 }

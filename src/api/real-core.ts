@@ -10,6 +10,7 @@ import {
   isFinalStatus, listServices, newServiceId, onServiceCluster, openServiceTarget, serviceModels, ServiceStore, startService, stopService,
 } from '../service/index.js';
 import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
+import { BenchmarkJournal } from './journal.js';
 import { ConflictError, NotFoundError, type ControlCore, type RequestSource, type ServiceView } from './core.js';
 import { resultsDir as defaultResultsDir, saveResult } from '../bench/results-store.js';
 import type { ServiceRequest } from './validation.js';
@@ -20,11 +21,16 @@ export interface RealCoreOptions {
   cluster?: string | undefined;
   store?: ServiceStore;
   resultsDir?: string;
+  /** The benchmark journal (default `$XDG_STATE_HOME/aibench/api/benchmarks.json`). */
+  journalPath?: string;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-/** The core `aibench api serve` runs on. */
-export function createRealCore(options: RealCoreOptions): ControlCore {
+/**
+ * The core `aibench api serve` runs on. Takes the benchmark journal's lock (LockedError, exit 4,
+ * when another server holds it) and picks up what an earlier server left queued.
+ */
+export async function createRealCore(options: RealCoreOptions): Promise<ControlCore> {
   const { config } = options;
   const store = options.store ?? new ServiceStore();
   const log = options.log ?? (() => undefined);
@@ -47,7 +53,10 @@ export function createRealCore(options: RealCoreOptions): ControlCore {
     }
   };
   const dir = options.resultsDir ?? defaultResultsDir();
-  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, log });
+  const journal = await BenchmarkJournal.open(options.journalPath);
+  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });
+  const restored = benchmarks.restore();
+  if (restored.requeued + restored.failed + restored.finished > 0) log('benchmark journal read', { path: journal.path, ...restored });
   const starting = new Map<string, AbortController>();
 
   const existing = async (id: string) => {
@@ -114,7 +123,11 @@ export function createRealCore(options: RealCoreOptions): ControlCore {
       return depth;
     },
 
-    // Services keep running (they outlive the API server); benchmarks are cancelled and saved.
-    close: () => benchmarks.close(),
+    // Services keep running (they outlive the API server); running benchmarks are cancelled and
+    // saved, queued ones wait in the journal for the next server.
+    async close() {
+      await benchmarks.close();
+      await journal.close();
+    },
   };
 }

@@ -37,7 +37,7 @@ export function buildApiCommand(): Command {
         const { config } = await configFor(cmd);
         if (flags.cluster !== undefined) resolveCluster(config, flags.cluster); // unknown name: usage error now, not per request
         const logger = createApiLogger(Boolean(flags.jsonLogs));
-        const core = createRealCore({ config, cluster: flags.cluster, log: (msg, fields) => logger.info(msg, fields) });
+        const core = await createRealCore({ config, cluster: flags.cluster, log: (msg, fields) => logger.info(msg, fields) });
         const signal = useStopSignal();
         const server = await startApiServer({
           listen: flags.listen, tokenFile: flags.tokenFile, insecureLocal: flags.insecureLocal, corsOrigins: flags.corsOrigin ?? [], jsonLogs: flags.jsonLogs, core,

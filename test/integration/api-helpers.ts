@@ -44,7 +44,7 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   const results = resultsDir({ XDG_STATE_HOME: join(dir, 'state') });
   const { config } = await loadConfig(configPath);
   const log: Array<[string, Record<string, unknown> | undefined]> = [];
-  const core = createRealCore({ config, cluster: 'tc-ssh', log: (msg, fields) => log.push([msg, fields]), store: new ServiceStore({ path: join(dir, 'services.json') }), resultsDir: results });
+  const core = await createRealCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store: new ServiceStore({ path: join(dir, 'services.json') }), resultsDir: results });
   const server = await startApiServer({ listen: '127.0.0.1:0', tokenFile, corsOrigins, core, logWrite: () => undefined });
   const jobIds = new Set<string>();
   const call = async (method: string, path: string, body?: unknown) => {

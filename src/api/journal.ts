@@ -1,0 +1,105 @@
+// The control API's benchmark journal: `<local state>/api/benchmarks.json`, one entry per benchmark
+// (the request as accepted, its status and times, where its result file is; never the result or
+// a secret). Rewritten atomically at every status change, so a restart knows what was queued
+// (it runs again), what was running when the server died (failed, saying so) and what finished
+// (listed, its result read back from its file). One `api serve` per journal: it holds a lock for
+// its lifetime, and a second server on the same state dir is refused (exit 4).
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { localStateDir } from '../config/paths.js';
+import { readStateFile } from '../config/state-file.js';
+import { describeHolder, holdStateLock } from '../config/state-lock.js';
+import { AibenchError } from '../errors.js';
+import { TIER_NAMES } from '../dispatch/tiers.js';
+import type { BenchmarkView } from './core.js';
+import { BenchmarkRequestSchema } from './validation.js';
+
+/** Finished entries kept (the newest); unfinished ones are always kept. */
+export const JOURNAL_KEEP_FINISHED = 1000;
+
+const EntrySchema = z.strictObject({
+  id: z.string().min(1),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  tier: z.enum(TIER_NAMES),
+  request: BenchmarkRequestSchema,
+  created_at: z.string(),
+  started_at: z.string().optional(),
+  ended_at: z.string().optional(),
+  result_path: z.string().optional(),
+  error: z.string().optional(),
+});
+export type JournalEntry = z.infer<typeof EntrySchema>;
+const FileSchema = z.strictObject({ version: z.literal(1), benchmarks: z.array(EntrySchema) });
+
+/** `$XDG_STATE_HOME/aibench/api/benchmarks.json`. */
+export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(localStateDir(env), 'api', 'benchmarks.json');
+}
+
+/** What a view leaves in the journal: no progress, no result document. */
+export function journalEntry(view: BenchmarkView): JournalEntry {
+  const { progress: _progress, result: _result, ...entry } = view;
+  return entry;
+}
+
+const isFinished = (status: JournalEntry['status']) => status === 'done' || status === 'failed' || status === 'cancelled';
+
+export class BenchmarkJournal {
+  #entries = new Map<string, JournalEntry>();
+  #writing: Promise<void> = Promise.resolve();
+  #release: (() => Promise<void>) | undefined;
+
+  private constructor(readonly path: string) {}
+
+  /** Lock the journal for this process and read it (missing: empty). Corrupt: refused, the file left as it is. */
+  static async open(path: string = defaultJournalPath()): Promise<BenchmarkJournal> {
+    const journal = new BenchmarkJournal(path);
+    journal.#release = await holdStateLock(`${path}.owner`, {
+      refused: (holder) => `Another aibench api serve uses the benchmark journal ${path} (${describeHolder(holder)})`,
+    });
+    try {
+      for (const entry of await readJournal(path)) journal.#entries.set(entry.id, entry);
+    } catch (error) {
+      await journal.close();
+      throw error;
+    }
+    return journal;
+  }
+
+  /** The entries as read at open, oldest first. */
+  entries(): JournalEntry[] {
+    return [...this.#entries.values()];
+  }
+
+  /** Record `view` as it is now; resolves once the file holds it. Writes are serialized, in call order. */
+  record(view: BenchmarkView): Promise<void> {
+    this.#entries.delete(view.id); // re-insert: the map keeps the order the entries last changed in
+    this.#entries.set(view.id, journalEntry(view));
+    this.#prune();
+    const text = `${JSON.stringify({ version: 1, benchmarks: [...this.#entries.values()] }, null, 1)}\n`;
+    this.#writing = this.#writing.then(() => writeFileAtomic(this.path, text, { mode: 0o600 }));
+    return this.#writing;
+  }
+
+  /** Wait for pending writes, then let another server have the journal. */
+  async close(): Promise<void> {
+    await this.#writing.catch(() => undefined);
+    await this.#release?.();
+    this.#release = undefined;
+  }
+
+  #prune(): void {
+    const finished = [...this.#entries.values()].filter((e) => isFinished(e.status));
+    for (const old of finished.slice(0, Math.max(0, finished.length - JOURNAL_KEEP_FINISHED))) this.#entries.delete(old.id);
+  }
+}
+
+async function readJournal(path: string): Promise<JournalEntry[]> {
+  const file = await readStateFile(path, {
+    what: 'the benchmark journal', schema: FileSchema,
+    hint: `The API server never overwrites a journal it cannot read. Move it aside (mv ${path} ${path}.bad) to start with an empty one; result files are kept either way.`,
+    error: (message, options) => new AibenchError(message, { code: 'E_JOURNAL', ...options }),
+  });
+  return file?.benchmarks ?? [];
+}

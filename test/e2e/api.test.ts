@@ -1,0 +1,51 @@
+// The built `aibench api serve`: it listens, a second server on the same state dir is refused
+// (exit 4, naming the holder: one server per benchmark journal), SIGTERM stops it with exit 0,
+// and the next server starts on the same journal.
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { BIN, runBin, tempHome } from '../helpers/run-bin.js';
+
+const envOf = (home: string) => ({
+  PATH: process.env.PATH,
+  HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_CACHE_HOME: join(home, '.cache'), FORCE_COLOR: '0',
+});
+
+/** Start the server and resolve with its URL once it logs that it listens. */
+async function serve(home: string): Promise<{ child: ResultPromise; url: string }> {
+  const child = execa(process.execPath, [BIN, 'api', 'serve', '--listen', '127.0.0.1:0', '--insecure-local'], { reject: false, env: envOf(home), extendEnv: false });
+  let seen = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`api serve did not listen within 30 s: ${seen}`)), 30_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const found = /listening on (http:\/\/\S+)/.exec(seen);
+      if (found?.[1]) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+    void child.then((r) => reject(new Error(`api serve exited ${r.exitCode}: ${seen}`)));
+  });
+  return { child, url };
+}
+
+describe('aibench api serve (built bin)', () => {
+  it('one server per state dir: the second exits 4 naming the first; SIGTERM exits 0 and frees the journal', async () => {
+    const home = tempHome();
+    const first = await serve(home);
+    expect((await (await fetch(`${first.url}/health`)).json())).toMatchObject({ status: 'ok' });
+    expect(await (await fetch(`${first.url}/api/benchmarks`)).json()).toEqual([]);
+
+    const second = await runBin(['api', 'serve', '--listen', '127.0.0.1:0', '--insecure-local'], { home });
+    expect(second.exitCode).toBe(4);
+    expect(second.stderr).toContain(`Another aibench api serve uses the benchmark journal ${join(home, '.local/state/aibench/api/benchmarks.json')} (pid ${first.child.pid} on `);
+    expect(second.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+    first.child.kill('SIGTERM');
+    expect((await first.child).exitCode).toBe(0);
+    const third = await serve(home);
+    third.child.kill('SIGTERM');
+    expect((await third.child).exitCode).toBe(0);
+  });
+});

@@ -119,3 +119,26 @@ export function toRequestDetail(record: RequestRecord): RequestDetail {
   if (record.warmup) detail.warmup = true;
   return detail;
 }
+
+/** vLLM's per-request lists (its `--save-detailed`), in its units: seconds, one entry per measured request. */
+export interface VllmDetailArrays {
+  input_lens: number[];
+  output_lens: number[];
+  /** Seconds; 0 where no first token came (vLLM's default for a failed request). */
+  ttfts: number[];
+  /** Seconds between successive content chunks, per request. */
+  itls: number[][];
+}
+
+/** The measured (non-warmup) requests in index order as vLLM lists them, so its plotting scripts read our files. */
+export function toVllmDetailArrays(records: readonly RequestRecord[]): VllmDetailArrays {
+  const out: VllmDetailArrays = { input_lens: [], output_lens: [], ttfts: [], itls: [] };
+  for (const record of [...records].filter((r) => !r.warmup).sort((a, b) => a.index - b.index)) {
+    const lat = requestLatencies(record);
+    out.input_lens.push(record.promptTokens);
+    out.output_lens.push(record.success ? record.outputTokens : 0);
+    out.ttfts.push((lat.ttftMs ?? 0) / 1000);
+    out.itls.push(lat.itlMs.map((ms) => ms / 1000));
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import {
 } from './result-fields.js';
 import type { Slo } from './types.js';
 
-export { toResultFields, toRequestDetail, isMetricField, percentileField, type MetricFields } from './result-fields.js';
+export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -152,6 +152,11 @@ const coreShape = {
   errors: z.record(z.string(), posInt).optional(),
   /** Per-request detail, only with --save-detailed. */
   requests: z.array(RequestDetailSchema).optional(),
+  // vLLM's --save-detailed lists (seconds), only with --save-detailed; one entry per measured request.
+  input_lens: z.array(nonNegInt).optional(),
+  output_lens: z.array(nonNegInt).optional(),
+  ttfts: z.array(ms).optional(),
+  itls: z.array(z.array(ms)).optional(),
 };
 const knownKeys = new Set([...Object.keys(coreShape), ...Object.keys(metricShape)]);
 

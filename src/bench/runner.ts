@@ -8,7 +8,7 @@ import { loadDataset, type DatasetConfig } from './dataset-load.js';
 import { clientHealth, startEventLoopMonitor } from './health.js';
 import { runPhase, type PhaseCounts } from './load.js';
 import { computeMetrics } from './metrics.js';
-import { sloToConfig, toRequestDetail, toResultFields, type ResultDocument, type RunConfig } from './result-schema.js';
+import { sloToConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from './result-schema.js';
 import { connectionsFor, loadLabel, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
 import { loadTokenizer, type BenchTokenizer } from './tokenizer.js';
 import type { Slo } from './types.js';
@@ -155,7 +155,7 @@ async function runStep(plan: BenchPlan, ctx: StepContext, hooks: BenchHooks): Pr
       provenance: { ...plan.provenance, ...(ctx.serverVersion === undefined ? {} : { server_version: ctx.serverVersion }) },
       client: health,
       ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
-      ...(plan.saveDetailed ? { requests: records.map(toRequestDetail) } : {}),
+      ...(plan.saveDetailed ? { requests: records.map(toRequestDetail), ...toVllmDetailArrays(records) } : {}),
       ...toResultFields(metrics),
     };
     return { doc, interrupted: phase.interrupted };

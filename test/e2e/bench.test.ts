@@ -43,6 +43,22 @@ describe('aibench bench (built bin)', () => {
     expect(doc.tokenizer).toEqual({ kind: 'fallback', name: 'cl100k_base' });
   });
 
+  it('--save-detailed writes per-request records and vLLM\'s lists, from which the statistics recompute', async () => {
+    const { exitCode, stdout } = await aibench(['bench', 'run', ...quick, '--json', '--save-detailed', '--warmup', '2']);
+    expect(exitCode).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(stdout));
+    const measured = doc.requests!.filter((r) => !r.warmup);
+    expect(doc.requests).toHaveLength(14);
+    expect(measured).toHaveLength(12);
+    expect(doc.input_lens).toEqual(measured.map((r) => r.prompt_tokens));
+    expect(doc.output_lens).toEqual(measured.map(() => 8));
+    expect(doc.ttfts).toEqual(measured.map((r) => r.ttft_ms! / 1000));
+    expect(doc.itls!.map((gaps) => gaps.length)).toEqual(measured.map(() => 7));
+    const sorted = [...doc.ttfts!].sort((a, b) => a - b);
+    expect(((sorted[5]! + sorted[6]!) / 2) * 1000).toBeCloseTo(doc.median_ttft_ms!, 6);
+    expect(doc.itls!.flat().reduce((a, b) => a + b, 0) * 1000 / (12 * 7)).toBeCloseTo(doc.mean_itl_ms!, 6);
+  });
+
   it('--out writes a valid document', () => {
     const doc = ResultDocumentSchema.parse(JSON.parse(readFileSync(basePath, 'utf8')));
     expect(doc.total_output_tokens).toBe(12 * 8);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { computeMetrics } from '../../../src/bench/metrics.js';
 import {
-  parseResultDocument, ResultDocumentSchema, sloFromConfig, sloToConfig, SweepDocumentSchema, toRequestDetail, toResultFields,
+  parseResultDocument, ResultDocumentSchema, sloFromConfig, sloToConfig, SweepDocumentSchema, toRequestDetail, toResultFields, toVllmDetailArrays,
 } from '../../../src/bench/result-schema.js';
 import type { RequestRecord } from '../../../src/bench/types.js';
 
@@ -151,5 +151,19 @@ describe('vLLM-compatible fields', () => {
     const bad = ResultDocumentSchema.safeParse({ ...base, duration: base.duration_s + 1 });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).toContain('expected duration to equal duration_s');
+  });
+});
+
+describe('toVllmDetailArrays', () => {
+  it('lists measured requests in index order, in seconds, with vLLM\'s 0 for a failed request', () => {
+    const failed: RequestRecord = { index: 1, startMs: 0, scheduledMs: 0, chunkTimesMs: [], endMs: 5, success: false, error: 'HTTP 500', promptTokens: 7, outputTokens: 0, outputTokensSource: 'chunks', expectedOutputTokens: 3 };
+    const warm: RequestRecord = { ...record, index: 0, warmup: true };
+    expect(toVllmDetailArrays([failed, { ...record, index: 2 }, warm])).toEqual({
+      input_lens: [7, 12],
+      output_lens: [0, 3],
+      ttfts: [0, 0.02], // first chunk at 30, start at 10
+      itls: [[], [0.005, 0.01]], // chunks 30 -> 35 -> 45
+    });
+    expect(ResultDocumentSchema.safeParse({ ...validDoc(), ...toVllmDetailArrays([record]) }).success).toBe(true);
   });
 });

@@ -77,6 +77,7 @@ export class BenchmarkRegistry {
 
   /** Validate like the CLI (UsageError -> 400), queue, and return at once. */
   start(request: BenchmarkRequest, source: RequestSource): { id: string; status: 'queued'; tier: TierName } {
+    if (this.#closing) throw new ConflictError('the API server is stopping; send the benchmark again once it is back');
     const settings = settingsOf(request);
     const id = `bm-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const view: BenchmarkView = { id, status: 'queued', tier: tierName(benchmarkTier(request, source)) as TierName, request, created_at: new Date().toISOString() };
@@ -92,6 +93,7 @@ export class BenchmarkRegistry {
   restore(): { requeued: number; failed: number; finished: number } {
     const counts = { requeued: 0, failed: 0, finished: 0 };
     for (const entry of this.options.journal?.entries() ?? []) {
+      if (this.#entries.has(entry.id)) continue; // already this server's: restoring twice changes nothing
       const view: BenchmarkView = { ...entry };
       if (view.status === 'queued') {
         counts.requeued++;

@@ -67,7 +67,7 @@ export class BenchmarkJournal {
     return journal;
   }
 
-  /** The entries as read at open, oldest first. */
+  /** Every entry held (read at open, then recorded), in the order they last changed. */
   entries(): JournalEntry[] {
     return [...this.#entries.values()];
   }
@@ -78,8 +78,11 @@ export class BenchmarkJournal {
     this.#entries.set(view.id, journalEntry(view));
     this.#prune();
     const text = `${JSON.stringify({ version: 1, benchmarks: [...this.#entries.values()] }, null, 1)}\n`;
-    this.#writing = this.#writing.then(() => writeFileAtomic(this.path, text, { mode: 0o600 }));
-    return this.#writing;
+    // Each write waits for the one before and runs whatever it did: one failed write (a full
+    // disk for a moment) must not stop every later one. The caller sees its own write's outcome.
+    const write = this.#writing.catch(() => undefined).then(() => writeFileAtomic(this.path, text, { mode: 0o600 }));
+    this.#writing = write;
+    return write;
   }
 
   /** Wait for pending writes, then let another server have the journal. */

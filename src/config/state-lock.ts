@@ -58,7 +58,12 @@ export async function holdStateLock(target: string, options: HoldOptions): Promi
     });
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), ...options.facts };
-  await writeFileAtomic(target, `${JSON.stringify(holder)}\n`);
+  try {
+    await writeFileAtomic(target, `${JSON.stringify(holder)}\n`);
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
   return async () => {
     await release().catch(() => undefined);
   };

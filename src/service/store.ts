@@ -64,6 +64,9 @@ export class ServiceStore {
         realpath: false,
         stale: 10_000,
         retries: { retries: this.retries, minTimeout: 20, maxTimeout: 200, randomize: true },
+        // proper-lockfile's default throws from a timer (killing `api serve`) when a held lock was
+        // taken over as stale; the write below is atomic either way, so the process carries on.
+        onCompromised: () => undefined,
       });
     } catch (error) {
       throw new LockedError(`The service store ${this.path} is locked by another aibench process`, {
@@ -86,11 +89,15 @@ export class ServiceStore {
     }
   }
 
-  /** Merge `patch` into one record; `updated_at` moves only when something else changed. */
-  async patch(id: string, patch: Partial<ServiceRecord>, now: () => Date = () => new Date()): Promise<ServiceRecord | undefined> {
+  /**
+   * Merge `patch` into one record, only while it still names job `jobId` and is not final: a
+   * record stopped, failed or restarted (new job) meanwhile is left as it is. Returns the merged
+   * record, or undefined when nothing was merged. `updated_at` moves only when something changed.
+   */
+  async patch(id: string, jobId: string, patch: Partial<ServiceRecord>, now: () => Date = () => new Date()): Promise<ServiceRecord | undefined> {
     return this.update((records) => {
       const current = records[id];
-      if (current === undefined) return undefined;
+      if (current === undefined || current.job_id !== jobId || isFinalStatus(current.status)) return undefined;
       const next = { ...current, ...patch };
       if (JSON.stringify(next) === JSON.stringify(current)) return current;
       records[id] = { ...next, updated_at: now().toISOString() };

@@ -54,6 +54,8 @@ export interface ControlCore {
   cancelBenchmark(id: string): Promise<BenchmarkView>;
   /** Tasks waiting in the dispatcher, by tier name (every tier present, 0 when empty). */
   queueDepth(): Record<TierName, number>;
+  /** Called once the server listens: take over what an earlier server left (queued benchmarks, starting services). */
+  resume?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier, TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
 import { errorMessage } from '../errors.js';
 import {
-  isFinalStatus, listServices, newServiceId, onServiceCluster, openServiceTarget, serviceModels, ServiceStore, startService, stopService,
+  DetachReason, isFinalStatus, listServices, newServiceId, onServiceCluster, openServiceTarget, serviceModels, ServiceStore, startService, stopService, waitService,
 } from '../service/index.js';
 import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
 import { BenchmarkJournal } from './journal.js';
@@ -55,9 +55,15 @@ export async function createRealCore(options: RealCoreOptions): Promise<ControlC
   const dir = options.resultsDir ?? defaultResultsDir();
   const journal = await BenchmarkJournal.open(options.journalPath);
   const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });
-  const restored = benchmarks.restore();
-  if (restored.requeued + restored.failed + restored.finished > 0) log('benchmark journal read', { path: journal.path, ...restored });
-  const starting = new Map<string, AbortController>();
+  // One readiness watcher per service this server started (or found starting): its abort stops
+  // the start (DELETE) or only the watching (server stopping: DetachReason).
+  const watchers = new Map<string, AbortController>();
+  const watch = (id: string, abort: AbortController, work: Promise<unknown>) => {
+    work.then(
+      () => log('service ready', { id }),
+      (error: unknown) => !(abort.signal.reason instanceof DetachReason) && log('service did not become ready', { id, error: errorMessage(error) }),
+    ).finally(() => watchers.get(id) === abort && watchers.delete(id));
+  };
 
   const existing = async (id: string) => {
     const record = (await store.read())[id];
@@ -77,16 +83,17 @@ export async function createRealCore(options: RealCoreOptions): Promise<ControlC
       await dispatcher.add(
         () =>
           new Promise<void>((submitted, failed) => {
-            const watch = onServiceCluster(config, cluster, (target) =>
+            const work = onServiceCluster(config, cluster, (target) =>
               startService(target, { model: input.model, id, gpus: input.gpus, vllmArgs: input.vllm_args }, {
-                store, signal: abort.signal, onProgress: (event) => event.phase === 'SUBMITTED' && submitted(),
+                store, signal: abort.signal,
+                onProgress: (event) => {
+                  if (event.phase !== 'SUBMITTED') return;
+                  watchers.set(id, abort); // the id is ours now (a duplicate name never gets here)
+                  submitted();
+                },
               }));
-            starting.set(id, abort);
-            watch.then(
-              () => log('service ready', { id }),
-              (error: unknown) => log('service did not become ready', { id, error: errorMessage(error) }),
-            ).finally(() => starting.get(id) === abort && starting.delete(id));
-            watch.then(() => submitted(), failed);
+            watch(id, abort, work);
+            work.then(() => submitted(), failed);
           }),
         { tier, resources: [`slurm:${cluster ?? config.default_cluster ?? 'local'}`], label: `start service ${id}` },
       );
@@ -95,7 +102,7 @@ export async function createRealCore(options: RealCoreOptions): Promise<ControlC
 
     async stopService(id: string) {
       const record = await existing(id);
-      starting.get(id)?.abort(new Error('stopped through the API'));
+      watchers.get(id)?.abort(new Error('stopped through the API'));
       benchmarks.cancelForService(id);
       if (isFinalStatus(record.status)) return record as ServiceView;
       const fresh = (await store.read())[id] ?? record;
@@ -123,9 +130,24 @@ export async function createRealCore(options: RealCoreOptions): Promise<ControlC
       return depth;
     },
 
-    // Services keep running (they outlive the API server); running benchmarks are cancelled and
-    // saved, queued ones wait in the journal for the next server.
+    // Once listening: what an earlier server left. Queued benchmarks run again; services still
+    // PENDING or STARTING are watched until READY (only the ready check sets READY).
+    async resume() {
+      const restored = benchmarks.restore();
+      if (restored.requeued + restored.failed + restored.finished > 0) log('benchmark journal read', { path: journal.path, ...restored });
+      for (const record of Object.values(await store.read())) {
+        if (record.job_id === '' || record.status === 'READY' || isFinalStatus(record.status) || watchers.has(record.id)) continue;
+        const abort = new AbortController();
+        watchers.set(record.id, abort);
+        log('watching a starting service', { id: record.id, job_id: record.job_id });
+        watch(record.id, abort, onServiceCluster(config, record.cluster, (target) => waitService(target, record, {}, { store, signal: abort.signal })));
+      }
+    },
+
+    // Services keep running (they outlive the API server) and are no longer watched; running
+    // benchmarks are cancelled and saved, queued ones wait in the journal for the next server.
     async close() {
+      for (const abort of watchers.values()) abort.abort(new DetachReason());
       await benchmarks.close();
       await journal.close();
     },

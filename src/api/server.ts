@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../errors.js';
 import { bearerChecker, checkAuthSetup, isLoopbackHost, readTokenFile } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import type { ControlCore } from './core.js';
@@ -75,6 +75,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   }
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   log.info(`control API listening on ${url}`, { auth: token === undefined ? 'none (insecure-local)' : 'bearer', cors_origins: [...h.origins] });
+  // Only now, so a server that cannot start never runs (and then cancels) what it found queued.
+  await options.core.resume?.().catch((error: unknown) => log.info('could not take over what the previous server left', { error: errorMessage(error) }));
   return {
     url,
     close: () =>

@@ -20,7 +20,7 @@ const core = () => import('../service/index.js');
 /** The `service` command group. */
 export function buildServiceCommand(): Command {
   const service = new Command('service').description('start, list, inspect and stop vLLM services running as Slurm jobs');
-  for (const build of [startCommand, lsCommand, statusCommand, stopCommand, logsCommand, modelsCommand]) service.addCommand(build());
+  for (const build of [startCommand, waitCommand, lsCommand, statusCommand, stopCommand, logsCommand, modelsCommand]) service.addCommand(build());
   return service;
 }
 
@@ -80,6 +80,36 @@ function startCommand(): Command {
       else {
         out.data(record.id);
         out.info(record.status === 'READY' ? `service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})` : `service ${record.id} submitted as job ${record.job_id}`);
+      }
+    });
+}
+
+function waitCommand(): Command {
+  return new Command('wait')
+    .description('wait until a submitted service serves (after start --no-wait, or a start that timed out); Ctrl-C stops waiting, not the job')
+    .argument('<id>', 'service id')
+    .option('--timeout <duration>', 'give up waiting after this long (the job keeps running)', '20m')
+    .option('--json', 'print the service record as one JSON document on stdout')
+    .addHelpText('after', example('aibench service start --model facebook/opt-125m --no-wait --json | jq -r .id | xargs aibench service wait'))
+    .action(async (id: string, flags: { timeout: string; json?: boolean }, cmd: Command) => {
+      const timeoutMs = parseTimeoutSpec(flags.timeout, '--timeout');
+      const out = createOutput({ json: flags.json });
+      const cfg = await config(cmd);
+      const { onServiceCluster, serviceStatus, ServiceStore, waitService } = await core();
+      const store = new ServiceStore();
+      const current = await serviceStatus(cfg, id, { store }); // reconciled; an unknown id lists the known ones
+      const progress = await progressRenderer(out);
+      const signal = useInterrupt();
+      let record: ServiceRecord;
+      try {
+        record = await onServiceCluster(cfg, current.cluster, (target) => waitService(target, current, { timeoutMs }, { store, signal, onProgress: progress.update }));
+      } finally {
+        progress.stop();
+      }
+      if (flags.json) out.dataJson(record);
+      else {
+        out.data(record.id);
+        out.info(`service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})`);
       }
     });
 }

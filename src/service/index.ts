@@ -1,5 +1,5 @@
 // The service room's public API: what the CLI and the suite runner (dispatch) import.
-export { startService, stopService, newServiceId, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks, type StopResult } from './lifecycle.js';
+export { startService, stopService, waitService, DetachReason, newServiceId, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks, type StopResult } from './lifecycle.js';
 export { openServiceEndpoint, openServiceTarget, type ServiceEndpointHandle, type ServiceBenchTarget } from './open.js';
 export { listServices, serviceStatus, serviceLogs } from './query.js';
 export { serviceModels, processModelsCache } from './models.js';

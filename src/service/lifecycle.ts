@@ -11,7 +11,7 @@ import { ENDPOINT_FILE } from './endpoint.js';
 import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
 import { jobStateText } from './reconcile.js';
 import { prepareTargetsDir, removeServiceTarget, writeServiceTarget } from './targets.js';
-import { isFinalStatus, SERVICE_ID, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
+import { isFinalStatus, SERVICE_ID, serviceDir, ServiceError, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceStore } from './store.js';
 import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
 
@@ -102,24 +102,64 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
     }
     records[id] = draft;
   });
-  let record: ServiceRecord;
+  let jobId: string | undefined;
+  let record: ServiceRecord | undefined;
   try {
     await ex.mkdirp(dir);
     await ex.run(['rm', '-f', '--', `${dir}/${ENDPOINT_FILE}`]);
     const job = await submitJob(ex, cluster, {
       body, name: serviceJobName(id), partition: input.partition, time: input.time, gres: input.gpus ? `gpu:${input.gpus}` : undefined,
     });
-    record = (await store.patch(id, { job_id: job.job_id, created_at: job.submitted_at })) ?? { ...draft, job_id: job.job_id };
+    jobId = job.job_id;
+    // Only onto our own reservation: a `service stop` during sbatch left it STOPPED (and could
+    // cancel nothing); then this job is cancelled here instead of running unrecorded.
+    record = await store.patch(id, '', { job_id: job.job_id, created_at: job.submitted_at });
   } catch (error) {
-    await store.update((records) => void delete records[id]);
+    if (jobId !== undefined) await cancelJobs(ex, [jobId], { timeoutMs: 30_000 }).catch(() => undefined);
+    await store.update((records) => {
+      if (records[id]?.created_at === draft.created_at && records[id]?.job_id === '') delete records[id];
+    });
     throw error;
+  }
+  if (record === undefined) {
+    await cancelJobs(ex, [jobId], { timeoutMs: 30_000 }).catch(() => undefined);
+    throw new ServiceError(`Service ${id} was stopped while its job was being submitted; job ${jobId} was cancelled`);
   }
   hooks.onProgress?.({ id, job_id: record.job_id, phase: 'SUBMITTED', detail: `job ${record.job_id} on ${cluster.name}`, elapsed_ms: 0 });
   if (input.wait === false) return record;
-  return awaitReady(target, record, store, { ...input, expect: served }, hooks);
+  return awaitReady(target, record, store, { timeoutMs: input.timeoutMs, expect: served, cancelOnAbort: true }, hooks);
 }
 
-async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, input: StartServiceInput & { expect: string[] }, hooks: ServiceHooks): Promise<ServiceRecord> {
+/**
+ * Wait until an already submitted service serves (what `service start` does after sbatch), for a
+ * service started with --no-wait or by a server that stopped watching it. Records READY, or on
+ * failure what Slurm says; aborting with a DetachReason stops watching and leaves the job alone.
+ */
+export async function waitService(target: ServiceTarget, record: ServiceRecord, input: Pick<StartServiceInput, 'timeoutMs'> = {}, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
+  if (isFinalStatus(record.status)) throw new ServiceError(`Service ${record.id} is ${record.status}${record.reason ? ` (${record.reason})` : ''}; start it again`);
+  if (record.status === 'READY') return record;
+  if (record.job_id === '') throw new ServiceError(`Service ${record.id} is still being submitted; try again in a moment`);
+  const store = hooks.store ?? new ServiceStore();
+  // Interrupting a wait stops the waiting only: the job was submitted on purpose, earlier.
+  return awaitReady(target, record, store, { timeoutMs: input.timeoutMs, expect: record.served_model_names ?? [record.model], cancelOnAbort: false }, hooks);
+}
+
+/** Abort a start's or wait's signal with this to stop watching without cancelling the job (a server shutting down). */
+export class DetachReason extends Error {
+  constructor() {
+    super('stopped watching; the job keeps running');
+  }
+}
+
+interface AwaitInput {
+  timeoutMs?: number | undefined;
+  /** The model names /v1/models must list. */
+  expect: readonly string[];
+  /** Cancel the job when the signal aborts (not for a DetachReason). */
+  cancelOnAbort: boolean;
+}
+
+async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, input: AwaitInput, hooks: ServiceHooks): Promise<ServiceRecord> {
   const { ex, cluster } = target;
   try {
     const apiKey = await readServiceApiKey(ex, record.api_key_file);
@@ -127,7 +167,8 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
       timeoutMs: input.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, signal: hooks.signal, onProgress: hooks.onProgress, apiKey, expectModels: input.expect,
     });
     const patch = { status: 'READY' as const, endpoint: ready.endpoint, ready_at: new Date().toISOString(), job_state: 'RUNNING', ...(ready.node ? { node: ready.node } : {}) };
-    const readyRecord = (await store.patch(record.id, patch)) ?? { ...record, ...patch };
+    const readyRecord = await store.patch(record.id, record.job_id, patch);
+    if (readyRecord === undefined) throw new ServiceError(`Service ${record.id} was stopped (or replaced) while it was starting`);
     if (target.targetsDir !== undefined) {
       // A READY service stays usable without its scrape target: warn, do not fail the start.
       await writeServiceTarget(target.targetsDir, readyRecord).catch((error: unknown) => {
@@ -136,10 +177,12 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
     }
     return readyRecord;
   } catch (error) {
-    if (hooks.signal?.aborted) {
+    if (hooks.signal?.aborted && (!input.cancelOnAbort || hooks.signal.reason instanceof DetachReason)) {
+      // Only the watching stops (a wait interrupted, a server stopping); the job and its record stay.
+    } else if (hooks.signal?.aborted) {
       // Interrupted while starting: the person no longer wants it; do not leave a GPU job behind.
       await cancelJobs(ex, [record.job_id], { timeoutMs: 30_000 }).catch(() => undefined);
-      await store.patch(record.id, { status: 'STOPPED', reason: 'interrupted while starting', stopped_at: new Date().toISOString() });
+      await store.patch(record.id, record.job_id, { status: 'STOPPED', reason: 'interrupted while starting', stopped_at: new Date().toISOString() });
     } else {
       const [report] = await jobStatus(ex, [record.job_id]).catch(() => []);
       if (report !== undefined && report.source !== 'none') await store.reconcile([{ id: record.id, jobId: record.job_id, report }]);
@@ -169,6 +212,8 @@ export async function stopService(target: ServiceTarget, record: ServiceRecord, 
   const report = reports[0];
   const patch: Partial<ServiceRecord> = { status: 'STOPPED', stopped_at: new Date().toISOString(), reason: 'stopped by aibench service stop' };
   if (report !== undefined && report.source !== 'none') patch.job_state = jobStateText(report);
-  const next = (await store.patch(record.id, patch)) ?? { ...record, ...patch };
+  // Only onto the record of the job just cancelled, and not over a final status written meanwhile
+  // (a `service ls` that found it FAILED keeps its reason).
+  const next = (await store.patch(record.id, record.job_id, patch)) ?? (await store.read())[record.id] ?? { ...record, ...patch };
   return { record: next, alreadyStopped: false };
 }

@@ -18,7 +18,7 @@ describe('aibench (built bin)', () => {
     for (const group of ['bench', 'suite', 'service', 'jobs', 'sim', 'telemetry', 'tunnel', 'dashboards', 'api', 'doctor', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${group}\\b`, 'm'));
   });
 
-  it.each([['doctor'], ['config', 'show'], ['config', 'init'], ['bench', 'run'], ['bench', 'compare'], ['bench', 'results'], ['sim'], ['suite', 'run'], ['service', 'start'], ['service', 'models'], ['jobs', 'submit'], ['telemetry', 'agent'], ['tunnel', 'up'], ['dashboards', 'check'], ['api', 'serve']])('%s --help shows an example', async (...cmd) => {
+  it.each([['doctor'], ['config', 'show'], ['config', 'init'], ['bench', 'run'], ['bench', 'compare'], ['bench', 'results'], ['sim'], ['suite', 'run'], ['service', 'start'], ['service', 'wait'], ['service', 'models'], ['jobs', 'submit'], ['telemetry', 'agent'], ['tunnel', 'up'], ['dashboards', 'check'], ['api', 'serve']])('%s --help shows an example', async (...cmd) => {
     const r = await runBin([...cmd, '--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Example');

@@ -12,6 +12,7 @@ import { createRealCore } from '../../src/api/real-core.js';
 import { resultsDir } from '../../src/bench/results-store.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 import { ServiceStore } from '../../src/service/index.js';
 import { testCluster } from '../helpers/cluster.js';
 import { BIN } from '../helpers/run-bin.js';
@@ -21,6 +22,8 @@ export const FAST_SIM = ['--itl-ms=1', '--prefill-overhead-ms=1', '--prefill-ms-
 export interface ApiHarness extends ApiServer {
   token: string;
   core: ControlCore;
+  config: Config;
+  store: ServiceStore;
   resultsDir: string;
   /** Job ids seen, for cleanup (only this file's jobs are ever cancelled). */
   jobIds: Set<string>;
@@ -44,7 +47,8 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   const results = resultsDir({ XDG_STATE_HOME: join(dir, 'state') });
   const { config } = await loadConfig(configPath);
   const log: Array<[string, Record<string, unknown> | undefined]> = [];
-  const core = await createRealCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store: new ServiceStore({ path: join(dir, 'services.json') }), resultsDir: results });
+  const store = new ServiceStore({ path: join(dir, 'services.json') });
+  const core = await createRealCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store, resultsDir: results });
   const server = await startApiServer({ listen: '127.0.0.1:0', tokenFile, corsOrigins, core, logWrite: () => undefined });
   const jobIds = new Set<string>();
   const call = async (method: string, path: string, body?: unknown) => {
@@ -58,7 +62,7 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
     return { status: res.statusCode, body: parsed };
   };
   return {
-    ...server, token, core, resultsDir: results, jobIds, log, call,
+    ...server, token, core, config, store, resultsDir: results, jobIds, log, call,
     async stop() {
       await server.close();
       await core.close();

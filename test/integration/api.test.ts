@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listResults } from '../../src/bench/results-store.js';
-import { inSqueue, readyService, startRealApi, until, type ApiHarness } from './api-helpers.js';
+import { onServiceCluster, startService } from '../../src/service/index.js';
+import { FAST_SIM, inSqueue, readyService, startRealApi, until, type ApiHarness } from './api-helpers.js';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -50,5 +51,23 @@ describe('control API on tc-ssh', () => {
     expect(await inSqueue(svc.job_id)).toBe(false);
     expect((await api.call('POST', '/api/benchmarks', { service_id: name, input_len: 1, output_len: 1, duration_seconds: 1 })).status).toBe(409);
     expect((await api.call('DELETE', '/api/services/it-api-nosuch')).status).toBe(404);
+  });
+
+  it('resume() watches a service another process left starting (--no-wait) until READY; DELETE stops it', async () => {
+    const name = `it-api-resume-${Date.now().toString(36)}`;
+    const record = await onServiceCluster(api.config, 'tc-ssh', (target) =>
+      startService(target, { model: 'facebook/opt-125m', id: name, vllmArgs: FAST_SIM, wait: false }, { store: api.store }));
+    api.jobIds.add(record.job_id);
+    expect(record.status).toBe('PENDING');
+    await api.core.resume?.();
+    expect(api.log).toContainEqual(['watching a starting service', { id: name, job_id: record.job_id }]);
+    const ready = await until('READY', async () => {
+      const current = (await api.store.read())[name];
+      return current?.status === 'READY' ? current : undefined;
+    }, 90_000);
+    expect(ready.endpoint?.job_id).toBe(record.job_id);
+    const deleted = await api.call('DELETE', `/api/services/${name}`);
+    expect(deleted).toMatchObject({ status: 200, body: { id: name, status: 'STOPPED' } });
+    expect(await inSqueue(record.job_id)).toBe(false);
   });
 });

@@ -145,6 +145,22 @@ describe('aibench service on tc-ssh', () => {
     for (const s of after.services) expect(await inSqueue(s.job_id)).toBe(false);
   });
 
+  it('start --no-wait returns at submission; service wait takes it to READY; wait on a stopped one exits 1', async () => {
+    const home = tempHome();
+    const submitted = json<Rec>(await aibench(['service', 'start', '--model', 'facebook/opt-125m', '--name', 'it-nowait', '--no-wait', '--json', ...FAST], home));
+    expect(submitted.status).toBe('PENDING');
+    expect(submitted.job_id).toMatch(/^\d+$/);
+    const waited = json<Rec>(await aibench(['service', 'wait', 'it-nowait', '--timeout', '60s', '--json'], home));
+    expect(waited).toMatchObject({ id: 'it-nowait', status: 'READY', job_id: submitted.job_id });
+    expect(json<Rec>(await aibench(['service', 'status', 'it-nowait', '--json'], home)).status).toBe('READY');
+    expect((await aibench(['service', 'stop', 'it-nowait'], home)).exitCode).toBe(0);
+    const again = await aibench(['service', 'wait', 'it-nowait'], home);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain('Service it-nowait is STOPPED');
+    const unknown = await aibench(['service', 'wait', 'it-nosuch'], home);
+    expect(unknown.exitCode).toBe(2);
+  });
+
   it('a model name with shell metacharacters reaches the server literally and executes nothing', async () => {
     const home = tempHome();
     const marker = join(dir, 'marker');

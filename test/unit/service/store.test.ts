@@ -37,13 +37,19 @@ describe('ServiceStore', () => {
     await store.update((r) => void (r.x = record('x')));
     expect(count).toBe(1);
     await store.update((r) => void (r.x = record('x'))); // same content
-    await store.patch('x', { status: 'PENDING' }); // same status
+    const jobId = record('x').job_id;
+    await store.patch('x', jobId, { status: 'PENDING' }); // same status
     expect(count).toBe(1);
-    const changed = await store.patch('x', { status: 'READY' }, () => new Date('2024-02-02T00:00:00Z'));
+    const changed = await store.patch('x', jobId, { status: 'READY' }, () => new Date('2024-02-02T00:00:00Z'));
     expect(changed).toMatchObject({ status: 'READY', updated_at: '2024-02-02T00:00:00.000Z' });
     expect(count).toBe(2);
-    expect(await store.patch('nope', { status: 'READY' })).toBeUndefined();
-    expect(count).toBe(2);
+    expect(await store.patch('nope', jobId, { status: 'READY' })).toBeUndefined();
+    // Another job under the same id, or a final record, is left as it is.
+    expect(await store.patch('x', `${jobId}9`, { status: 'FAILED' })).toBeUndefined();
+    await store.patch('x', jobId, { status: 'STOPPED' });
+    expect(await store.patch('x', jobId, { status: 'READY' })).toBeUndefined();
+    expect((await store.read()).x?.status).toBe('STOPPED');
+    expect(count).toBe(3);
   });
 
   it('a throwing change writes nothing and releases the lock', async () => {

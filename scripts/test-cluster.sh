@@ -228,7 +228,7 @@ SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 OverTimeLimit=0
-KillWait=2
+KillWait=10
 MinJobAge=600
 InactiveLimit=0
 ReturnToService=2

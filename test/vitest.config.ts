@@ -30,6 +30,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
+          // beforeAll hooks run the built bin (a benchmark): seconds, more on a busy machine.
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -113,5 +113,5 @@ describe('the Start-benchmark form in a real browser', () => {
     expect(all.body).toHaveLength(1);
 
     expect((await api.call('DELETE', `/api/services/${name}`)).body.status).toBe('STOPPED');
-  });
+  }, 240_000);
 });

@@ -51,7 +51,7 @@ describe('control API on tc-ssh', () => {
     expect(await inSqueue(svc.job_id)).toBe(false);
     expect((await api.call('POST', '/api/benchmarks', { service_id: name, input_len: 1, output_len: 1, duration_seconds: 1 })).status).toBe(409);
     expect((await api.call('DELETE', '/api/services/it-api-nosuch')).status).toBe(404);
-  });
+  }, 240_000);
 
   it('resume() watches a service another process left starting (--no-wait) until READY; DELETE stops it', async () => {
     const name = `it-api-resume-${Date.now().toString(36)}`;
@@ -69,5 +69,5 @@ describe('control API on tc-ssh', () => {
     const deleted = await api.call('DELETE', `/api/services/${name}`);
     expect(deleted).toMatchObject({ status: 200, body: { id: name, status: 'STOPPED' } });
     expect(await inSqueue(record.job_id)).toBe(false);
-  });
+  }, 240_000);
 });

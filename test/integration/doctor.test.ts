@@ -1,9 +1,10 @@
 // doctor against the real test cluster: green locally and over SSH; red with a hint when sshd is down.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
+import { poll } from '../helpers/poll.js';
 import { REPO_ROOT, runBin } from '../helpers/run-bin.js';
 
 interface DoctorDoc {
@@ -29,6 +30,7 @@ describe('aibench doctor on the test cluster', () => {
     const tc = testCluster();
     const pid = Number(readFileSync(join(tc.dir, 'ssh/sshd.pid'), 'utf8').trim());
     process.kill(pid, 'SIGTERM');
+    await poll('sshd gone', async () => (existsSync(`/proc/${pid}`) ? undefined : true));
     try {
       const r = await runBin(['--config', tc.configPath, 'doctor', '--cluster', 'tc-ssh', '--json']);
       expect(r.exitCode).toBe(1);

@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const before = await execa('bash', [SCRIPT, 'status'], { reject: false });
   const wasUp = before.exitCode === 0;
   // stderr is inherited so CI logs show each component come up (minutes on a fresh machine: apt-get).
-  await execa('bash', [SCRIPT, 'up'], { stdout: 'inherit', stderr: 'inherit', timeout: 300_000 });
+  await execa('bash', [SCRIPT, 'up'], { stdout: 'inherit', stderr: 'inherit', timeout: 900_000 });
   const { stdout } = await execa('bash', [SCRIPT, 'env', '--json']);
   const cluster = parseCluster(stdout);
 

@@ -125,11 +125,20 @@ describe('SshExecutor against the test sshd', () => {
   });
 
   it('kills a command that runs past timeoutMs, with its children, and keeps the connection usable', async () => {
-    const tag = `aibench-it-sleep-${process.pid}`;
-    const r = await ex.run(['sh', '-c', `echo started; echo oops >&2; sleep 600 & exec sleep 601 # ${tag}`], { timeoutMs: 1000 });
+    // 5 s: time enough on a busy machine for the channel to open and the shell to report its pid
+    // before the timeout fires. Random, unusual durations (days), matched as whole command lines, so
+    // that the count sees only this run's two sleeps: never the grep, nor sleeps another run left.
+    const secs = 200_000 + Math.floor(Math.random() * 700_000) * 2;
+    const r = await ex.run(['sh', '-c', `echo started; echo oops >&2; sleep ${secs} & exec sleep ${secs + 1}`], { timeoutMs: 5000 });
     expect(r).toMatchObject({ stdout: 'started\n', stderr: 'oops\n', timedOut: true, exitCode: null });
-    const ps = await ex.run(['sh', '-c', 'ps -eo args | grep -c -- "$1" || true', 'sh', `[s]leep 60`]);
-    expect(ps.stdout.trim()).toBe('0');
+    // SIGKILL is sent before run() returns, but the kernel may take a moment to reap: poll (10 s
+    // deadline) until both are gone; had they survived, they would still be there for days.
+    const count = async () => (await ex.run(['sh', '-c', 'ps -eo args | grep -cxE -- "$1" || true', 'sh', `sleep (${secs}|${secs + 1})`])).stdout.trim();
+    let left = await count();
+    for (const deadline = performance.now() + 10_000; left !== '0' && performance.now() < deadline; left = await count()) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left).toBe('0');
     expect((await ex.run(['echo', 'still here'], { timeoutMs: 30_000 })).stdout).toBe('still here\n');
   });
 

@@ -78,8 +78,9 @@ describe('suite run on real Slurm', () => {
     expect(readdirSync(out).sort()).toEqual(['itok__c1_in16_out8.json', 'itok__c1_in32_out8.json', 'itok__c2_in16_out8.json', 'itok__c2_in32_out8.json', 'summary.csv', 'summary.json']);
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[0]).toMatch(/^id,service,load,input_len,output_len,status/);
     expect(res.stderr).toMatch(/error: Suite it-two: 4 of 8 benchmark\(s\) failed; service\(s\) that did not start: itbad/);
-    expect(await ourJobs('it')).toEqual([]);
-  }, 150_000);
+    expect(await ourJobs('itok')).toEqual([]);
+    expect(await ourJobs('itbad')).toEqual([]);
+  }, 300_000);
 
   it('Ctrl-C after the first result stops the service and exits 130; --resume skips the finished work', async () => {
     const home = tempHome();
@@ -105,5 +106,5 @@ describe('suite run on real Slurm', () => {
     expect(summary.benchmarks.find((b) => b.id === 'itres__c1_in16_out8')).toMatchObject({ resumed: true });
     expect(statSync(first).mtimeMs).toBe(mtime);
     expect(await ourJobs('itres')).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 });

@@ -115,7 +115,7 @@ describe('telemetry through aibench tunnel', () => {
       await tunnel.stop();
     }
     expect((await tunnel.status())?.state).toBe('stopped');
-  });
+  }, 240_000);
 
   it('remote-write outage: samples spooled while the tunnel is down all land at their timestamps', async () => {
     const port = await freePort();
@@ -161,7 +161,7 @@ describe('telemetry through aibench tunnel', () => {
       await agent.catch(() => undefined);
       await tunnel.stop();
     }
-  });
+  }, 240_000);
 
   it('doctor: gateway-ports passes on the test sshd (GatewayPorts clientspecified) and is skipped locally', async () => {
     const config = parseConfigText(await readFile(tc.configPath, 'utf8'), tc.configPath);

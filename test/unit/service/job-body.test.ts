@@ -122,14 +122,16 @@ exec vllm serve facebook/opt-125m --host 0.0.0.0 --port "$PORT"
       ...base, dir: join(tmp, 'svc'), vllmCommand: `bash -c 'while [ ! -s ${tmp}/pid ]; do sleep 0.05; done; exit 3' x`,
       telemetry: { pushgatewayUrl: 'http://127.0.0.1:9/', aibenchCommand: agent },
     });
-    const res = await execa('bash', ['-c', body], { env: { SLURM_JOB_ID: '42' }, reject: false, cwd: tmp, timeout: 20_000 });
+    const res = await execa('bash', ['-c', body], { env: { SLURM_JOB_ID: '42' }, reject: false, cwd: tmp, timeout: 15_000 });
     expect(res.exitCode).toBe(3); // the server's exit code is the job's
     expect(readFileSync(join(tmp, 'args'), 'utf8')).toContain('<--service-id><opt-1><--slurm-job-id><42>');
     const pid = Number(readFileSync(join(tmp, 'pid'), 'utf8'));
-    const deadline = Date.now() + 5000;
-    while (!existsSync(join(tmp, 'term')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Each wait has its own deadline, far from the watchdog's 1 s poll; the agent would otherwise sleep 60 s.
+    const termDeadline = Date.now() + 15_000;
+    while (!existsSync(join(tmp, 'term')) && Date.now() < termDeadline) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(join(tmp, 'term'))).toBe(true);
-    while (Date.now() < deadline && (() => { try { process.kill(pid, 0); return true; } catch { return false; } })()) await new Promise((r) => setTimeout(r, 50));
+    const exitDeadline = Date.now() + 15_000;
+    while (Date.now() < exitDeadline && (() => { try { process.kill(pid, 0); return true; } catch { return false; } })()) await new Promise((r) => setTimeout(r, 50));
     expect(() => process.kill(pid, 0)).toThrow();
-  });
+  }, 60_000);
 });

@@ -46,7 +46,7 @@ export function buildApiCommand(): Command {
           throw error;
         });
         await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-        logger.info('stopping: new requests refused, running benchmarks cancelled and saved');
+        logger.info('stopping: new requests refused; running benchmarks cancelled and saved, queued ones kept for the next start; services keep running');
         await server.close();
         await core.close();
       }),

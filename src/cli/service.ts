@@ -67,20 +67,9 @@ function startCommand(): Command {
         vllmArgs: flags.vllmArg ?? [], apiKeyFile: flags.apiKeyFile, telemetry: flags.telemetry ?? false, wait: flags.wait, timeoutMs: parseTimeoutSpec(flags.timeout, '--timeout'),
       };
       const out = createOutput({ json: flags.json });
-      const progress = await progressRenderer(out);
-      const signal = useInterrupt();
-      let record: ServiceRecord;
-      try {
-        const { onServiceCluster, startService } = await core();
-        record = await onServiceCluster(await config(cmd), flags.cluster, (target) => startService(target, input, { signal, onProgress: progress.update, onWarning: (line) => out.warn(line) }));
-      } finally {
-        progress.stop();
-      }
-      if (flags.json) out.dataJson(record);
-      else {
-        out.data(record.id);
-        out.info(record.status === 'READY' ? `service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})` : `service ${record.id} submitted as job ${record.job_id}`);
-      }
+      const cfg = await config(cmd);
+      const { onServiceCluster, startService } = await core();
+      await untilServing(out, flags.json, (hooks) => onServiceCluster(cfg, flags.cluster, (target) => startService(target, input, { ...hooks, onWarning: (line) => out.warn(line) })));
     });
 }
 
@@ -98,20 +87,23 @@ function waitCommand(): Command {
       const { onServiceCluster, serviceStatus, ServiceStore, waitService } = await core();
       const store = new ServiceStore();
       const current = await serviceStatus(cfg, id, { store }); // reconciled; an unknown id lists the known ones
-      const progress = await progressRenderer(out);
-      const signal = useInterrupt();
-      let record: ServiceRecord;
-      try {
-        record = await onServiceCluster(cfg, current.cluster, (target) => waitService(target, current, { timeoutMs }, { store, signal, onProgress: progress.update }));
-      } finally {
-        progress.stop();
-      }
-      if (flags.json) out.dataJson(record);
-      else {
-        out.data(record.id);
-        out.info(`service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})`);
-      }
+      await untilServing(out, flags.json, (hooks) => onServiceCluster(cfg, current.cluster, (target) => waitService(target, current, { timeoutMs }, { ...hooks, store })));
     });
+}
+
+/** Run a start or wait with progress and Ctrl-C, then print the record (id on stdout, or --json). */
+async function untilServing(out: Output, json: boolean | undefined, run: (hooks: { signal: AbortSignal; onProgress: (e: ServiceProgress) => void }) => Promise<ServiceRecord>): Promise<void> {
+  const progress = await progressRenderer(out);
+  const signal = useInterrupt();
+  let record: ServiceRecord;
+  try {
+    record = await run({ signal, onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
+  if (json) return out.dataJson(record);
+  out.data(record.id);
+  out.info(record.status === 'READY' ? `service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})` : `service ${record.id} submitted as job ${record.job_id}`);
 }
 
 /** Progress lines (or an ora spinner on a TTY); nothing with --json. */

@@ -18,7 +18,7 @@ function startSim(args) {
 }
 
 async function bench(url, concurrency, stop, inputLen, outputLen) {
-  const { runBench } = await import('../dist/bench/runner.js');
+  const { runBench } = await import('../dist/bench/engine/runner.js');
   const elu0 = performance.eventLoopUtilization();
   const { runs } = await runBench({
     url, api: 'completions', loads: [{ kind: 'concurrency', concurrency }], stop, onDeadline: 'finish',

@@ -3,15 +3,15 @@
 // benchmark per service at a time), run with the bench runner, and saved like `bench run --out`.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ProgressEvent } from '../bench/runner.js';
-import type { ResultDocument } from '../bench/result-schema.js';
-import { resolveBenchSettings, type BenchFlags, type BenchSettings } from '../bench/settings.js';
+import type { ProgressEvent } from '../bench/engine/runner.js';
+import type { ResultDocument } from '../bench/results/result-schema.js';
+import { resolveBenchSettings, type BenchFlags, type BenchSettings } from '../bench/spec/settings.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier, tierFromName, tierName, type TierName, type TierValue } from '../dispatch/tiers.js';
 import { errorMessage } from '../errors.js';
 import { ConflictError, NotFoundError, type BenchmarkView, type RequestSource } from './core.js';
-import { readResultFile } from '../bench/result-io.js';
-import { resultPath } from '../bench/results-store.js';
+import { readResultFile } from '../bench/results/result-io.js';
+import { resultPath } from '../bench/results/results-store.js';
 import type { BenchmarkJournal } from './journal.js';
 import type { BenchmarkRequest } from './validation.js';
 

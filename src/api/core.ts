@@ -2,7 +2,7 @@
 // tested over real HTTP against a fake core and the real core (real-core.ts) stays I/O glue.
 import { AibenchError, type AibenchErrorOptions } from '../errors.js';
 import type { TierName } from '../dispatch/tiers.js';
-import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
+import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
 
 export type BenchmarkStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

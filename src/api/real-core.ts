@@ -1,7 +1,7 @@
 // The real ControlCore: services through the service room (submit on the dispatcher, readiness
 // watched in the background), benchmarks through BenchmarkRegistry and the bench runner, result
 // files where listResults() finds them. Stopping a service never queues behind other work.
-import { runBench } from '../bench/runner.js';
+import { runBench } from '../bench/engine/runner.js';
 import type { Config } from '../config/schema.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier, TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
@@ -12,7 +12,7 @@ import {
 import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
 import { BenchmarkJournal } from './journal.js';
 import { ConflictError, NotFoundError, type ControlCore, type RequestSource, type ServiceView } from './core.js';
-import { resultsDir as defaultResultsDir, saveResult } from '../bench/results-store.js';
+import { resultsDir as defaultResultsDir, saveResult } from '../bench/results/results-store.js';
 import type { ServiceRequest } from './validation.js';
 
 export interface RealCoreOptions {

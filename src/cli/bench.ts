@@ -2,14 +2,14 @@
 // Profiles and flags merge by source (settings.ts); exit codes come from the thrown error classes.
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { compareResults, evaluateFailOn, parseFailOn, type CompareRow } from '../bench/compare.js';
-import { executeBench } from '../bench/execute.js';
-import { loadBenchProfile } from '../bench/profile.js';
-import { pushBenchResult } from '../bench/push.js';
-import { buildOutputDocument, readApiKey, readResultFile, writeResultFile } from '../bench/result-io.js';
-import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
-import { listResults, resultsDir } from '../bench/results-store.js';
-import { resolveBenchSettings, type BenchFlags } from '../bench/settings.js';
+import { compareResults, evaluateFailOn, parseFailOn, type CompareRow } from '../bench/results/compare.js';
+import { executeBench } from '../bench/engine/execute.js';
+import { loadBenchProfile } from '../bench/spec/profile.js';
+import { pushBenchResult } from '../bench/results/push.js';
+import { buildOutputDocument, readApiKey, readResultFile, writeResultFile } from '../bench/results/result-io.js';
+import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
+import { listResults, resultsDir } from '../bench/results/results-store.js';
+import { resolveBenchSettings, type BenchFlags } from '../bench/spec/settings.js';
 import { BenchError, ThresholdError, UsageError } from '../errors.js';
 import { renderCompareTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { createOutput } from '../report/output.js';

@@ -2,7 +2,7 @@
 // the Slurm client, and every problem names the flag, the value and what was expected (exit 2).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseTimeoutSpec } from '../bench/duration.js';
+import { parseTimeoutSpec } from '../bench/spec/duration.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { UsageError, errorMessage } from '../errors.js';
 import type { SubmitInput } from '../slurm/client.js';

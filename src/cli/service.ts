@@ -1,7 +1,7 @@
 // `aibench service ...`: vLLM services as Slurm jobs. Each action: parse -> validate -> one core
 // call (src/service/) -> render. Data (--json, model ids) on stdout; progress and tables on stderr.
 import { Command, Option } from 'commander';
-import { parseTimeoutSpec } from '../bench/duration.js';
+import { parseTimeoutSpec } from '../bench/spec/duration.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { createOutput, type Output } from '../report/output.js';

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { parseTimeoutSpec } from '../bench/duration.js';
+import { parseTimeoutSpec } from '../bench/spec/duration.js';
 import { localStateDir } from '../config/paths.js';
 import { ExecError, UsageError } from '../errors.js';
 import { createOutput } from '../report/output.js';

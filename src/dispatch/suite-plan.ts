@@ -1,8 +1,8 @@
 // Expand a suite into tasks: per binding, load levels x input_len x output_len. Task ids are
 // derived from the values alone (service, load, lengths), so a re-run or --resume finds the same
 // files; the dry-run table is rendered from the same plan.
-import { minutesToSeconds } from '../bench/duration.js';
-import type { LoadPattern, StopCondition } from '../bench/schedule.js';
+import { minutesToSeconds } from '../bench/spec/duration.js';
+import type { LoadPattern, StopCondition } from '../bench/engine/schedule.js';
 import { renderTable } from '../report/table.js';
 import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './suite-schema.js';
 import { tierFromName, type TierValue } from './tiers.js';

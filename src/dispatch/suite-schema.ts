@@ -2,8 +2,8 @@
 // load x lengths with a stop in minutes or requests, optional per-service bindings, priority and
 // fail_on gates. Unknown keys are errors; errors name file, key path and the bad value.
 import { z } from 'zod';
-import { parseFailOn } from '../bench/compare.js';
-import { SimProfileSchema } from '../bench/profile.js';
+import { parseFailOn } from '../bench/results/compare.js';
+import { SimProfileSchema } from '../bench/spec/profile.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { SERVICE_ID } from '../service/record.js';

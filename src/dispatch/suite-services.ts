@@ -2,9 +2,9 @@
 // reached directly or through an SSH forward), an existing URL, or the embedded simulator.
 // Everything this launcher started is stopped by closeAll(), whatever happened in between.
 import { randomBytes } from 'node:crypto';
-import { minutesToSeconds } from '../bench/duration.js';
-import { simArgv } from '../bench/execute.js';
-import type { RunConfigProvenance } from '../bench/runner.js';
+import { minutesToSeconds } from '../bench/spec/duration.js';
+import { simArgv } from '../bench/engine/execute.js';
+import type { RunConfigProvenance } from '../bench/engine/runner.js';
 import { resolveCluster } from '../config/cluster.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';

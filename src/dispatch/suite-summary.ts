@@ -2,7 +2,7 @@
 // summary.json and summary.csv next to the result files, and shown as a table on stderr.
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { ResultDocument } from '../bench/result-schema.js';
+import type { ResultDocument } from '../bench/results/result-schema.js';
 import { renderTable, type Cell } from '../report/table.js';
 import { VERSION } from '../version.js';
 

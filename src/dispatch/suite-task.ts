@@ -1,13 +1,13 @@
 // One suite benchmark: build the bench plan from the task, run it against a ready service, write
 // its result file; and the --resume check of an existing result file.
 import { join } from 'node:path';
-import { evaluateFailOn, parseFailOn } from '../bench/compare.js';
-import { parseGoodput } from '../bench/goodput.js';
-import { readResultFile, writeResultFile } from '../bench/result-io.js';
-import type { ResultDocument } from '../bench/result-schema.js';
-import { runBench, type BenchPlan } from '../bench/runner.js';
-import { withDefaultPercentiles } from '../bench/settings.js';
-import { loadLabel } from '../bench/schedule.js';
+import { evaluateFailOn, parseFailOn } from '../bench/results/compare.js';
+import { parseGoodput } from '../bench/spec/goodput.js';
+import { readResultFile, writeResultFile } from '../bench/results/result-io.js';
+import type { ResultDocument } from '../bench/results/result-schema.js';
+import { runBench, type BenchPlan } from '../bench/engine/runner.js';
+import { withDefaultPercentiles } from '../bench/spec/settings.js';
+import { loadLabel } from '../bench/engine/schedule.js';
 import { BenchError } from '../errors.js';
 import type { RunningTarget } from './suite-services.js';
 import type { SuiteTask } from './suite-plan.js';

@@ -2,7 +2,7 @@
 // The plugin runs each with `new Function('context', replaceVariables(code))`, context.panel.elements
 // being the form elements ({id, value, ...}). So: no `$` except the variables we mean Grafana to
 // substitute, no template literals, and no `||` defaults that would turn 0 or false into something else.
-import { MAX_DURATION_MINUTES, MIN_DURATION_SECONDS } from '../bench/duration.js';
+import { MAX_DURATION_MINUTES, MIN_DURATION_SECONDS } from '../bench/spec/duration.js';
 import { SERVICE_STATUSES, isFinalStatus } from '../service/record.js';
 
 /** Statuses a service never leaves (from the service store): the dropdowns list every other service. */

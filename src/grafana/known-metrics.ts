@@ -1,6 +1,6 @@
 // Every metric name a dashboard may use: what this project emits (telemetry agent, simulator's
 // vLLM names, bench push), imported from the emitters, plus a short documented list of external names.
-import { BENCH_PUSH_METRICS } from '../bench/push.js';
+import { BENCH_PUSH_METRICS } from '../bench/results/push.js';
 import { VLLM_METRIC_NAMES } from '../sim/metrics.js';
 import { TELEMETRY_METRIC_NAMES } from '../telemetry/metric-names.js';
 

@@ -1,7 +1,7 @@
 // The run summary for people (stderr), laid out like vLLM's serving benchmark: a headline of
 // counts and throughputs (failed always shown), then TTFT/TPOT/ITL/E2EL mean, median, p99 and asked percentiles.
-import type { ResultDocument } from '../bench/result-schema.js';
-import type { CompareRow } from '../bench/compare.js';
+import type { ResultDocument } from '../bench/results/result-schema.js';
+import type { CompareRow } from '../bench/results/compare.js';
 import { fmtNumber, renderTable, type Cell } from './table.js';
 
 const LATENCIES = [

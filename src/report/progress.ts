@@ -1,7 +1,7 @@
 // Live progress on stderr: an ora spinner with counts on a TTY, else a plain line every ~5 s
 // (greppable in CI logs), nothing with --quiet or --json.
 import ora, { type Ora } from 'ora';
-import type { ProgressEvent } from '../bench/runner.js';
+import type { ProgressEvent } from '../bench/engine/runner.js';
 import type { Output } from './output.js';
 
 export interface ProgressRenderer {

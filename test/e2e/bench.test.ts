@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
+import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aibench.js');
 const home = mkdtempSync(join(tmpdir(), 'aibench-e2e-bench-'));

@@ -9,7 +9,7 @@ import { request } from 'undici';
 import type { ControlCore } from '../../src/api/core.js';
 import { errorMessage } from '../../src/errors.js';
 import { createRealCore } from '../../src/api/real-core.js';
-import { resultsDir } from '../../src/bench/results-store.js';
+import { resultsDir } from '../../src/bench/results/results-store.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';

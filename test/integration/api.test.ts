@@ -2,7 +2,7 @@
 // POST service -> READY -> models -> POST benchmark (6 s) -> done, result file listed -> DELETE -> job gone.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listResults } from '../../src/bench/results-store.js';
+import { listResults } from '../../src/bench/results/results-store.js';
 import { onServiceCluster, startService } from '../../src/service/index.js';
 import { FAST_SIM, inSqueue, readyService, startRealApi, until, type ApiHarness } from './api-helpers.js';
 

@@ -1,11 +1,11 @@
 // The benchmark engine against the simulator (in-process, port 0): timing accuracy, duration stop,
 // rate mode, error counting, cut vs finish. No Slurm needed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBench, type BenchPlan } from '../../src/bench/runner.js';
+import { runBench, type BenchPlan } from '../../src/bench/engine/runner.js';
 import { parseSimArgs } from '../../src/sim/options.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
-import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
-import { resolveBenchSettings, type BenchFlags } from '../../src/bench/settings.js';
+import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
+import { resolveBenchSettings, type BenchFlags } from '../../src/bench/spec/settings.js';
 
 const servers: SimServer[] = [];
 afterEach(async () => {

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBenchProfile } from '../../src/bench/profile.js';
+import { loadBenchProfile } from '../../src/bench/spec/profile.js';
 import { loadSuite } from '../../src/dispatch/suite-schema.js';
 
 const dir = join(import.meta.dirname, '../../profiles');

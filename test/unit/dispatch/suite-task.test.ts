@@ -1,6 +1,6 @@
 // A suite task's bench plan reports the same default percentiles as `bench run` (one helper for both).
 import { describe, expect, it } from 'vitest';
-import { withDefaultPercentiles } from '../../../src/bench/settings.js';
+import { withDefaultPercentiles } from '../../../src/bench/spec/settings.js';
 import { planSuite } from '../../../src/dispatch/suite-plan.js';
 import { parseSuite } from '../../../src/dispatch/suite-schema.js';
 import { taskPlan } from '../../../src/dispatch/suite-task.js';

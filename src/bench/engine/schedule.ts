@@ -1,0 +1,55 @@
+// Pure pieces of a run's shape: the load pattern, its label, the stop condition and the absolute
+// send times of rate mode. No I/O, no clocks: times are passed in.
+
+import { arrivalLabel } from './arrivals.js';
+import type { RunConfig } from '../results/result-schema.js';
+
+/** Closed loop at a concurrency, or a rate (req/s or 'inf') with gamma gaps and an optional cap. */
+export type LoadPattern = RunConfig['load'];
+
+export interface StopCondition {
+  /** Stop starting requests this many seconds after the measured phase began. */
+  durationS?: number;
+  /** Stop after this many measured requests have been started. */
+  numRequests?: number;
+}
+
+export type OnDeadline = 'finish' | 'cut';
+
+/** Readable label (arrivals.ts's scheme): `concurrency@8`, `poisson@2.00`, `gamma(b=0.5)@2.00/max64`. */
+export function loadLabel(pattern: LoadPattern): string {
+  if (pattern.kind === 'concurrency') return arrivalLabel(pattern);
+  const rate = pattern.rate === 'inf' ? Number.POSITIVE_INFINITY : pattern.rate;
+  return arrivalLabel({ kind: 'rate', rate, burstiness: pattern.burstiness, maxConcurrency: pattern.max_concurrency });
+}
+
+/** Sockets a pattern needs: the concurrency, or the cap in rate mode (else a bound from rate x 60 s, at most 1024). */
+export function connectionsFor(pattern: LoadPattern): number {
+  if (pattern.kind === 'concurrency') return pattern.concurrency;
+  if (pattern.max_concurrency !== undefined) return pattern.max_concurrency;
+  return Math.min(1024, Math.max(16, pattern.rate === 'inf' ? 1024 : Math.ceil(pattern.rate * 60)));
+}
+
+/** May another measured request start, given how many started and how long the phase has run? */
+export function canStart(stop: StopCondition, started: number, elapsedMs: number): boolean {
+  if (stop.numRequests !== undefined && started >= stop.numRequests) return false;
+  if (stop.durationS !== undefined && elapsedMs >= stop.durationS * 1000) return false;
+  return true;
+}
+
+/** Absolute scheduled send times (ms after the phase start) from a sequence of gaps, up to a count. */
+export function scheduleTimes(gaps: Iterable<number>, count: number): number[] {
+  const times: number[] = [];
+  let t = 0;
+  for (const gap of gaps) {
+    if (times.length >= count) break;
+    times.push(t);
+    t += gap;
+  }
+  return times;
+}
+
+/** How many requests a phase can start at most (Infinity when only a duration bounds it). */
+export function maxRequests(stop: StopCondition): number {
+  return stop.numRequests ?? Number.POSITIVE_INFINITY;
+}

@@ -1,0 +1,132 @@
+// Pure metrics of a benchmark run, with vLLM's definitions (benchmark_serving.py calculate_metrics).
+// The transport records raw monotonic timestamps; everything here is derived from them.
+import { summarize } from './percentile.js';
+import type { Distribution, RequestRecord, Slo } from '../engine/types.js';
+
+/** Everything derivable from the request records of one run; a value without samples is undefined, never 0. */
+export interface BenchMetrics {
+  /** Requests sent in the measured phase: completed + failed + cut. */
+  num_prompts: number;
+  completed: number;
+  failed: number;
+  /** Still in flight at the deadline and cut off; excluded from every statistic. */
+  cut: number;
+  /** Warmup requests; excluded from every statistic and count above. */
+  warmup: number;
+  total_input_tokens: number;
+  total_output_tokens: number;
+  request_throughput?: number;
+  /** Only when an SLO was given. */
+  request_goodput?: number;
+  output_throughput?: number;
+  total_token_throughput?: number;
+  ttft_ms: Distribution;
+  tpot_ms: Distribution;
+  itl_ms: Distribution;
+  e2el_ms: Distribution;
+  /** Error message -> count, over the failed (measured) requests. */
+  errors: Record<string, number>;
+}
+
+export interface ComputeMetricsOptions {
+  /** Measured run duration in seconds, the denominator of every throughput. */
+  durationS: number;
+  slo?: Slo;
+  percentiles: readonly number[];
+}
+
+/** Per-request latencies, vLLM's definitions; undefined where a request has no such sample. */
+export interface RequestLatencies {
+  ttftMs?: number;
+  /** (E2EL - TTFT) / (output_tokens - 1), only when output_tokens > 1. */
+  tpotMs?: number;
+  /** Every gap between successive content chunks. */
+  itlMs: number[];
+  e2elMs: number;
+}
+
+/** TTFT, TPOT, ITL and E2EL of one request from its raw timestamps. */
+export function requestLatencies(record: RequestRecord): RequestLatencies {
+  const e2elMs = record.endMs - record.startMs;
+  let ttftMs: number | undefined;
+  let previous: number | undefined;
+  const itlMs: number[] = [];
+  for (const t of record.chunkTimesMs) {
+    // Guard: the transport records content chunks only; a non-finite time is no chunk at all.
+    if (!Number.isFinite(t)) continue;
+    if (previous === undefined) ttftMs = t - record.startMs;
+    else itlMs.push(t - previous);
+    previous = t;
+  }
+  const tpotMs = ttftMs !== undefined && record.outputTokens > 1 ? (e2elMs - ttftMs) / (record.outputTokens - 1) : undefined;
+  return { ttftMs, tpotMs, itlMs, e2elMs };
+}
+
+// vLLM: a request is good when every given SLO holds with <=; a request with output <= 1 token counts
+// TPOT as 0 (meets any TPOT SLO). Without a TTFT sample it cannot be shown to meet a TTFT SLO.
+function meetsSlo(lat: RequestLatencies, outputTokens: number, slo: Slo): boolean {
+  if (slo.ttftMs !== undefined && !(lat.ttftMs !== undefined && lat.ttftMs <= slo.ttftMs)) return false;
+  if (slo.tpotMs !== undefined) {
+    const tpot = outputTokens > 1 ? lat.tpotMs : 0;
+    if (!(tpot !== undefined && tpot <= slo.tpotMs)) return false;
+  }
+  if (slo.e2elMs !== undefined && !(lat.e2elMs <= slo.e2elMs)) return false;
+  return true;
+}
+
+/** True when the SLO object names at least one bound. */
+export function hasSlo(slo: Slo | undefined): slo is Slo {
+  return slo !== undefined && (slo.ttftMs !== undefined || slo.tpotMs !== undefined || slo.e2elMs !== undefined);
+}
+
+/** Counts, throughputs, goodput and latency distributions of a run (warmup and cut requests excluded). */
+export function computeMetrics(records: readonly RequestRecord[], opts: ComputeMetricsOptions): BenchMetrics {
+  const ttfts: number[] = [];
+  const tpots: number[] = [];
+  const itls: number[] = [];
+  const e2els: number[] = [];
+  const errors: Record<string, number> = {};
+  let completed = 0, failed = 0, cut = 0, warmup = 0, good = 0, input = 0, output = 0;
+
+  for (const record of records) {
+    if (record.warmup) { warmup++; continue; }
+    if (record.cut) { cut++; continue; }
+    if (!record.success) {
+      failed++;
+      const message = record.error ?? (record.status === undefined ? 'unknown error' : `HTTP ${record.status}`);
+      errors[message] = (errors[message] ?? 0) + 1;
+      continue;
+    }
+    completed++;
+    input += record.promptTokens;
+    output += record.outputTokens;
+    const lat = requestLatencies(record);
+    if (lat.ttftMs !== undefined) ttfts.push(lat.ttftMs);
+    if (lat.tpotMs !== undefined) tpots.push(lat.tpotMs);
+    for (const gap of lat.itlMs) itls.push(gap);
+    e2els.push(lat.e2elMs);
+    if (hasSlo(opts.slo) && meetsSlo(lat, record.outputTokens, opts.slo)) good++;
+  }
+
+  const perSecond = (n: number): number | undefined =>
+    Number.isFinite(opts.durationS) && opts.durationS > 0 ? n / opts.durationS : undefined;
+  const metrics: BenchMetrics = {
+    num_prompts: completed + failed + cut,
+    completed,
+    failed,
+    cut,
+    warmup,
+    total_input_tokens: input,
+    total_output_tokens: output,
+    request_throughput: perSecond(completed),
+    output_throughput: perSecond(output),
+    total_token_throughput: perSecond(input + output),
+    ttft_ms: summarize(ttfts, opts.percentiles),
+    tpot_ms: summarize(tpots, opts.percentiles),
+    itl_ms: summarize(itls, opts.percentiles),
+    e2el_ms: summarize(e2els, opts.percentiles),
+    errors,
+  };
+  if (hasSlo(opts.slo)) metrics.request_goodput = perSecond(good);
+  return metrics;
+}

@@ -1,0 +1,241 @@
+// The versioned result document (schema_version 1) of one run and of a sweep. Field names of the
+// metrics match vLLM's result JSON so existing plotting scripts read them. Strict where files are read back.
+import { z } from 'zod';
+import { formatZodIssues } from '../../config/zod-error.js';
+import { UsageError } from '../../errors.js';
+import {
+  COUNT_FIELDS, LATENCY_METRICS, LATENCY_STATS, PERCENTILE_FIELD, THROUGHPUT_FIELDS,
+  type MetricFields, type PercentileField,
+} from './result-fields.js';
+import type { Slo } from '../engine/types.js';
+
+export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+const nonNegInt = z.number().int().nonnegative();
+const posInt = z.number().int().positive();
+const ms = z.number().finite();
+
+const TargetSchema = z.strictObject({
+  url: z.url().refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(u), { message: 'expected a URL without credentials' }),
+  model: z.string().min(1),
+  api: z.enum(['completions', 'chat']),
+});
+
+/** Closed loop at a fixed concurrency, or open loop at a rate with gamma gaps (burstiness 1 = Poisson). */
+export const LoadPatternSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('concurrency'), concurrency: posInt }),
+  z.strictObject({
+    kind: z.literal('rate'),
+    rate: z.union([z.number().positive().finite(), z.literal('inf')]),
+    burstiness: z.number().positive().finite().default(1),
+    max_concurrency: posInt.optional(),
+  }),
+]);
+
+const StopSchema = z
+  .strictObject({
+    duration_s: z.number().positive().finite().optional(),
+    num_requests: posInt.optional(),
+    on_deadline: z.enum(['finish', 'cut']).default('finish'),
+  })
+  .superRefine((stop, ctx) => {
+    if (stop.duration_s === undefined && stop.num_requests === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected duration_s or num_requests (or both)', path: [] });
+    }
+  });
+
+const DatasetSchema = z
+  .strictObject({
+    kind: z.enum(['random', 'sharegpt', 'jsonl']),
+    input_len: posInt.optional(),
+    output_len: posInt.optional(),
+    range_ratio: z.number().min(0).lt(1).default(0),
+    seed: z.number().int(),
+    path: z.string().min(1).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.kind === 'random') {
+      if (d.input_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected input_len for a random dataset', path: ['input_len'] });
+      if (d.output_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected output_len for a random dataset', path: ['output_len'] });
+    } else if (d.path === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected path for a ${d.kind} dataset`, path: ['path'] });
+    }
+  });
+
+/** SLOs for goodput in the document (snake_case); see sloToConfig. */
+export const SloConfigSchema = z.strictObject({
+  ttft_ms: z.number().positive().finite().optional(),
+  tpot_ms: z.number().positive().finite().optional(),
+  e2el_ms: z.number().positive().finite().optional(),
+});
+
+export const RunConfigSchema = z.strictObject({
+  target: TargetSchema,
+  load: LoadPatternSchema,
+  stop: StopSchema,
+  dataset: DatasetSchema,
+  warmup: z.strictObject({ num_requests: nonNegInt.default(0) }).default({ num_requests: 0 }),
+  slo: SloConfigSchema.optional(),
+  percentiles: z.array(z.number().min(0).max(100)).min(1),
+});
+export type RunConfig = z.output<typeof RunConfigSchema>;
+
+const RequestDetailSchema = z.strictObject({
+  index: nonNegInt,
+  success: z.boolean(),
+  status: z.number().int().optional(),
+  error: z.string().optional(),
+  prompt_tokens: nonNegInt,
+  output_tokens: nonNegInt,
+  output_tokens_source: z.enum(['usage', 'tokenizer', 'chunks']),
+  expected_output_tokens: nonNegInt,
+  send_lag_ms: ms,
+  ttft_ms: ms.optional(),
+  tpot_ms: ms.optional(),
+  e2el_ms: ms,
+  itl_ms: z.array(ms),
+  cut: z.boolean().optional(),
+  warmup: z.boolean().optional(),
+});
+
+const metricShape = {
+  ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, nonNegInt])),
+  ...Object.fromEntries(THROUGHPUT_FIELDS.map((f) => [f, z.number().nonnegative().finite().optional()])),
+  ...Object.fromEntries(LATENCY_METRICS.flatMap((m) => LATENCY_STATS.map((s) => [`${s}_${m}_ms`, ms.optional()]))),
+} as Record<string, z.ZodType>;
+
+const coreShape = {
+  schema_version: z.literal(RESULT_SCHEMA_VERSION),
+  kind: z.literal('run').default('run'),
+  aibench_version: z.string().min(1),
+  started_at: z.iso.datetime({ offset: true }),
+  ended_at: z.iso.datetime({ offset: true }),
+  /** Measured run duration in seconds: the denominator of every throughput. */
+  duration_s: z.number().positive().finite(),
+  /** Free-form label (sweep step, profile name). */
+  label: z.string().optional(),
+  // vLLM result-JSON fields with the same meaning, so plotting scripts written for
+  // `vllm bench serve --save-result` read aibench results unchanged.
+  /** vLLM's name for duration_s. */
+  duration: z.number().positive().finite().optional(),
+  /** vLLM's %Y%m%d-%H%M%S start stamp. */
+  date: z.string().regex(/^\d{8}-\d{6}$/).optional(),
+  /** openai (completions) or openai-chat, as vLLM's --backend names them. */
+  backend: z.enum(['openai', 'openai-chat']).optional(),
+  model_id: z.string().min(1).optional(),
+  /** Requests per second, or "inf" for a closed loop / unpaced run (vLLM writes "inf"). */
+  request_rate: z.union([z.number().positive().finite(), z.literal('inf')]).optional(),
+  burstiness: z.number().positive().finite().optional(),
+  /** The concurrency cap (closed-loop concurrency, or rate mode's max); null when uncapped, as vLLM writes None. */
+  max_concurrency: posInt.nullable().optional(),
+  config: RunConfigSchema,
+  tokenizer: z.strictObject({ kind: z.enum(['hf', 'fallback']), name: z.string().min(1) }),
+  provenance: z
+    .strictObject({
+      cluster: z.string().optional(),
+      job_id: z.string().optional(),
+      node: z.string().optional(),
+      service_id: z.string().optional(),
+      server_version: z.string().optional(),
+    })
+    .default({}),
+  client: z.strictObject({
+    event_loop_delay_p99_ms: ms.nonnegative().optional(),
+    event_loop_delay_max_ms: ms.nonnegative().optional(),
+    send_lag_p99_ms: ms.optional(),
+    send_lag_max_ms: ms.optional(),
+    bottleneck_warning: z.string().optional(),
+  }),
+  /** Error message -> count over the failed requests. */
+  errors: z.record(z.string(), posInt).optional(),
+  /** Per-request detail, only with --save-detailed. */
+  requests: z.array(RequestDetailSchema).optional(),
+  // vLLM's --save-detailed lists (seconds), only with --save-detailed; one entry per measured request.
+  input_lens: z.array(nonNegInt).optional(),
+  output_lens: z.array(nonNegInt).optional(),
+  ttfts: z.array(ms).optional(),
+  itls: z.array(z.array(ms)).optional(),
+};
+const knownKeys = new Set([...Object.keys(coreShape), ...Object.keys(metricShape)]);
+
+// Only for the inferred type of the non-metric part.
+const CoreTypeSchema = z.strictObject(coreShape);
+export type RequestDetailJson = z.output<typeof RequestDetailSchema>;
+/** One run's result document, as parsed (defaults applied). */
+export type ResultDocument = z.output<typeof CoreTypeSchema> & MetricFields;
+
+/** A run's result document. Unknown keys are errors, except vLLM-style percentile fields (p99.9_ttft_ms). */
+export const ResultDocumentSchema = z
+  .looseObject({ ...coreShape, ...metricShape })
+  // Runs even when other fields are invalid, so a typo'd key is always named.
+  .superRefine(
+    (doc, ctx) => {
+      for (const [key, value] of Object.entries(doc)) {
+        if (knownKeys.has(key)) continue;
+        const match = PERCENTILE_FIELD.exec(key);
+        if (match === null || Number(match[1]) > 100) {
+          ctx.addIssue({ code: 'unrecognized_keys', keys: [key], path: [], message: `unknown key "${key}"`, input: doc });
+        } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+          ctx.addIssue({ code: 'custom', message: 'expected a finite number', path: [key], input: value });
+        }
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
+  .superRefine((doc, ctx) => {
+    if (Date.parse(doc.ended_at as string) < Date.parse(doc.started_at as string)) {
+      ctx.addIssue({ code: 'custom', message: 'expected ended_at not before started_at', path: ['ended_at'], input: doc.ended_at });
+    }
+    if (doc.duration !== undefined && doc.duration !== doc.duration_s) {
+      ctx.addIssue({ code: 'custom', message: `expected duration to equal duration_s (${doc.duration_s as number})`, path: ['duration'], input: doc.duration });
+    }
+    const counted = (doc.completed as number) + (doc.failed as number) + (doc.cut as number);
+    if (counted !== doc.num_prompts) {
+      ctx.addIssue({ code: 'custom', message: `expected completed + failed + cut (${counted})`, path: ['num_prompts'], input: doc.num_prompts });
+    }
+    const slo = (doc.config as RunConfig).slo;
+    if (doc.request_goodput !== undefined && (slo === undefined || Object.keys(slo).length === 0)) {
+      ctx.addIssue({ code: 'custom', message: 'expected request_goodput only with config.slo', path: ['request_goodput'], input: doc.request_goodput });
+    }
+  })
+  .transform((doc) => doc as unknown as ResultDocument);
+
+/** Several runs of one sweep (rates or concurrencies), in the order they ran. */
+export const SweepDocumentSchema = z.strictObject({
+  schema_version: z.literal(RESULT_SCHEMA_VERSION),
+  kind: z.literal('sweep'),
+  aibench_version: z.string().min(1),
+  started_at: z.iso.datetime({ offset: true }),
+  ended_at: z.iso.datetime({ offset: true }),
+  runs: z.array(ResultDocumentSchema).min(1),
+});
+export type SweepDocument = z.output<typeof SweepDocumentSchema>;
+
+/** Validate a parsed JSON value as a run or sweep document; UsageError listing every issue with its path. */
+export function parseResultDocument(value: unknown, source = 'result'): ResultDocument | SweepDocument {
+  const isSweep = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'sweep';
+  const parsed = isSweep ? SweepDocumentSchema.safeParse(value) : ResultDocumentSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const lines = formatZodIssues(parsed.error);
+  throw new UsageError(`${source}: not a valid aibench result (schema_version ${RESULT_SCHEMA_VERSION}):\n  ${lines.join('\n  ')}`);
+}
+
+/** The document's SLO block from an Slo; undefined when no bound is set. */
+export function sloToConfig(slo: Slo | undefined): z.output<typeof SloConfigSchema> | undefined {
+  if (slo === undefined) return undefined;
+  const out: z.output<typeof SloConfigSchema> = {};
+  if (slo.ttftMs !== undefined) out.ttft_ms = slo.ttftMs;
+  if (slo.tpotMs !== undefined) out.tpot_ms = slo.tpotMs;
+  if (slo.e2elMs !== undefined) out.e2el_ms = slo.e2elMs;
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** The Slo of a document's SLO block. */
+export function sloFromConfig(slo: z.output<typeof SloConfigSchema> | undefined): Slo | undefined {
+  if (slo === undefined) return undefined;
+  return { ttftMs: slo.ttft_ms, tpotMs: slo.tpot_ms, e2elMs: slo.e2el_ms };
+}
+
+export type { PercentileField };

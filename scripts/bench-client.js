@@ -18,12 +18,11 @@ function startSim(args) {
 }
 
 async function bench(url, concurrency, stop, inputLen, outputLen) {
-  const { runBench } = await import('../dist/bench/engine/runner.js');
+  const { runBenchmark } = await import('../dist/bench/engine/runner.js');
+  const { buildBenchSpec } = await import('../dist/bench/spec/build-spec.js');
+  const spec = buildBenchSpec({ url, concurrency, ...stop, input_len: inputLen, output_len: outputLen, seed: 1, warmup: Math.min(concurrency, 32), percentiles: [50, 99] });
   const elu0 = performance.eventLoopUtilization();
-  const { runs } = await runBench({
-    url, api: 'completions', loads: [{ kind: 'concurrency', concurrency }], stop, onDeadline: 'finish',
-    dataset: { kind: 'random', inputLen, outputLen, rangeRatio: 0, seed: 1 }, warmup: Math.min(concurrency, 32), percentiles: [50, 99],
-  });
+  const { runs } = await runBenchmark(spec, { url });
   // Event-loop utilization of the client (busy fraction, includes dataset building): robust where
   // the 1 ms-resolution delay histogram sits at its quantization floor.
   return { ...runs[0], elu: performance.eventLoopUtilization(elu0).utilization };
@@ -37,7 +36,7 @@ async function main() {
   console.log('concurrency | median TTFT ms (err) | median ITL ms (err) | client ELD p99 ms | send-lag p99 ms');
   const sim = await startSim(['--itl-ms', String(ITL), '--prefill-overhead-ms', String(TTFT), '--prefill-ms-per-token', '0']);
   for (const c of [1, 64, 256]) {
-    const r = await bench(sim.url, c, { numRequests: Math.max(40, c * 3) }, 32, 64);
+    const r = await bench(sim.url, c, { num_requests: Math.max(40, c * 3) }, 32, 64);
     console.log(`${String(c).padStart(11)} | ${f(r.median_ttft_ms)} (${f(r.median_ttft_ms - TTFT)}) | ${f(r.median_itl_ms)} (${f(r.median_itl_ms - ITL)}) | ${f(r.client.event_loop_delay_p99_ms)} | ${f(r.client.send_lag_p99_ms)}`);
   }
   await sim.stop();
@@ -47,7 +46,7 @@ async function main() {
   const fast = await startSim(['--itl-ms', '10', '--prefill-overhead-ms', '5', '--prefill-ms-per-token', '0']);
   let best;
   for (const c of [16, 64, 256, 512, 1024]) {
-    const r = await bench(fast.url, c, { durationS: 8 }, 32, 128);
+    const r = await bench(fast.url, c, { duration_seconds: 8 }, 32, 128);
     const eld = r.client.event_loop_delay_p99_ms ?? 0;
     console.log(`${String(c).padStart(11)} | ${f(r.output_throughput, 0)} | ${f(r.request_throughput, 1)} | ${f(eld)} | ${f(r.elu)} | ${r.failed}`);
     if (eld <= 1 && r.failed === 0 && best?.broken !== true) best = { c, tok: r.output_throughput, req: r.request_throughput };

@@ -3,9 +3,11 @@
 // benchmark per service at a time), run with the bench runner, and saved like `bench run --out`.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ProgressEvent } from '../bench/engine/runner.js';
+import type { BenchOutcome, ProgressEvent } from '../bench/engine/runner.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
-import { resolveBenchSettings, type BenchFlags, type BenchSettings } from '../bench/spec/settings.js';
+import type { BenchSpec } from '../bench/spec/bench-spec.js';
+import type { BenchInput } from '../bench/spec/bench-input.js';
+import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier, tierFromName, tierName, type TierName, type TierValue } from '../dispatch/tiers.js';
 import { errorMessage } from '../errors.js';
@@ -15,12 +17,12 @@ import { resultPath } from '../bench/results/results-store.js';
 import type { BenchmarkJournal } from './journal.js';
 import type { BenchmarkRequest } from './validation.js';
 
-/** Runs one benchmark to its documents; the real core opens the service and calls runBench. */
+/** Runs one benchmark to its documents and verdict; the real core opens the service and calls runBenchmark. */
 export type BenchmarkRunner = (
   request: BenchmarkRequest,
-  settings: BenchSettings,
+  spec: BenchSpec,
   hooks: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void },
-) => Promise<{ runs: ResultDocument[]; interrupted: boolean }>;
+) => Promise<Pick<BenchOutcome, 'runs' | 'interrupted' | 'verdict'>>;
 
 export interface RegistryOptions {
   dispatcher: Dispatcher;
@@ -42,25 +44,21 @@ interface Entry {
 
 const isOpen = (status: BenchmarkView['status']) => status === 'queued' || status === 'running';
 
-/** The API request as `bench run` flags typed on the command line (so defaults and checks are the CLI's). */
-export function benchFlags(request: BenchmarkRequest): BenchFlags {
-  const flags: BenchFlags = {
-    inputLen: String(request.input_len),
-    outputLen: String(request.output_len),
-    durationSeconds: String(request.duration_seconds),
+/** The API body as benchmark settings: the same keys a profile or the flags set. */
+export function benchInput(request: BenchmarkRequest): BenchInput {
+  const load =
+    request.rate !== undefined ? { rate: request.rate, ...(request.concurrency === undefined ? {} : { max_concurrency: request.concurrency }) }
+    : request.concurrency !== undefined ? { concurrency: request.concurrency }
+    : {};
+  return {
+    service: request.service_id, input_len: request.input_len, output_len: request.output_len, duration_seconds: request.duration_seconds,
+    ...load, ...(request.num_requests === undefined ? {} : { num_requests: request.num_requests }),
   };
-  if (request.rate !== undefined) {
-    flags.rate = String(request.rate);
-    if (request.concurrency !== undefined) flags.maxConcurrency = String(request.concurrency);
-  } else if (request.concurrency !== undefined) flags.concurrency = String(request.concurrency);
-  if (request.num_requests !== undefined) flags.numRequests = String(request.num_requests);
-  return flags;
 }
 
-/** The request resolved exactly as `bench run` would resolve the same flags (UsageError when invalid). */
-function settingsOf(request: BenchmarkRequest): BenchSettings {
-  const flags = benchFlags(request);
-  return resolveBenchSettings(flags, (name) => (flags[name] === undefined ? undefined : 'cli'));
+/** The request's BenchSpec, built exactly as `bench run` builds one (UsageError -> 400 when invalid). */
+function specOf(request: BenchmarkRequest): BenchSpec {
+  return buildBenchSpec(benchInput(request));
 }
 
 /** run_now -> IMMEDIATE; a person at a dashboard -> INTERACTIVE; tools -> BACKGROUND. */
@@ -78,10 +76,10 @@ export class BenchmarkRegistry {
   /** Validate like the CLI (UsageError -> 400), queue, and return at once. */
   start(request: BenchmarkRequest, source: RequestSource): { id: string; status: 'queued'; tier: TierName } {
     if (this.#closing) throw new ConflictError('the API server is stopping; send the benchmark again once it is back');
-    const settings = settingsOf(request);
+    const spec = specOf(request);
     const id = `bm-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const view: BenchmarkView = { id, status: 'queued', tier: tierName(benchmarkTier(request, source)) as TierName, request, created_at: new Date().toISOString() };
-    this.#enqueue(view, settings);
+    this.#enqueue(view, spec);
     return { id, status: 'queued', tier: view.tier };
   }
 
@@ -97,15 +95,15 @@ export class BenchmarkRegistry {
       const view: BenchmarkView = { ...entry };
       if (view.status === 'queued') {
         counts.requeued++;
-        let settings: BenchSettings;
+        let spec: BenchSpec;
         try {
-          settings = settingsOf(view.request);
+          spec = specOf(view.request);
         } catch (error) {
           this.#entries.set(view.id, { view });
           this.#finish(view, 'failed', `not runnable after the restart: ${errorMessage(error)}`);
           continue;
         }
-        this.#enqueue(view, settings);
+        this.#enqueue(view, spec);
         this.options.log?.('benchmark queued again after a restart', { id: view.id, service_id: view.request.service_id });
       } else if (view.status === 'running') {
         counts.failed++;
@@ -119,9 +117,9 @@ export class BenchmarkRegistry {
     return counts;
   }
 
-  #enqueue(view: BenchmarkView, settings: BenchSettings): void {
+  #enqueue(view: BenchmarkView, spec: BenchSpec): void {
     const abort = new AbortController();
-    const task = this.options.dispatcher.add(({ signal }) => this.#run(view, settings, signal), {
+    const task = this.options.dispatcher.add(({ signal }) => this.#run(view, spec, signal), {
       tier: tierFromName(view.tier), resources: [`service:${view.request.service_id}`], signal: abort.signal, label: `benchmark ${view.id}`,
     });
     const done = task.then(
@@ -187,7 +185,7 @@ export class BenchmarkRegistry {
     await this.#journalWrites;
   }
 
-  async #run(view: BenchmarkView, settings: BenchSettings, signal: AbortSignal): Promise<void> {
+  async #run(view: BenchmarkView, spec: BenchSpec, signal: AbortSignal): Promise<void> {
     view.status = 'running';
     view.started_at = new Date().toISOString();
     this.#journal(view);
@@ -199,17 +197,14 @@ export class BenchmarkRegistry {
         ...(e.durationS === undefined ? {} : { duration_s: e.durationS }), ...(e.total === undefined ? {} : { total: e.total }),
       };
     };
-    const outcome = await this.options.run(view.request, settings, { signal, onProgress });
+    const outcome = await this.options.run(view.request, spec, { signal, onProgress });
     if (outcome.runs.length > 0) {
       const saved = await this.options.save(view.id, outcome.runs);
       view.result_path = saved.path;
       view.result = saved.doc;
     }
     if (outcome.interrupted || signal.aborted) return this.#finish(view, 'cancelled', 'cancelled');
-    if (outcome.runs.every((run) => run.completed === 0)) {
-      const errors = Object.keys(outcome.runs[0]?.errors ?? {}).slice(0, 3).join('; ');
-      return this.#finish(view, 'failed', `no request completed${errors ? `: ${errors}` : ''}`);
-    }
+    if (outcome.verdict.status === 'failed') return this.#finish(view, 'failed', outcome.verdict.reasons.join('; '));
     this.#finish(view, 'done');
   }
 

@@ -1,7 +1,7 @@
 // The real ControlCore: services through the service room (submit on the dispatcher, readiness
 // watched in the background), benchmarks through BenchmarkRegistry and the bench runner, result
 // files where listResults() finds them. Stopping a service never queues behind other work.
-import { runBench } from '../bench/engine/runner.js';
+import { runBenchmark } from '../bench/engine/runner.js';
 import type { Config } from '../config/schema.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier, TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
@@ -43,11 +43,10 @@ export async function createRealCore(options: RealCoreOptions): Promise<ControlC
       else queued.delete(task.id);
     },
   });
-  const run: BenchmarkRunner = async (request, settings, hooks) => {
+  const run: BenchmarkRunner = async (request, spec, hooks) => {
     const target = await openServiceTarget(config, request.service_id, { store });
     try {
-      const { url: _url, ...plan } = settings;
-      return await runBench({ ...plan, url: target.url, model: target.model, apiKey: target.apiKey, provenance: target.provenance }, hooks);
+      return await runBenchmark(spec, target, hooks);
     } finally {
       await target.close();
     }

@@ -3,6 +3,9 @@
 // files; the dry-run table is rendered from the same plan.
 import { minutesToSeconds } from '../bench/spec/duration.js';
 import type { LoadPattern, StopCondition } from '../bench/engine/schedule.js';
+import type { BenchSpec } from '../bench/spec/bench-spec.js';
+import type { BenchInput } from '../bench/spec/bench-input.js';
+import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { renderTable } from '../report/table.js';
 import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './suite-schema.js';
 import { tierFromName, type TierValue } from './tiers.js';
@@ -19,6 +22,8 @@ export interface SuiteTask {
   tier: TierValue;
   /** Top-level fail_on plus the binding's. */
   failOn: string[];
+  /** The benchmark this cell is, built and checked when the suite is planned. */
+  spec: BenchSpec;
 }
 
 export interface SuitePlan {
@@ -34,6 +39,30 @@ function loads(m: Partial<SuiteMatrix>, settings: Suite['settings']): LoadPatter
     (rate): LoadPattern => ({ kind: 'rate', rate, burstiness: settings.burstiness, ...(settings.max_concurrency === undefined ? {} : { max_concurrency: settings.max_concurrency }) }),
   );
   return [...byConcurrency, ...byRate];
+}
+
+interface Cell {
+  load: LoadPattern;
+  inputLen: number;
+  outputLen: number;
+  stop: StopCondition;
+  failOn: string[];
+}
+
+/** One matrix cell as benchmark settings: the suite's shared settings plus the cell's axes. */
+export function cellInput(settings: Suite['settings'], service: SuiteService, cell: Cell): BenchInput {
+  const load = cell.load.kind === 'concurrency'
+    ? { concurrency: cell.load.concurrency }
+    : { rate: cell.load.rate, burstiness: cell.load.burstiness, ...(cell.load.max_concurrency === undefined ? {} : { max_concurrency: cell.load.max_concurrency }) };
+  return {
+    api: settings.api, warmup: settings.warmup, seed: settings.seed, range_ratio: settings.range_ratio, on_deadline: settings.on_deadline,
+    ...(settings.goodput === undefined ? {} : { goodput: settings.goodput }),
+    ...(settings.percentiles === undefined ? {} : { percentiles: settings.percentiles }),
+    ...(service.kind === 'url' && service.model !== undefined ? { model: service.model } : {}),
+    ...load, input_len: cell.inputLen, output_len: cell.outputLen, fail_on: cell.failOn,
+    ...(cell.stop.durationS === undefined ? {} : { duration_seconds: cell.stop.durationS }),
+    ...(cell.stop.numRequests === undefined ? {} : { num_requests: cell.stop.numRequests }),
+  };
 }
 
 /** `c8` / `r2.5` / `rinf`: the load part of a task id. */
@@ -59,7 +88,9 @@ export function planSuite(suite: Suite): SuitePlan {
           const id = `${service.id}__${loadKey(load)}_in${inputLen}_out${outputLen}`;
           if (seen.has(id)) continue; // two bindings of one service may overlap: run each point once
           seen.add(id);
-          tasks.push({ id, file: `${id}.json`, service, load, inputLen, outputLen, stop, tier, failOn: [...suite.fail_on, ...(binding.fail_on ?? [])] });
+          const failOn = [...suite.fail_on, ...(binding.fail_on ?? [])];
+          const spec = buildBenchSpec(cellInput(suite.settings, service, { load, inputLen, outputLen, stop, failOn }), { label: (key) => `${id}: ${key}` });
+          tasks.push({ id, file: `${id}.json`, service, load, inputLen, outputLen, stop, tier, failOn, spec });
         }
       }
     }

@@ -58,9 +58,9 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteSummary> 
 
   const pending: SuiteTask[] = [];
   for (const task of plan.tasks) {
-    const doc = options.resume ? await existingResult(task, outDir) : undefined;
-    if (doc === undefined) pending.push(task);
-    else settle(task, rowFor(task, doc, true));
+    const found = options.resume ? await existingResult(task, outDir) : undefined;
+    if (found === undefined) pending.push(task);
+    else settle(task, rowFor(task, found.doc, found.verdict, true));
   }
   const serviceRows = new Map<string, ServiceRow>(plan.services.map((s) => [s.id, { id: s.id, kind: s.kind, status: 'unused' }]));
   try {
@@ -122,18 +122,29 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteSummary> 
 
   async function runOne(task: SuiteTask, target: Awaited<ReturnType<ServiceLauncher['start']>>): Promise<void> {
     try {
-      const doc = await dispatcher.add(
+      const { doc, verdict } = await dispatcher.add(
         ({ signal: s }) => {
           states.set(task.id, 'running');
           emit();
-          return runTask(task, plan.suite.settings, target, outDir, s);
+          return runTask(task, target, outDir, s).then((done) => {
+            if (done.verdict.status === 'failed') throw new TaskFailed(done); // the dispatcher's AIMD counts it as a failure
+            return done;
+          });
         },
         { tier: task.tier, resources: [`service:${task.service.id}`], signal, label: task.id },
       );
-      settle(task, rowFor(task, doc, false));
+      settle(task, rowFor(task, doc, verdict, false));
     } catch (error) {
+      if (error instanceof TaskFailed) return settle(task, rowFor(task, error.done.doc, error.done.verdict, false));
       settle(task, { ...baseRow(task), status: signal.aborted ? 'cancelled' : 'failed', resumed: false, metrics: {}, error: errorMessage(error) });
     }
+  }
+}
+
+/** A benchmark that ran and wrote its result but completed nothing. */
+class TaskFailed extends Error {
+  constructor(readonly done: Awaited<ReturnType<typeof runTask>>) {
+    super(done.verdict.reasons.join('; '));
   }
 }
 

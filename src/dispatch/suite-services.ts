@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { minutesToSeconds } from '../bench/spec/duration.js';
 import { simArgv } from '../bench/engine/execute.js';
-import type { RunConfigProvenance } from '../bench/engine/runner.js';
+import type { RunProvenance } from '../bench/results/build-result.js';
 import { resolveCluster } from '../config/cluster.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
@@ -24,7 +24,7 @@ export interface RunningTarget {
   url: string;
   apiKey?: string;
   jobId?: string;
-  provenance: RunConfigProvenance;
+  provenance: RunProvenance;
   /** Stop it (a Slurm job is cancelled; a URL target is left alone). Idempotent. */
   close(): Promise<void>;
 }

@@ -1,44 +1,23 @@
-// One suite benchmark: build the bench plan from the task, run it against a ready service, write
-// its result file; and the --resume check of an existing result file.
+// One suite benchmark: run its spec against a ready service and write its result file (whatever
+// the verdict: a failed or interrupted run keeps what it measured); and the --resume check.
 import { join } from 'node:path';
-import { evaluateFailOn, parseFailOn } from '../bench/results/compare.js';
-import { parseGoodput } from '../bench/spec/goodput.js';
-import { readResultFile, writeResultFile } from '../bench/results/result-io.js';
+import { runBenchmark } from '../bench/engine/runner.js';
+import { outputDocument, readResultFile, writeResultFile } from '../bench/results/result-io.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
-import { runBench, type BenchPlan } from '../bench/engine/runner.js';
-import { withDefaultPercentiles } from '../bench/spec/settings.js';
+import { judge, type Verdict } from '../bench/results/verdict.js';
 import { loadLabel } from '../bench/engine/schedule.js';
 import { BenchError } from '../errors.js';
 import type { RunningTarget } from './suite-services.js';
 import type { SuiteTask } from './suite-plan.js';
-import type { Suite } from './suite-schema.js';
 import { pickMetrics, type BenchmarkRow } from './suite-summary.js';
 
-/** The bench plan of one task against a running target. */
-export function taskPlan(task: SuiteTask, settings: Suite['settings'], target: RunningTarget): BenchPlan {
-  const model = task.service.kind === 'sim' ? undefined : task.service.kind === 'url' ? task.service.model : undefined;
+/** The summary row of a finished run, from its verdict: passed, over threshold (breaches named), or failed. */
+export function rowFor(task: SuiteTask, doc: ResultDocument, verdict: Verdict, resumed: boolean): BenchmarkRow {
+  const status = verdict.status === 'breached' ? 'threshold' : verdict.status === 'passed' ? 'passed' : verdict.status === 'failed' ? 'failed' : 'cancelled';
   return {
-    url: target.url,
-    ...(model === undefined ? {} : { model }),
-    api: settings.api,
-    loads: [task.load],
-    stop: task.stop,
-    onDeadline: settings.on_deadline,
-    dataset: { kind: 'random', inputLen: task.inputLen, outputLen: task.outputLen, rangeRatio: settings.range_ratio, seed: settings.seed },
-    warmup: settings.warmup,
-    ...(settings.goodput === undefined ? {} : { slo: parseGoodput(settings.goodput) }),
-    percentiles: withDefaultPercentiles(settings.percentiles),
-    ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }),
-    provenance: target.provenance,
-  };
-}
-
-/** The summary row of a finished run: passed, or over threshold with the breaches named. */
-export function rowFor(task: SuiteTask, doc: ResultDocument, resumed: boolean): BenchmarkRow {
-  const breaches = evaluateFailOn(doc, task.failOn.map(parseFailOn)).map((b) => b.message);
-  return {
-    ...baseRow(task), status: breaches.length > 0 ? 'threshold' : 'passed', resumed, file: task.file, metrics: pickMetrics(doc),
-    ...(breaches.length > 0 ? { breaches } : {}),
+    ...baseRow(task), status, resumed, file: task.file, metrics: pickMetrics(doc),
+    ...(verdict.breaches.length > 0 ? { breaches: verdict.breaches } : {}),
+    ...(status === 'failed' ? { error: verdict.reasons.join('; ') } : {}),
   };
 }
 
@@ -47,24 +26,22 @@ export function baseRow(task: SuiteTask): Omit<BenchmarkRow, 'status' | 'resumed
   return { id: task.id, service: task.service.id, load: loadLabel(task.load), input_len: task.inputLen, output_len: task.outputLen };
 }
 
-/** Run one benchmark and write its result; throws when interrupted (nothing is written) or when no request completed. */
-export async function runTask(task: SuiteTask, settings: Suite['settings'], target: RunningTarget, outDir: string, signal: AbortSignal): Promise<ResultDocument> {
-  const outcome = await runBench(taskPlan(task, settings, target), { signal });
-  if (outcome.interrupted || signal.aborted) throw signal.reason ?? new DOMException(`${task.id}: interrupted`, 'AbortError');
-  const doc = outcome.runs[0] as ResultDocument;
-  if (doc.completed === 0) {
-    const errors = Object.keys(doc.errors ?? {}).slice(0, 3).join('; ');
-    throw new BenchError(`no request completed${errors ? `: ${errors}` : ''}`);
-  }
-  await writeResultFile(join(outDir, task.file), doc);
-  return doc;
+/** Run one benchmark and write its result; throws when it was interrupted (after writing what it measured). */
+export async function runTask(task: SuiteTask, target: RunningTarget, outDir: string, signal: AbortSignal): Promise<{ doc: ResultDocument; verdict: Verdict }> {
+  const outcome = await runBenchmark(task.spec, { url: target.url, ...(target.apiKey ? { apiKey: target.apiKey } : {}), provenance: target.provenance }, { signal });
+  const path = join(outDir, task.file);
+  const doc = (await outputDocument(outcome.runs, `${path}.invalid.json`)) as ResultDocument;
+  await writeResultFile(path, doc);
+  if (outcome.interrupted || signal.aborted) throw signal.reason ?? new BenchError(`${task.id}: interrupted`);
+  return { doc, verdict: outcome.verdict };
 }
 
-/** --resume: the task's existing result, when the file is there, validates and measured something. */
-export async function existingResult(task: SuiteTask, outDir: string): Promise<ResultDocument | undefined> {
+/** --resume: the task's existing result and verdict, when the file is there, validates, measured something and was not interrupted. */
+export async function existingResult(task: SuiteTask, outDir: string): Promise<{ doc: ResultDocument; verdict: Verdict } | undefined> {
   try {
     const doc = await readResultFile(join(outDir, task.file));
-    return doc.kind === 'run' && doc.completed > 0 ? doc : undefined;
+    if (doc.kind !== 'run' || doc.completed === 0 || doc.interrupted !== undefined) return undefined;
+    return { doc, verdict: judge([doc], task.spec.fail_on, false) };
   } catch {
     return undefined;
   }

@@ -1,12 +1,14 @@
 // The built bin: `bench run --json` against the embedded simulator, `bench compare` exit codes,
 // duration refusals. Run after `npm run build`.
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
+import { parseSimArgs } from '../../src/sim/options.js';
+import { startSimServer } from '../../src/sim/server.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aibench.js');
 const home = mkdtempSync(join(tmpdir(), 'aibench-e2e-bench-'));
@@ -100,5 +102,50 @@ describe('aibench bench (built bin)', () => {
     expect(exitCode).toBe(2);
     expect(stderr).toMatch(/0600/);
     expect(stderr).not.toContain('sk-secret-value');
+  });
+});
+
+describe('never lose a measurement (built bin)', () => {
+  it('--url and --model without lengths runs with the documented defaults 1024/128 and writes the result', async () => {
+    const sim = await startSimServer(parseSimArgs(['--host', '127.0.0.1', '--port', '0', '--itl-ms', '0', '--prefill-overhead-ms', '0']).options);
+    try {
+      const out = join(home, 'defaults.json');
+      const run = await aibench(['bench', 'run', '--url', sim.url, '--model', 'facebook/opt-125m', '--num-requests', '3', '--out', out, '--quiet']);
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      const doc = ResultDocumentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+      expect(doc.config.dataset).toMatchObject({ kind: 'random', input_len: 1024, output_len: 128 });
+      expect(doc.completed).toBe(3);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('--out - prints the document on stdout; --out /dev/full fails with exit 1 and leaves the device a device', async () => {
+    const dash = await aibench(['bench', 'run', ...quick, '--out', '-', '--quiet']);
+    expect(dash.exitCode).toBe(0);
+    expect(ResultDocumentSchema.parse(JSON.parse(dash.stdout)).completed).toBe(12);
+    const full = await aibench(['bench', 'run', ...quick, '--out', '/dev/full', '--quiet']);
+    expect(full.exitCode).toBe(1);
+    expect(full.stderr).toMatch(/Cannot write result \/dev\/full: ENOSPC/);
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+
+  it('Ctrl-C writes what was measured, marked interrupted, and exits 130', async () => {
+    const out = join(home, 'interrupted.json');
+    const child = spawn('node', [BIN, 'bench', 'run', '--duration', '1', '--concurrency', '2', '--input-len', '8', '--output-len', '400', '--out', out], {
+      env: { ...process.env, FORCE_COLOR: '0', HOME: home, AIBENCH_CONFIG: join(home, 'none.yaml') }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('tokenizer')) setTimeout(() => child.kill('SIGINT'), 1500);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const doc = ResultDocumentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(doc.interrupted?.reason).toBe('SIGINT');
+    expect(doc.cut_reasons?.interrupted).toBe(2);
+    expect(doc.cut_reasons?.deadline).toBeUndefined();
   });
 });

@@ -10,7 +10,8 @@ import { BenchmarkRegistry } from '../../src/api/benchmarks.js';
 import type { BenchmarkView } from '../../src/api/core.js';
 import { BenchmarkJournal } from '../../src/api/journal.js';
 import type { BenchmarkRequest } from '../../src/api/validation.js';
-import { runBench } from '../../src/bench/engine/runner.js';
+import { runBenchmark } from '../../src/bench/engine/runner.js';
+import { judge } from '../../src/bench/results/verdict.js';
 import { saveResult } from '../../src/bench/results/results-store.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { ExitCode, LockedError } from '../../src/errors.js';
@@ -33,13 +34,12 @@ async function server(journalPath: string, resultsDir: string, hold = true) {
   const registry = new BenchmarkRegistry({
     dispatcher, resultsDir, journal,
     save: (id, runs) => saveResult(resultsDir, id, runs),
-    run: async (req, settings, hooks) => {
+    run: async (req, spec, hooks) => {
       if (hold && req.service_id === 'hold') {
         await new Promise((resolve) => hooks.signal.addEventListener('abort', resolve, { once: true }));
-        return { runs: [], interrupted: true };
+        return { runs: [], interrupted: true, verdict: judge([], [], true) };
       }
-      const { url: _url, ...plan } = settings;
-      return runBench({ ...plan, url: sim.url }, hooks);
+      return runBenchmark(spec, { url: sim.url }, hooks);
     },
   });
   const restored = registry.restore();

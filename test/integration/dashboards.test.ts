@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteBenchResult, pushBenchResult } from '../../src/bench/results/push.js';
 import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
-import { runBench } from '../../src/bench/engine/runner.js';
+import { runBenchmark } from '../../src/bench/engine/runner.js';
+import { buildBenchSpec } from '../../src/bench/spec/build-spec.js';
 import { buildDashboards } from '../../src/grafana/build.js';
 import { checkDashboards, type CheckReport } from '../../src/grafana/check.js';
 import { parseSimArgs } from '../../src/sim/options.js';
@@ -40,11 +41,11 @@ describe('dashboards check --prometheus on the test cluster', () => {
       host: 'dash-test-node', slurmJobId: JOB_ID, serviceId: SERVICE_ID, nvidiaSmi: NVIDIA_SMI, log: () => undefined,
     }, agentStop.signal);
     // Traffic for the vLLM counters and histograms, and a result to push.
-    const { runs } = await runBench({
-      url: sim.url, api: 'completions', loads: [{ kind: 'concurrency', concurrency: 4 }], stop: { numRequests: 40 }, onDeadline: 'finish',
-      dataset: { kind: 'random', inputLen: 50, outputLen: 10, rangeRatio: 0, seed: 1 }, warmup: 0, percentiles: [50, 90, 99],
-      slo: { ttftMs: 10_000 }, // goodput is pushed only when SLOs are given
+    const spec = buildBenchSpec({
+      url: sim.url, concurrency: 4, num_requests: 40, input_len: 50, output_len: 10, seed: 1, percentiles: [50, 90, 99],
+      goodput: 'ttft:10000', // goodput is pushed only when SLOs are given
     });
+    const { runs } = await runBenchmark(spec, { url: sim.url });
     const doc = ResultDocumentSchema.parse(runs[0]);
     await pushBenchResult(cluster.pushgatewayUrl, doc, RUN_ID);
     pushed = { model: doc.config.target.model, load: doc.label ?? 'run', run_id: RUN_ID };

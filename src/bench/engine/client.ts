@@ -1,9 +1,10 @@
 // The one HTTP client setup for benchmarking: an undici Pool sized to the concurrency, and a
-// streaming request that records raw monotonic timestamps. Errors land in the record, never thrown.
+// streaming request whose events go to a StreamRecorder with the monotonic time they were read.
+// Errors land in the record, never thrown.
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
-import { createSseParser } from './sse.js';
-import type { RequestRecord } from './types.js';
+import { createStreamRecorder, type RecordedRequest } from './stream-recorder.js';
+import type { CutReason, RequestRecord } from './types.js';
 
 export type BenchApi = 'completions' | 'chat';
 
@@ -19,26 +20,20 @@ export interface BenchClientOptions {
   bodyTimeoutMs?: number;
 }
 
-export interface StreamRequest {
-  index: number;
+export interface StreamRequest extends RecordedRequest {
   model: string;
   api: BenchApi;
   prompt: string;
-  promptTokens: number;
-  maxTokens: number;
   /** When the schedule wanted it sent (monotonic ms); defaults to the actual start. */
   scheduledMs?: number;
-  warmup?: boolean;
-  /** Counts output tokens from text when the server sends no usage. */
-  countTokens?: (text: string) => number;
 }
 
 export interface BenchClient {
   readonly origin: string;
-  /** Send one streaming request; resolves with its record (success or failure) and never rejects. */
+  /** Send one streaming request; resolves with its record and never rejects. Aborting `signal` with a CutReason cuts it. */
   send(request: StreamRequest, signal?: AbortSignal): Promise<RequestRecord>;
-  /** GET a JSON document (models, version); undefined on any failure. */
-  getJson(path: string, timeoutMs?: number): Promise<unknown>;
+  /** GET a JSON document (models, version): the status and body, or undefined when nothing answered. */
+  getJson(path: string, timeoutMs?: number): Promise<{ status: number; body: unknown } | undefined>;
   close(): Promise<void>;
 }
 
@@ -50,27 +45,15 @@ export function splitTarget(url: string): { origin: string; prefix: string } {
 }
 
 /** The JSON body vLLM's benchmark sends: streamed, usage in the last chunk, exact output length. */
-export function requestBody(req: StreamRequest): string {
+export function requestBody(req: Pick<StreamRequest, 'model' | 'api' | 'prompt' | 'maxTokens'>): string {
   const common = { model: req.model, stream: true, stream_options: { include_usage: true }, max_tokens: req.maxTokens, ignore_eos: true, temperature: 0 };
   if (req.api === 'chat') return JSON.stringify({ ...common, messages: [{ role: 'user', content: req.prompt }] });
   return JSON.stringify({ ...common, prompt: req.prompt });
 }
 
-interface StreamChunk {
-  choices?: Array<{ text?: string | null; delta?: { content?: string | null; reasoning_content?: string | null } }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
-}
-
-/** The content text a chunk carries ('' for role-only, usage-only and empty chunks). */
-export function chunkText(chunk: StreamChunk): string {
-  const choice = chunk.choices?.[0];
-  if (choice === undefined) return '';
-  if (typeof choice.text === 'string') return choice.text;
-  return choice.delta?.content || choice.delta?.reasoning_content || '';
-}
-
-function redact(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('[redacted]') : text;
+/** The cut reason an abort carries; anything else (a plain abort) counts as an interruption. */
+export function cutReasonOf(reason: unknown): CutReason {
+  return reason === 'deadline' || reason === 'grace' ? reason : 'interrupted';
 }
 
 /** Create the pool and the request function for one target. */
@@ -86,119 +69,53 @@ export function createBenchClient(options: BenchClientOptions): BenchClient {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const paths = { completions: `${prefix}/v1/completions`, chat: `${prefix}/v1/chat/completions` };
+  const secret = options.apiKey;
+  const redact = (text: string): string => (secret ? text.split(secret).join('[redacted]') : text);
 
   const send = (req: StreamRequest, signal?: AbortSignal): Promise<RequestRecord> =>
     new Promise((resolve) => {
-      const body = requestBody(req);
-      const record: RequestRecord = {
-        index: req.index,
-        startMs: 0,
-        scheduledMs: 0,
-        chunkTimesMs: [],
-        endMs: 0,
-        success: false,
-        promptTokens: req.promptTokens,
-        outputTokens: 0,
-        outputTokensSource: 'chunks',
-        expectedOutputTokens: req.maxTokens,
+      const recorder = createStreamRecorder(req, redact);
+      if (signal?.aborted) return resolve(recorder.cut(cutReasonOf(signal.reason), performance.now()));
+      let controller: Dispatcher.DispatchController | undefined;
+      let cutBy: CutReason | undefined;
+      const onAbort = (): void => {
+        cutBy = cutReasonOf(signal?.reason);
+        if (controller) controller.abort(new Error(cutBy));
+        else resolve(recorder.cut(cutBy, performance.now()));
       };
-      if (req.warmup) record.warmup = true;
-      const texts: string[] = [];
-      let usageOut: number | undefined;
-      let errorBody = '';
-      let chunkNow = 0;
-      let settled = false;
-      const parser = createSseParser((data) => {
-        if (data === '[DONE]') return;
-        let chunk: StreamChunk;
-        try {
-          chunk = JSON.parse(data) as StreamChunk;
-        } catch {
-          return;
-        }
-        const text = chunkText(chunk);
-        if (text !== '') {
-          record.chunkTimesMs.push(chunkNow);
-          texts.push(text);
-        }
-        const usage = chunk.usage;
-        if (usage) {
-          if (typeof usage.completion_tokens === 'number') usageOut = usage.completion_tokens;
-          if (typeof usage.prompt_tokens === 'number') record.promptTokens = usage.prompt_tokens;
-        }
-      });
-      const finish = (error?: string): void => {
-        if (settled) return;
-        settled = true;
-        record.endMs = performance.now();
+      const settle = (record: RequestRecord): void => {
         signal?.removeEventListener('abort', onAbort);
-        if (error === undefined && record.status === 200) parser.end();
-        if (usageOut !== undefined) {
-          record.outputTokens = usageOut;
-          record.outputTokensSource = 'usage';
-        } else if (req.countTokens && texts.length > 0) {
-          record.outputTokens = req.countTokens(texts.join(''));
-          record.outputTokensSource = 'tokenizer';
-        } else {
-          record.outputTokens = record.chunkTimesMs.length;
-        }
-        if (error === undefined && record.status === 200 && record.chunkTimesMs.length === 0) error = 'stream ended without any content';
-        if (error !== undefined) record.error = redact(error, options.apiKey).slice(0, 500);
-        else if (record.status !== 200) record.error = redact(`HTTP ${record.status}: ${errorBody.trim()}`, options.apiKey).slice(0, 500);
-        else record.success = true;
         resolve(record);
       };
-      let controller: Dispatcher.DispatchController | undefined;
-      const onAbort = (): void => {
-        record.cut = true;
-        if (controller) controller.abort(new Error('cut at the deadline'));
-        else finish('cut at the deadline');
-      };
-      if (signal?.aborted) {
-        record.startMs = record.scheduledMs = performance.now();
-        onAbort();
-        return;
-      }
       signal?.addEventListener('abort', onAbort, { once: true });
-      record.startMs = performance.now();
-      record.scheduledMs = req.scheduledMs ?? record.startMs;
+      const body = requestBody(req);
+      recorder.start(performance.now(), req.scheduledMs);
       pool.dispatch(
         { origin, path: paths[req.api], method: 'POST', headers, body },
         {
-          onRequestStart: (ctl) => {
-            controller = ctl;
-          },
-          onResponseStart: (_ctl, statusCode) => {
-            record.status = statusCode;
-          },
-          onResponseData: (_ctl, chunk) => {
-            if (record.status !== 200) {
-              if (errorBody.length < 1000) errorBody += chunk.toString('utf8');
-              return;
-            }
-            chunkNow = performance.now();
-            parser.push(chunk);
-          },
-          onResponseEnd: () => finish(),
-          onResponseError: (_ctl, error) => finish(record.cut ? 'cut at the deadline' : error.message),
+          onRequestStart: (ctl) => void (controller = ctl),
+          onResponseStart: (_ctl, statusCode) => recorder.status(statusCode),
+          onResponseData: (_ctl, chunk) => recorder.data(chunk, performance.now()),
+          onResponseEnd: () => settle(recorder.end(performance.now())),
+          onResponseError: (_ctl, error) => settle(cutBy ? recorder.cut(cutBy, performance.now()) : recorder.fail(error.message, performance.now())),
         },
       );
     });
 
-  const getJson = async (path: string, timeoutMs = 10_000): Promise<unknown> => {
+  const getJson = async (path: string, timeoutMs = 10_000): Promise<{ status: number; body: unknown } | undefined> => {
     try {
       const res = await pool.request({
-        path: `${prefix}${path}`,
-        method: 'GET',
+        path: `${prefix}${path}`, method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
         headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
       });
-      if (res.statusCode !== 200) {
-        await res.body.dump();
-        return undefined;
+      const text = await res.body.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
       }
-      return await res.body.json();
+      return { status: res.statusCode, body };
     } catch {
       return undefined;
     }

@@ -1,43 +1,36 @@
-// A benchmark run: target + dataset + load pattern(s) + stop + SLOs -> one result document per
-// sweep step. The transport records; computeMetrics derives; this file only sequences the phases.
-import { VERSION } from '../../version.js';
+// The one benchmark runner: a BenchSpec and an endpoint -> one result document per load level and
+// a verdict. Everything that can be checked is checked before the first request (model, lengths
+// against the server's context, each step's recorded config); then the phases run; the maths and
+// the documents are pure functions of the records (results/).
 import { performance } from 'node:perf_hooks';
 import { BenchError } from '../../errors.js';
-import { createBenchClient, type BenchApi } from './client.js';
-import { loadDataset, type DatasetConfig } from '../datasets/build-dataset.js';
-import { clientHealth, startEventLoopMonitor } from './client-health.js';
-import { runPhase, type PhaseCounts } from './phase.js';
-import { computeMetrics } from '../results/metrics.js';
-import { sloToConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from '../results/result-schema.js';
-import { connectionsFor, loadLabel, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
+import { promptPoolSize } from '../datasets/pool-size.js';
+import { buildDataset } from '../datasets/build-dataset.js';
+import type { DatasetEntry } from '../datasets/dataset.js';
 import { loadTokenizer, type BenchTokenizer } from '../datasets/tokenizer.js';
-import type { Slo } from './types.js';
+import { buildRunDocument, type RunProvenance } from '../results/build-result.js';
+import type { ResultDocument, RunConfig } from '../results/result-schema.js';
+import { validatedRunConfigs } from '../results/run-config.js';
+import { judge, type Verdict } from '../results/verdict.js';
+import type { BenchSpec } from '../spec/bench-spec.js';
+import { createBenchClient } from './client.js';
+import { startEventLoopMonitor } from './client-health.js';
+import { runPhase, type PhaseCounts, type PhaseResult } from './phase.js';
+import { connectionsFor, loadLabel } from './schedule.js';
+import { probeServer, type ServerInfo } from './server-probe.js';
+import type { RequestRecord } from './types.js';
 
-
-/** What a run is, however it was configured (flags, profile, suite, control API). */
-export interface BenchRunShape {
-  /** Default: the first id from GET /v1/models. */
-  model?: string;
-  api: BenchApi;
-  /** One step, or several for a sweep (run in order). */
-  loads: LoadPattern[];
-  stop: StopCondition;
-  onDeadline: OnDeadline;
-  dataset: DatasetConfig;
-  warmup: number;
-  slo?: Slo;
-  percentiles: number[];
-}
-
-/** A run ready to execute: the shape plus its target and how to talk to it. */
-export interface BenchPlan extends BenchRunShape {
+/** Where the requests go and what is known about it before the run. */
+export interface Endpoint {
   url: string;
+  /** Bearer token; never recorded. */
   apiKey?: string;
-  saveDetailed?: boolean;
-  provenance?: RunConfigProvenance;
+  /** The model a service serves (the spec's model wins, else the first id of /v1/models). */
+  model?: string;
+  provenance?: RunProvenance;
+  /** True when requests cross an SSH forward (latencies include that path). */
+  forwarded?: boolean;
 }
-
-export type RunConfigProvenance = Omit<ResultDocument['provenance'], 'server_version'>;
 
 export interface ProgressEvent {
   label: string;
@@ -59,150 +52,105 @@ export interface BenchHooks {
 }
 
 export interface BenchOutcome {
+  /** One document per load level that ran (a sweep interrupted midway has fewer). */
   runs: ResultDocument[];
   interrupted: boolean;
+  verdict: Verdict;
 }
 
-/** Ask the server for its first model id; BenchError when it does not answer. */
-async function discoverModel(getJson: (path: string) => Promise<unknown>, url: string): Promise<string> {
-  const models = (await getJson('/v1/models')) as { data?: Array<{ id?: unknown }> } | undefined;
-  const id = models?.data?.[0]?.id;
-  if (typeof id === 'string' && id !== '') return id;
-  throw new BenchError(`Expected a model from ${url}/v1/models, got ${models === undefined ? 'no answer' : 'an empty list'}`, {
-    hint: 'check that the server is up, or pass --model',
-  });
-}
-
-/** Run every step of the plan and return one validated-shape result document per step. */
-export async function runBench(plan: BenchPlan, hooks: BenchHooks = {}): Promise<BenchOutcome> {
-  const meta = createBenchClient({ url: plan.url, connections: 1, apiKey: plan.apiKey });
-  let model: string;
-  let serverVersion: string | undefined;
-  try {
-    model = plan.model ?? (await discoverModel(meta.getJson, plan.url));
-    const version = (await meta.getJson('/version', 3000)) as { version?: unknown } | undefined;
-    if (typeof version?.version === 'string') serverVersion = version.version;
-  } finally {
-    await meta.close();
+/** Thrown when Ctrl-C lands before anything was measured: there is no document to write. */
+export class InterruptedRun extends BenchError {
+  constructor() {
+    super('Interrupted before anything was measured', { code: 'E_INTERRUPTED', exitCode: 130 });
   }
-  const tokenizer = await loadTokenizer(model);
-  hooks.onInfo?.(`model ${model}; tokenizer ${tokenizer.kind === 'hf' ? tokenizer.name : `${tokenizer.name} (bundled fallback)`}`);
-  const dataset = await loadDataset(plan.dataset, tokenizer, datasetSize(plan));
-  const runs: ResultDocument[] = [];
-  for (const [step, load] of plan.loads.entries()) {
-    const outcome = await runStep(plan, { load, step, model, serverVersion, tokenizer, entries: dataset.entries }, hooks);
-    runs.push(outcome.doc);
-    if (outcome.interrupted) return { runs, interrupted: true };
-  }
-  return { runs, interrupted: false };
 }
 
-// Prompts to prepare: exactly what a count needs, else a pool the run cycles through.
-function datasetSize(plan: BenchPlan): number {
-  return plan.stop.numRequests !== undefined ? plan.stop.numRequests + plan.warmup : Math.max(plan.warmup + 1, 1000);
-}
-
-interface StepContext {
-  load: LoadPattern;
-  step: number;
-  model: string;
-  serverVersion?: string;
+interface Prepared {
+  server: ServerInfo;
+  configs: RunConfig[];
   tokenizer: BenchTokenizer;
-  entries: Awaited<ReturnType<typeof loadDataset>>['entries'];
+  entries: readonly DatasetEntry[];
 }
 
-async function runStep(plan: BenchPlan, ctx: StepContext, hooks: BenchHooks): Promise<{ doc: ResultDocument; interrupted: boolean }> {
-  const label = loadLabel(ctx.load);
-  const client = createBenchClient({ url: plan.url, connections: connectionsFor(ctx.load), apiKey: plan.apiKey });
-  const countTokens = (text: string): number => ctx.tokenizer.encode(text).length;
-  const common = { client, entries: ctx.entries, model: ctx.model, api: plan.api, seed: plan.dataset.seed, countTokens, signal: hooks.signal };
-  const progress = (phase: ProgressEvent['phase'], total: number | undefined, durationS: number | undefined, phaseStartMs: number) =>
-    hooks.onProgress && ((counts: PhaseCounts) => hooks.onProgress?.({ label, step: ctx.step, steps: plan.loads.length, phase, counts, total, durationS, phaseStartMs }));
+/** Run every load level of the spec against the endpoint. */
+export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
+  const prepared = await prepare(spec, endpoint, hooks);
+  const runs: ResultDocument[] = [];
+  let interrupted = false;
+  for (const [step, config] of prepared.configs.entries()) {
+    const outcome = await runStep(spec, endpoint, prepared, { step, config }, hooks);
+    if (outcome.doc !== undefined) runs.push(outcome.doc);
+    if (outcome.interrupted) {
+      interrupted = true;
+      break;
+    }
+  }
+  if (interrupted && runs.length === 0) throw new InterruptedRun();
+  return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted) };
+}
+
+// Model, server limits, each step's config, tokenizer and prompts: all before the first request.
+async function prepare(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks): Promise<Prepared> {
+  const server = await probeServer(spec, endpoint);
+  const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
+  const tokenizer = await loadTokenizer(spec.client.tokenizer ?? server.model);
+  hooks.onInfo?.(`model ${server.model}; tokenizer ${tokenizer.kind === 'hf' ? tokenizer.name : `${tokenizer.name} (bundled fallback)`}`);
+  const pool = promptPoolSize(spec);
+  const dataset = await buildDataset(spec.dataset, tokenizer, pool.size, spec.seed);
+  if (pool.limitedBy === 'memory') hooks.onInfo?.(`prompts: ${pool.size} distinct (cut to fit ${pool.budgetMiB} MiB), reused in turn`);
+  return { server, configs, tokenizer, entries: dataset.entries };
+}
+
+interface StepRun {
+  step: number;
+  config: RunConfig;
+}
+
+async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, run: StepRun, hooks: BenchHooks): Promise<{ doc?: ResultDocument; interrupted: boolean }> {
+  const load = run.config.load;
+  const label = loadLabel(load);
+  const client = createBenchClient({ url: endpoint.url, connections: connectionsFor(load), apiKey: endpoint.apiKey });
+  const progress = (phase: ProgressEvent['phase'], total: number | undefined, durationS: number | undefined) => {
+    const phaseStartMs = performance.now();
+    return hooks.onProgress && ((counts: PhaseCounts) => hooks.onProgress?.({ label, step: run.step, steps: spec.loads.length, phase, counts, total, durationS, phaseStartMs }));
+  };
+  const common = {
+    client, entries: prepared.entries, model: prepared.server.model, api: spec.target.api, seed: spec.seed, signal: hooks.signal,
+    countTokens: (text: string): number => prepared.tokenizer.encode(text).length, graceS: spec.stop.deadline_grace_s,
+  };
   try {
-    let warmupRecords: Awaited<ReturnType<typeof runPhase>>['records'] = [];
-    if (plan.warmup > 0) {
-      const concurrency = Math.min(plan.warmup, ctx.load.kind === 'concurrency' ? ctx.load.concurrency : connectionsFor(ctx.load));
+    let warmup: RequestRecord[] = [];
+    if (spec.warmup > 0) {
+      const concurrency = Math.min(spec.warmup, load.kind === 'concurrency' ? load.concurrency : connectionsFor(load));
       const warm = await runPhase({
-        ...common, offset: 0, warmup: true, onDeadline: 'finish',
-        pattern: { kind: 'concurrency', concurrency }, stop: { numRequests: plan.warmup },
-        onProgress: progress('warmup', plan.warmup, undefined, performance.now()),
+        ...common, offset: 0, warmup: true, onDeadline: 'finish', pattern: { kind: 'concurrency', concurrency },
+        stop: { numRequests: spec.warmup }, onProgress: progress('warmup', spec.warmup, undefined),
       });
-      warmupRecords = warm.records;
-      if (warm.interrupted) throw new InterruptedRun();
+      if (warm.interrupted) return { interrupted: true };
+      warmup = warm.records;
     }
     const startedAt = new Date();
     const loop = startEventLoopMonitor();
-    const phase = await runPhase({
-      ...common, offset: plan.warmup, pattern: ctx.load, stop: plan.stop, onDeadline: plan.onDeadline,
-      onProgress: progress('measure', plan.stop.numRequests, plan.stop.durationS, performance.now()),
+    const measured: PhaseResult = await runPhase({
+      ...common, offset: spec.warmup, pattern: load, onDeadline: spec.stop.on_deadline,
+      stop: { durationS: spec.stop.duration_s, numRequests: spec.stop.num_requests },
+      onProgress: progress('measure', spec.stop.num_requests, spec.stop.duration_s),
     });
-    const health = clientHealth(loop.stop(), phase.records);
-    const endedAt = new Date();
-    const records = [...warmupRecords, ...phase.records].sort((a, b) => a.index - b.index);
-    const durationS = Math.max(1e-3, (phase.endMs - phase.startMs) / 1000);
-    const metrics = computeMetrics(records, { durationS, slo: plan.slo, percentiles: plan.percentiles });
-    const doc: ResultDocument = {
-      schema_version: 1,
-      kind: 'run',
-      aibench_version: VERSION,
-      started_at: startedAt.toISOString(),
-      ended_at: endedAt.toISOString(),
-      duration_s: durationS,
-      label,
-      ...vllmCompatFields(plan, ctx, startedAt, durationS),
-      config: runConfig(plan, ctx),
-      tokenizer: { kind: ctx.tokenizer.kind, name: ctx.tokenizer.name },
-      provenance: { ...plan.provenance, ...(ctx.serverVersion === undefined ? {} : { server_version: ctx.serverVersion }) },
-      client: health,
-      ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
-      ...(plan.saveDetailed ? { requests: records.map(toRequestDetail), ...toVllmDetailArrays(records) } : {}),
-      ...toResultFields(metrics),
-    };
-    return { doc, interrupted: phase.interrupted };
+    const doc = buildRunDocument({
+      spec, config: run.config, label, startedAt, endedAt: new Date(), phase: measured, warmup, loop: loop.stop(),
+      tokenizer: prepared.tokenizer, server: prepared.server, provenance: endpoint.provenance,
+      interruptedBy: measured.interrupted ? interruptReason(hooks.signal) : undefined,
+    });
+    return { doc, interrupted: measured.interrupted };
   } finally {
     await client.close();
   }
 }
 
-/** The vLLM result-JSON fields that mean the same as ours (see result-schema.ts). */
-function vllmCompatFields(plan: BenchPlan, ctx: StepContext, startedAt: Date, durationS: number) {
-  const load = ctx.load;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const d = startedAt;
-  return {
-    duration: durationS,
-    date: `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`,
-    backend: plan.api === 'chat' ? ('openai-chat' as const) : ('openai' as const),
-    model_id: ctx.model,
-    request_rate: load.kind === 'rate' ? load.rate : ('inf' as const),
-    burstiness: load.kind === 'rate' ? load.burstiness : 1,
-    max_concurrency: load.kind === 'rate' ? (load.max_concurrency ?? null) : load.concurrency,
-  };
-}
-
-/** Thrown when Ctrl-C lands during warmup: nothing was measured, so there is no document. */
-export class InterruptedRun extends BenchError {
-  constructor() {
-    super('Interrupted during warmup: nothing was measured', { code: 'E_INTERRUPTED', exitCode: 130 });
-  }
-}
-
-function runConfig(plan: BenchPlan, ctx: StepContext): RunConfig {
-  const stop: RunConfig['stop'] = { on_deadline: plan.onDeadline };
-  if (plan.stop.durationS !== undefined) stop.duration_s = plan.stop.durationS;
-  if (plan.stop.numRequests !== undefined) stop.num_requests = plan.stop.numRequests;
-  const config: RunConfig = {
-    target: { url: plan.url, model: ctx.model, api: plan.api },
-    load: ctx.load,
-    stop,
-    dataset: { kind: plan.dataset.kind, range_ratio: plan.dataset.rangeRatio, seed: plan.dataset.seed },
-    warmup: { num_requests: plan.warmup },
-    percentiles: plan.percentiles,
-  };
-  if (plan.dataset.inputLen !== undefined && plan.dataset.kind === 'random') config.dataset.input_len = plan.dataset.inputLen;
-  if (plan.dataset.outputLen !== undefined) config.dataset.output_len = plan.dataset.outputLen;
-  if (plan.dataset.path !== undefined) config.dataset.path = plan.dataset.path;
-  const slo = sloToConfig(plan.slo);
-  if (slo !== undefined) config.slo = slo;
-  return config;
+// What stopped the run, for the document: the signal's name (SIGINT, SIGTERM) or the cancel's message.
+function interruptReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error && reason.message !== '') return reason.message;
+  if (typeof reason === 'string' && reason !== '') return reason;
+  return 'interrupted';
 }

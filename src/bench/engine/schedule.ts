@@ -2,10 +2,10 @@
 // send times of rate mode. No I/O, no clocks: times are passed in.
 
 import { arrivalLabel } from './arrivals.js';
-import type { RunConfig } from '../results/result-schema.js';
+import type { LoadPattern } from '../spec/bench-spec.js';
 
 /** Closed loop at a concurrency, or a rate (req/s or 'inf') with gamma gaps and an optional cap. */
-export type LoadPattern = RunConfig['load'];
+export type { LoadPattern };
 
 export interface StopCondition {
   /** Stop starting requests this many seconds after the measured phase began. */

@@ -26,11 +26,24 @@ export interface RequestRecord {
   outputTokensSource: 'usage' | 'tokenizer' | 'chunks';
   /** Output tokens the dataset asked for (max_tokens). */
   expectedOutputTokens: number;
-  /** True if the request was still in flight at the deadline and was cut (excluded from stats). */
+  /** True if the request was cut before it ended (excluded from stats); cutReason says why. */
   cut?: boolean;
+  cutReason?: CutReason;
+  /** SSE events whose data was not JSON (skipped); their content is missing from the timings. */
+  malformedEvents?: number;
+  /** False when a 200 stream ended without its `data: [DONE]` line. */
+  done?: boolean;
+  /** Which client task / worker sent it (scale-out), when there were several. */
+  client?: number;
   /** True if it belongs to the warmup phase (excluded from stats). */
   warmup?: boolean;
 }
+
+/**
+ * Why a request was cut: the deadline with --on-deadline cut, still running when the deadline's
+ * grace ran out, or the run was interrupted (Ctrl-C, SIGTERM, a cancel).
+ */
+export type CutReason = 'deadline' | 'grace' | 'interrupted';
 
 /** SLOs for goodput, in milliseconds; a request is good when it meets every SLO given. */
 export interface Slo {

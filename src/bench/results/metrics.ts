@@ -15,6 +15,12 @@ export interface BenchMetrics {
   warmup: number;
   total_input_tokens: number;
   total_output_tokens: number;
+  /** SSE events that were not JSON, over every measured request. */
+  malformed_events: number;
+  /** Measured 200 streams that ended without `data: [DONE]`. */
+  incomplete_streams: number;
+  /** Completed requests with fewer output tokens than they asked for (ignore_eos was sent). */
+  short_streams: number;
   request_throughput?: number;
   /** Only when an SLO was given. */
   request_goodput?: number;
@@ -87,9 +93,12 @@ export function computeMetrics(records: readonly RequestRecord[], opts: ComputeM
   const e2els: number[] = [];
   const errors: Record<string, number> = {};
   let completed = 0, failed = 0, cut = 0, warmup = 0, good = 0, input = 0, output = 0;
+  let malformed = 0, incomplete = 0, short = 0;
 
   for (const record of records) {
     if (record.warmup) { warmup++; continue; }
+    malformed += record.malformedEvents ?? 0;
+    if (record.done === false) incomplete++;
     if (record.cut) { cut++; continue; }
     if (!record.success) {
       failed++;
@@ -98,6 +107,7 @@ export function computeMetrics(records: readonly RequestRecord[], opts: ComputeM
       continue;
     }
     completed++;
+    if (record.outputTokens < record.expectedOutputTokens) short++;
     input += record.promptTokens;
     output += record.outputTokens;
     const lat = requestLatencies(record);
@@ -118,6 +128,9 @@ export function computeMetrics(records: readonly RequestRecord[], opts: ComputeM
     warmup,
     total_input_tokens: input,
     total_output_tokens: output,
+    malformed_events: malformed,
+    incomplete_streams: incomplete,
+    short_streams: short,
     request_throughput: perSecond(completed),
     output_throughput: perSecond(output),
     total_token_throughput: perSecond(input + output),

@@ -13,11 +13,14 @@ export type LatencyStatField = `${LatencyStat}_${LatencyMetric}_ms`;
 export type PercentileField = `p${string}_${LatencyMetric}_ms`;
 
 export const COUNT_FIELDS = ['num_prompts', 'completed', 'failed', 'cut', 'num_warmup', 'total_input_tokens', 'total_output_tokens'] as const;
+/** Stream health counts over measured requests: not-JSON SSE events, 200 streams without [DONE], completed with fewer tokens than asked. */
+export const STREAM_FIELDS = ['malformed_events', 'incomplete_streams', 'short_streams'] as const;
 export const THROUGHPUT_FIELDS = ['request_throughput', 'request_goodput', 'output_throughput', 'total_token_throughput'] as const;
 
 /** Every fixed metric field name (percentile fields follow PERCENTILE_FIELD instead). */
 export const STATIC_METRIC_FIELDS: readonly string[] = [
   ...COUNT_FIELDS,
+  ...STREAM_FIELDS,
   ...THROUGHPUT_FIELDS,
   ...LATENCY_METRICS.flatMap((m) => LATENCY_STATS.map((s) => `${s}_${m}_ms`)),
 ];
@@ -35,7 +38,7 @@ export function isMetricField(name: string): boolean {
 export type MetricFields = {
   [K in (typeof COUNT_FIELDS)[number]]: number;
 } & {
-  [K in (typeof THROUGHPUT_FIELDS)[number] | LatencyStatField]?: number;
+  [K in (typeof THROUGHPUT_FIELDS)[number] | (typeof STREAM_FIELDS)[number] | LatencyStatField]?: number;
 } & {
   [K in PercentileField]?: number;
 };
@@ -60,6 +63,9 @@ export function toResultFields(metrics: BenchMetrics): MetricFields {
     num_warmup: metrics.warmup,
     total_input_tokens: metrics.total_input_tokens,
     total_output_tokens: metrics.total_output_tokens,
+    malformed_events: metrics.malformed_events,
+    incomplete_streams: metrics.incomplete_streams,
+    short_streams: metrics.short_streams,
   };
   for (const field of THROUGHPUT_FIELDS) {
     const value = metrics[field];
@@ -94,11 +100,16 @@ export interface RequestDetail {
   e2el_ms: number;
   itl_ms: number[];
   cut?: boolean;
+  cut_reason?: RequestRecord['cutReason'];
   warmup?: boolean;
+  start_ms?: number;
+  malformed_events?: number;
+  done?: boolean;
+  client?: number;
 }
 
-/** The detailed record of one request, derived with the same definitions as the metrics. */
-export function toRequestDetail(record: RequestRecord): RequestDetail {
+/** The detailed record of one request, derived with the same definitions as the metrics; `originMs` is the measured phase's start. */
+export function toRequestDetail(record: RequestRecord, originMs?: number): RequestDetail {
   const lat = requestLatencies(record);
   const detail: RequestDetail = {
     index: record.index,
@@ -116,7 +127,12 @@ export function toRequestDetail(record: RequestRecord): RequestDetail {
   if (lat.ttftMs !== undefined) detail.ttft_ms = lat.ttftMs;
   if (lat.tpotMs !== undefined) detail.tpot_ms = lat.tpotMs;
   if (record.cut) detail.cut = true;
+  if (record.cutReason !== undefined) detail.cut_reason = record.cutReason;
   if (record.warmup) detail.warmup = true;
+  if (originMs !== undefined) detail.start_ms = record.startMs - originMs;
+  if (record.malformedEvents !== undefined) detail.malformed_events = record.malformedEvents;
+  if (record.done !== undefined) detail.done = record.done;
+  if (record.client !== undefined) detail.client = record.client;
   return detail;
 }
 

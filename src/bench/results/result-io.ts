@@ -1,38 +1,73 @@
-// Result documents in and out: validated by the zod schema before any write, written atomically;
-// the API key is read from a 0600 file or the environment, never argv.
-import { readFile, stat } from 'node:fs/promises';
+// Result documents in and out. A document is validated by the zod schema before it is written;
+// one that fails is still written, whole, to a rescue file the error names: nothing measured is
+// ever thrown away. Regular files are written atomically; devices, pipes and `-` directly.
+import { lstat, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { localStateDir } from '../../config/paths.js';
 import { BenchError, UsageError } from '../../errors.js';
+import { formatZodIssues } from '../../config/zod-error.js';
 import { parseResultDocument, ResultDocumentSchema, SweepDocumentSchema, type ResultDocument, type SweepDocument } from './result-schema.js';
 
-/** One run's document, or a sweep wrapping several (validated; a bug here is a BenchError, not a bad file). */
-export function buildOutputDocument(runs: readonly ResultDocument[]): ResultDocument | SweepDocument {
-  const parsed =
-    runs.length === 1
-      ? ResultDocumentSchema.safeParse(runs[0])
-      : SweepDocumentSchema.safeParse({
-          schema_version: 1,
-          kind: 'sweep',
-          aibench_version: runs[0]?.aibench_version,
-          started_at: runs[0]?.started_at,
-          ended_at: runs[runs.length - 1]?.ended_at,
-          runs,
-        });
-  if (!parsed.success) throw new BenchError(`The result document failed its own schema: ${parsed.error.message}`);
-  return parsed.data;
+export type OutputDocument = ResultDocument | SweepDocument;
+
+/** The raw document of runs: one run's own, or a sweep wrapping several. Not validated. */
+function assemble(runs: readonly ResultDocument[]): unknown {
+  if (runs.length === 1) return runs[0];
+  return {
+    schema_version: 1, kind: 'sweep', aibench_version: runs[0]?.aibench_version,
+    started_at: runs[0]?.started_at, ended_at: runs[runs.length - 1]?.ended_at, runs,
+  };
 }
 
-/** Write a document atomically (temp file + rename), pretty JSON. */
-export async function writeResultFile(path: string, doc: ResultDocument | SweepDocument): Promise<void> {
+/** Where a document that failed validation goes when there is no --out (or --out is not a file). */
+export function rescuePath(out?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (out !== undefined && out !== '-' && !out.startsWith('/dev/')) return `${out}.invalid.json`;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return join(localStateDir(env), 'results', `invalid-${stamp}-${process.pid}.json`);
+}
+
+/**
+ * The validated document of runs. When validation fails, the raw document (every record) is
+ * written to `rescue` first, and the error says where, so the measurement survives the bug.
+ */
+export async function outputDocument(runs: readonly ResultDocument[], rescue: string): Promise<OutputDocument> {
+  const raw = assemble(runs);
+  const parsed = runs.length === 1 ? ResultDocumentSchema.safeParse(raw) : SweepDocumentSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = formatZodIssues(parsed.error).slice(0, 5).join('; ');
   try {
-    await writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o644 });
+    await writeResultFile(rescue, raw);
+  } catch (error) {
+    throw new BenchError(`The result document failed its own schema (${issues}), and it could not be saved to ${rescue}: ${(error as Error).message}`, { cause: error });
+  }
+  throw new BenchError(`The result document failed its own schema (${issues}); everything measured was written to ${rescue}`, {
+    hint: 'This is a bug in aibench: report it with that file.',
+  });
+}
+
+/** Write JSON to a path: `-` is stdout; devices, pipes and links are written in place (never renamed over); regular files atomically. */
+export async function writeResultFile(path: string, doc: unknown): Promise<void> {
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  try {
+    if (path === '-') return void (await writeStdout(text));
+    const info = await lstat(path).catch(() => undefined);
+    if (info !== undefined && !info.isFile()) {
+      if (info.isDirectory()) throw new Error('it is a directory');
+      return await writeFile(path, text);
+    }
+    await writeFileAtomic(path, text, { mode: 0o644 });
   } catch (error) {
     throw new BenchError(`Cannot write result ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
 /** Read and validate a result file (UsageError naming the file and every bad key). */
-export async function readResultFile(path: string): Promise<ResultDocument | SweepDocument> {
+export async function readResultFile(path: string): Promise<OutputDocument> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));

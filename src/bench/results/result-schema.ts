@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { UsageError } from '../../errors.js';
 import {
-  COUNT_FIELDS, LATENCY_METRICS, LATENCY_STATS, PERCENTILE_FIELD, THROUGHPUT_FIELDS,
+  COUNT_FIELDS, LATENCY_METRICS, LATENCY_STATS, PERCENTILE_FIELD, STREAM_FIELDS, THROUGHPUT_FIELDS,
   type MetricFields, type PercentileField,
 } from './result-fields.js';
 import type { Slo } from '../engine/types.js';
+import { LoadPatternSchema, SloSchema } from '../spec/bench-spec.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
@@ -23,22 +24,15 @@ const TargetSchema = z.strictObject({
   api: z.enum(['completions', 'chat']),
 });
 
-/** Closed loop at a fixed concurrency, or open loop at a rate with gamma gaps (burstiness 1 = Poisson). */
-export const LoadPatternSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('concurrency'), concurrency: posInt }),
-  z.strictObject({
-    kind: z.literal('rate'),
-    rate: z.union([z.number().positive().finite(), z.literal('inf')]),
-    burstiness: z.number().positive().finite().default(1),
-    max_concurrency: posInt.optional(),
-  }),
-]);
+export { LoadPatternSchema };
 
 const StopSchema = z
   .strictObject({
     duration_s: z.number().positive().finite().optional(),
     num_requests: posInt.optional(),
     on_deadline: z.enum(['finish', 'cut']).default('finish'),
+    /** How long in-flight requests could run on after the deadline (on_deadline finish). */
+    deadline_grace_s: z.number().nonnegative().finite().optional(),
   })
   .superRefine((stop, ctx) => {
     if (stop.duration_s === undefined && stop.num_requests === undefined) {
@@ -65,11 +59,7 @@ const DatasetSchema = z
   });
 
 /** SLOs for goodput in the document (snake_case); see sloToConfig. */
-export const SloConfigSchema = z.strictObject({
-  ttft_ms: z.number().positive().finite().optional(),
-  tpot_ms: z.number().positive().finite().optional(),
-  e2el_ms: z.number().positive().finite().optional(),
-});
+export const SloConfigSchema = SloSchema;
 
 export const RunConfigSchema = z.strictObject({
   target: TargetSchema,
@@ -97,11 +87,21 @@ const RequestDetailSchema = z.strictObject({
   e2el_ms: ms,
   itl_ms: z.array(ms),
   cut: z.boolean().optional(),
+  cut_reason: z.enum(['deadline', 'grace', 'interrupted']).optional(),
   warmup: z.boolean().optional(),
+  /** When it was sent, ms after the measured phase began (negative for warmup requests). */
+  start_ms: ms.optional(),
+  /** SSE events that were not JSON (their content is missing from the timings). */
+  malformed_events: posInt.optional(),
+  /** false: the stream ended without `data: [DONE]`. */
+  done: z.boolean().optional(),
+  /** The client task or worker that sent it, when there were several. */
+  client: nonNegInt.optional(),
 });
 
 const metricShape = {
   ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, nonNegInt])),
+  ...Object.fromEntries(STREAM_FIELDS.map((f) => [f, nonNegInt.optional()])),
   ...Object.fromEntries(THROUGHPUT_FIELDS.map((f) => [f, z.number().nonnegative().finite().optional()])),
   ...Object.fromEntries(LATENCY_METRICS.flatMap((m) => LATENCY_STATS.map((s) => [`${s}_${m}_ms`, ms.optional()]))),
 } as Record<string, z.ZodType>;
@@ -141,6 +141,12 @@ const coreShape = {
       server_version: z.string().optional(),
     })
     .default({}),
+  /** Set when the run was stopped early (Ctrl-C, SIGTERM, a cancel): what it measured until then. */
+  interrupted: z.strictObject({ reason: z.string().min(1), at: z.iso.datetime({ offset: true }) }).optional(),
+  /** Why cut requests were cut: deadline (on_deadline cut), grace (still running when it ran out), interrupted. */
+  cut_reasons: z.strictObject({ deadline: posInt.optional(), grace: posInt.optional(), interrupted: posInt.optional() }).optional(),
+  /** Indexes of the requests still running when the deadline grace ran out (the first 1000). */
+  cut_after_grace: z.array(nonNegInt).max(1000).optional(),
   client: z.strictObject({
     event_loop_delay_p99_ms: ms.nonnegative().optional(),
     event_loop_delay_max_ms: ms.nonnegative().optional(),

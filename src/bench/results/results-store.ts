@@ -2,7 +2,7 @@
 // the same validated document `bench run --out` writes, listed by `aibench bench results`.
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildOutputDocument, readResultFile, writeResultFile } from './result-io.js';
+import { outputDocument, readResultFile, writeResultFile } from './result-io.js';
 import type { ResultDocument, SweepDocument } from './result-schema.js';
 import { localStateDir } from '../../config/paths.js';
 
@@ -19,8 +19,8 @@ export function resultPath(dir: string, id: string): string {
 /** Validate and write the runs of one benchmark atomically; returns the path. */
 export async function saveResult(dir: string, id: string, runs: readonly ResultDocument[]): Promise<{ path: string; doc: ResultDocument | SweepDocument }> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const doc = buildOutputDocument(runs);
   const path = resultPath(dir, id);
+  const doc = await outputDocument(runs, `${path.slice(0, -'.json'.length)}.invalid.json`);
   await writeResultFile(path, doc);
   return { path, doc };
 }

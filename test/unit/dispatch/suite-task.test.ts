@@ -1,25 +1,38 @@
-// A suite task's bench plan reports the same default percentiles as `bench run` (one helper for both).
+// Each suite cell is a BenchSpec built by the same builder as `bench run`: the same defaults and
+// percentiles, the suite's settings and the cell's axes, checked when the suite is planned.
 import { describe, expect, it } from 'vitest';
-import { withDefaultPercentiles } from '../../../src/bench/spec/settings.js';
+import { withDefaultPercentiles } from '../../../src/bench/spec/build-spec.js';
 import { planSuite } from '../../../src/dispatch/suite-plan.js';
 import { parseSuite } from '../../../src/dispatch/suite-schema.js';
-import { taskPlan } from '../../../src/dispatch/suite-task.js';
 
-const plan = (percentiles?: number[]) => planSuite(parseSuite({
+const plan = (settings?: Record<string, unknown>, matrix: Record<string, unknown> = {}) => planSuite(parseSuite({
   name: 'unit-task',
-  ...(percentiles === undefined ? {} : { settings: { percentiles } }),
-  services: [{ id: 'ok', sim: {} }],
-  matrix: { concurrency: [1], input_len: [8], output_len: [4], num_requests: 5 },
+  ...(settings === undefined ? {} : { settings }),
+  services: [{ id: 'ok', sim: {} }, { id: 'far', url: 'http://127.0.0.1:9/v1', model: 'm1' }],
+  matrix: { concurrency: [1], input_len: [8], output_len: [4], num_requests: 5, ...matrix },
 }, 'x'));
 
-describe('taskPlan percentiles', () => {
+describe('suite cells as BenchSpecs', () => {
   it('always 90/95/99, plus the extra ones, sorted, without repeats', () => {
-    const target = { url: 'http://127.0.0.1:1', provenance: {} } as never;
-    const none = plan();
-    expect(taskPlan(none.tasks[0] as never, none.suite.settings, target).percentiles).toEqual([90, 95, 99]);
-    const extra = plan([99.9, 50, 95]);
-    expect(taskPlan(extra.tasks[0] as never, extra.suite.settings, target).percentiles).toEqual([50, 90, 95, 99, 99.9]);
+    expect(plan().tasks[0]?.spec.percentiles).toEqual([90, 95, 99]);
+    expect(plan({ percentiles: [99.9, 50, 95] }).tasks[0]?.spec.percentiles).toEqual([50, 90, 95, 99, 99.9]);
     expect(withDefaultPercentiles([99.9, 50, 95])).toEqual([50, 90, 95, 99, 99.9]);
     expect(withDefaultPercentiles()).toEqual([90, 95, 99]);
+  });
+
+  it('carries the cell axes, the suite settings and a url service model', () => {
+    const tasks = plan({ seed: 7, warmup: 2, api: 'chat' }, { duration_min: 0.5, rate: [2] }).tasks;
+    const rate = tasks.find((t) => t.id === 'far__r2_in8_out4');
+    expect(rate?.spec).toMatchObject({
+      target: { model: 'm1', api: 'chat' }, seed: 7, warmup: 2,
+      loads: [{ kind: 'rate', rate: 2, burstiness: 1 }],
+      dataset: { kind: 'random', input_len: 8, output_len: 4, range_ratio: 0 },
+      stop: { duration_s: 30, num_requests: 5, on_deadline: 'finish' },
+    });
+    expect(tasks.find((t) => t.id === 'ok__c1_in8_out4')?.spec.target.model).toBeUndefined();
+  });
+
+  it('a cell the builder refuses names the task and the setting', () => {
+    expect(() => plan(undefined, { concurrency: [4], input_len: [2_000_000] })).toThrow(/ok__c4_in2000000_out4: input_len: expected an integer <= 1048576/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkText, requestBody, splitTarget } from '../../../../src/bench/engine/client.js';
+import { requestBody, splitTarget } from '../../../../src/bench/engine/client.js';
+import { chunkText } from '../../../../src/bench/engine/stream-recorder.js';
 import { clientHealth } from '../../../../src/bench/engine/client-health.js';
 import { canStart, connectionsFor, loadLabel, scheduleTimes } from '../../../../src/bench/engine/schedule.js';
 import type { RequestRecord } from '../../../../src/bench/engine/types.js';

@@ -1,0 +1,94 @@
+// One load level's records -> its result document: counts, metrics, vLLM-compatible fields,
+// provenance, client health, cut and interruption notes. Pure: every input is passed in.
+import { VERSION } from '../../version.js';
+import type { BenchTokenizer } from '../datasets/tokenizer.js';
+import { clientHealth } from '../engine/client-health.js';
+import type { PhaseResult } from '../engine/phase.js';
+import type { ServerInfo } from '../engine/server-probe.js';
+import type { CutReason, RequestRecord } from '../engine/types.js';
+import type { BenchSpec } from '../spec/bench-spec.js';
+import { computeMetrics } from './metrics.js';
+import { sloFromConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from './result-schema.js';
+
+/** Where a run's server lives, when aibench knows (a service on a cluster). */
+export interface RunProvenance {
+  cluster?: string;
+  job_id?: string;
+  node?: string;
+  service_id?: string;
+}
+
+export interface RunDocumentInput {
+  spec: BenchSpec;
+  config: RunConfig;
+  label: string;
+  startedAt: Date;
+  endedAt: Date;
+  /** The measured phase. */
+  phase: PhaseResult;
+  warmup: readonly RequestRecord[];
+  loop: { p99Ms?: number; maxMs?: number };
+  tokenizer: BenchTokenizer;
+  server: ServerInfo;
+  provenance?: RunProvenance;
+  /** Set when the run was interrupted: the signal or the cancel's reason. */
+  interruptedBy?: string;
+}
+
+/** The validated-shape document of one load level. */
+export function buildRunDocument(input: RunDocumentInput): ResultDocument {
+  const { spec, phase } = input;
+  const records = [...input.warmup, ...phase.records].sort((a, b) => a.index - b.index);
+  const durationS = Math.max(1e-3, (phase.endMs - phase.startMs) / 1000);
+  const metrics = computeMetrics(records, { durationS, slo: sloFromConfig(spec.slo), percentiles: spec.percentiles });
+  return {
+    schema_version: 1,
+    kind: 'run',
+    aibench_version: VERSION,
+    started_at: input.startedAt.toISOString(),
+    ended_at: input.endedAt.toISOString(),
+    duration_s: durationS,
+    label: input.label,
+    ...vllmCompatFields(input, durationS),
+    config: input.config,
+    tokenizer: { kind: input.tokenizer.kind, name: input.tokenizer.name },
+    provenance: { ...input.provenance, ...(input.server.version === undefined ? {} : { server_version: input.server.version }) },
+    ...(input.interruptedBy === undefined ? {} : { interrupted: { reason: input.interruptedBy, at: input.endedAt.toISOString() } }),
+    ...cutNotes(phase.records),
+    client: clientHealth(input.loop, phase.records),
+    ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
+    ...(spec.save_detailed ? { requests: records.map((r) => toRequestDetail(r, phase.startMs)), ...toVllmDetailArrays(records) } : {}),
+    ...toResultFields(metrics),
+  };
+}
+
+// How many requests were cut for each reason, and which ones outlived the deadline's grace.
+function cutNotes(records: readonly RequestRecord[]): Pick<ResultDocument, 'cut_reasons' | 'cut_after_grace'> {
+  const reasons: Partial<Record<CutReason, number>> = {};
+  const afterGrace: number[] = [];
+  for (const r of records) {
+    if (r.cutReason === undefined) continue;
+    reasons[r.cutReason] = (reasons[r.cutReason] ?? 0) + 1;
+    if (r.cutReason === 'grace' && afterGrace.length < 1000) afterGrace.push(r.index);
+  }
+  return {
+    ...(Object.keys(reasons).length > 0 ? { cut_reasons: reasons } : {}),
+    ...(afterGrace.length > 0 ? { cut_after_grace: afterGrace.sort((a, b) => a - b) } : {}),
+  };
+}
+
+/** The vLLM result-JSON fields that mean the same as ours (see result-schema.ts). */
+function vllmCompatFields(input: RunDocumentInput, durationS: number) {
+  const load = input.config.load;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const d = input.startedAt;
+  return {
+    duration: durationS,
+    date: `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`,
+    backend: input.spec.target.api === 'chat' ? ('openai-chat' as const) : ('openai' as const),
+    model_id: input.server.model,
+    request_rate: load.kind === 'rate' ? load.rate : ('inf' as const),
+    burstiness: load.kind === 'rate' ? load.burstiness : 1,
+    max_concurrency: load.kind === 'rate' ? (load.max_concurrency ?? null) : load.concurrency,
+  };
+}

@@ -1,0 +1,41 @@
+// The `config` block a result records for one load level of a spec, built and checked BEFORE the
+// first request: a run whose record would not validate never starts.
+import { BenchError } from '../../errors.js';
+import { formatZodIssues } from '../../config/zod-error.js';
+import type { BenchSpec, LoadPattern } from '../spec/bench-spec.js';
+import { RunConfigSchema, type RunConfig } from './result-schema.js';
+
+/** What one step of `spec` is, as its result records it (target URL and the model that answered). */
+export function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: string; model: string }): RunConfig {
+  const { dataset } = spec;
+  const stop: RunConfig['stop'] = { on_deadline: spec.stop.on_deadline };
+  if (spec.stop.duration_s !== undefined) stop.duration_s = spec.stop.duration_s;
+  if (spec.stop.num_requests !== undefined) stop.num_requests = spec.stop.num_requests;
+  if (spec.stop.duration_s !== undefined && spec.stop.on_deadline === 'finish') stop.deadline_grace_s = spec.stop.deadline_grace_s;
+  return {
+    target: { url: target.url, model: target.model, api: spec.target.api },
+    load,
+    stop,
+    dataset: {
+      kind: dataset.kind,
+      range_ratio: dataset.kind === 'random' ? dataset.range_ratio : 0,
+      seed: spec.seed,
+      ...(dataset.kind === 'random' ? { input_len: dataset.input_len } : { path: dataset.path }),
+      ...(dataset.output_len === undefined ? {} : { output_len: dataset.output_len }),
+    },
+    warmup: { num_requests: spec.warmup },
+    ...(spec.slo !== undefined && Object.keys(spec.slo).length > 0 ? { slo: spec.slo } : {}),
+    percentiles: spec.percentiles,
+  };
+}
+
+/** Every step's config, validated by the result schema; a failure is a bug, reported before any request. */
+export function validatedRunConfigs(spec: BenchSpec, target: { url: string; model: string }): RunConfig[] {
+  return spec.loads.map((load) => {
+    const parsed = RunConfigSchema.safeParse(runConfigOf(spec, load, target));
+    if (parsed.success) return parsed.data;
+    throw new BenchError(`The run's configuration would not validate as a result, so nothing was sent: ${formatZodIssues(parsed.error, ['config']).join('; ')}`, {
+      hint: 'This is a bug in aibench; report it with the command line you ran.',
+    });
+  });
+}

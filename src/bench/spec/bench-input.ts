@@ -1,0 +1,75 @@
+// What people write: the flat, snake_case benchmark settings of a profile YAML, the same keys the
+// `bench run` flags set, an API body and a suite cell produce. One strict schema checks them with
+// the user's own key names; build-spec.ts turns a valid one into the BenchSpec.
+import { z } from 'zod';
+import { SimProfileSchema } from './sim-settings.js';
+import { LIMITS } from './limits.js';
+
+const intIn = (min: number, max: number, what = 'an integer') =>
+  z.number({ error: `expected ${what}` }).int(`expected ${what}`).min(min, `expected ${what} >= ${min}`).max(max, `expected ${what} <= ${max}`);
+const positive = (max: number) =>
+  z.number({ error: 'expected a number' }).finite('expected a finite number').gt(0, 'expected a number > 0').max(max, `expected a number <= ${max}`);
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1, 'expected at least one value').max(LIMITS.sweepSteps)]);
+
+const concurrencyLevel = z
+  .number({ error: 'expected an integer' })
+  .int('expected an integer')
+  .min(1, 'expected an integer >= 1')
+  .max(LIMITS.concurrency, `expected at most ${LIMITS.concurrency} requests in flight (each holds a socket); split a bigger load with --client-tasks`);
+
+/** The settings keys; every one is optional, defaults are applied by buildBenchSpec. */
+export const BenchInputShape = {
+  description: z.string().max(10_000).optional(),
+  url: z.string().optional(),
+  service: z.string().min(1).max(64).optional(),
+  model: z.string().min(1).max(1024).optional(),
+  api: z.enum(['completions', 'chat']).optional(),
+  /** Minutes, fractional allowed (converted once by minutesToSeconds). */
+  duration: z.union([z.number(), z.string()]).optional(),
+  duration_seconds: z.union([z.number(), z.string()]).optional(),
+  num_requests: intIn(1, LIMITS.numRequests).optional(),
+  concurrency: oneOrMany(concurrencyLevel).optional(),
+  rate: oneOrMany(z.union([positive(LIMITS.rate), z.literal('inf')])).optional(),
+  burstiness: positive(1000).optional(),
+  max_concurrency: concurrencyLevel.optional(),
+  warmup: intIn(0, LIMITS.warmup).optional(),
+  dataset: z.enum(['random', 'sharegpt', 'jsonl']).optional(),
+  dataset_path: z.string().min(1).optional(),
+  input_len: intIn(1, LIMITS.inputLen).optional(),
+  output_len: intIn(1, LIMITS.outputLen).optional(),
+  range_ratio: z.number().min(0, 'expected a number >= 0').lt(1, 'expected a number < 1').optional(),
+  seed: intIn(0, Number.MAX_SAFE_INTEGER).optional(),
+  goodput: z.string().min(1).optional(),
+  percentiles: z.array(z.number().min(0, 'expected a percentile >= 0').max(100, 'expected a percentile <= 100')).min(1).optional(),
+  on_deadline: z.enum(['finish', 'cut']).optional(),
+  deadline_grace_s: z.number().min(0, 'expected seconds >= 0').max(LIMITS.deadlineGraceS, `expected at most ${LIMITS.deadlineGraceS} s`).optional(),
+  fail_on: z.array(z.string().min(1)).optional(),
+  save_detailed: z.boolean().optional(),
+  client: z.enum(['local', 'cluster']).optional(),
+  client_tasks: intIn(1, LIMITS.clientTasks).optional(),
+  workers: intIn(1, LIMITS.workers).optional(),
+  tokenizer: z.string().min(1).max(4096).optional(),
+  sim: SimProfileSchema.optional(),
+};
+
+export const BenchInputSchema = z.strictObject(BenchInputShape);
+export type BenchInput = z.input<typeof BenchInputSchema>;
+export type BenchInputKey = keyof typeof BenchInputShape;
+
+/** Settings that are one choice: naming any member replaces the others' values from a lower source. */
+export const INPUT_GROUPS: readonly (readonly BenchInputKey[])[] = [
+  ['duration', 'duration_seconds'],
+  ['concurrency', 'rate'],
+  ['url', 'service', 'sim'],
+];
+
+/** `base` with `over` on top, by group: a key set in `over` clears its group's keys from `base`. */
+export function mergeInput(base: BenchInput, over: BenchInput): BenchInput {
+  const merged: Record<string, unknown> = { ...base };
+  for (const key of Object.keys(over) as BenchInputKey[]) {
+    if (over[key] === undefined) continue;
+    for (const group of INPUT_GROUPS) if (group.includes(key)) for (const member of group) delete merged[member];
+  }
+  for (const [key, value] of Object.entries(over)) if (value !== undefined) merged[key] = value;
+  return merged as BenchInput;
+}

@@ -1,0 +1,117 @@
+// The one benchmark specification: everything a run is, with every default applied, versioned
+// and serialisable. Profiles, flags, API bodies and suite cells all become one of these (see
+// build-spec.ts); the runner, the result's config and a cluster client job all read it.
+import { z } from 'zod';
+import { formatZodIssues } from '../../config/zod-error.js';
+import { UsageError } from '../../errors.js';
+import { SimProfileSchema } from './sim-settings.js';
+import { LIMITS } from './limits.js';
+
+export const BENCH_SPEC_VERSION = 1;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** An http(s) URL without user:password@ (credentials go in an API key file). */
+export const EndpointUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(u), { message: 'expected a URL without credentials' });
+
+/** Closed loop at a fixed concurrency, or open loop at a rate with gamma gaps (burstiness 1 = Poisson). */
+export const LoadPatternSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('concurrency'), concurrency: int(1, LIMITS.concurrency) }),
+  z.strictObject({
+    kind: z.literal('rate'),
+    rate: z.union([z.number().positive().max(LIMITS.rate), z.literal('inf')]),
+    burstiness: z.number().positive().finite().default(1),
+    max_concurrency: int(1, LIMITS.concurrency).optional(),
+  }),
+]);
+export type LoadPattern = z.output<typeof LoadPatternSchema>;
+
+/** Prompts: random token-length prompts, a ShareGPT JSON file, or JSONL prompts. */
+export const DatasetSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('random'),
+    input_len: int(1, LIMITS.inputLen),
+    output_len: int(1, LIMITS.outputLen),
+    range_ratio: z.number().min(0).lt(1),
+  }),
+  z.strictObject({ kind: z.literal('sharegpt'), path: z.string().min(1), output_len: int(1, LIMITS.outputLen).optional() }),
+  z.strictObject({ kind: z.literal('jsonl'), path: z.string().min(1), output_len: int(1, LIMITS.outputLen) }),
+]);
+export type DatasetSpec = z.output<typeof DatasetSpecSchema>;
+
+/** SLOs for goodput, in milliseconds (inclusive); a request is good when it meets each one given. */
+export const SloSchema = z.strictObject({
+  ttft_ms: z.number().positive().finite().optional(),
+  tpot_ms: z.number().positive().finite().optional(),
+  e2el_ms: z.number().positive().finite().optional(),
+});
+export type SloSpec = z.output<typeof SloSchema>;
+
+export const StopSpecSchema = z
+  .strictObject({
+    /** Stop starting requests this many seconds after the measured phase began. */
+    duration_s: z.number().min(0.001).max(7 * 24 * 3600).optional(),
+    /** Stop after this many measured requests were started. */
+    num_requests: int(1, LIMITS.numRequests).optional(),
+    /** In-flight requests at the deadline: finish (within the grace) or are cut at once. */
+    on_deadline: z.enum(['finish', 'cut']),
+    /** How long `finish` waits after the deadline before cutting what is still running. */
+    deadline_grace_s: z.number().min(0).max(LIMITS.deadlineGraceS),
+  })
+  .refine((s) => s.duration_s !== undefined || s.num_requests !== undefined, { message: 'expected duration_s or num_requests (or both)' });
+
+/** Where the load comes from: this process, or Slurm work inside the cluster next to the server. */
+export const ClientSpecSchema = z.strictObject({
+  placement: z.enum(['local', 'cluster']),
+  /** Client processes (Slurm tasks) that split the load. */
+  tasks: int(1, LIMITS.clientTasks),
+  /** Worker threads per client process that split its share. */
+  workers: int(1, LIMITS.workers),
+  /** A model id or a tokenizer.json path used instead of the served model's own tokenizer. */
+  tokenizer: z.string().min(1).max(4096).optional(),
+});
+
+export const BenchSpecSchema = z.strictObject({
+  spec_version: z.literal(BENCH_SPEC_VERSION),
+  target: z.strictObject({
+    /** The server; absent: a service (`service`) or the embedded simulator (`sim`). */
+    url: EndpointUrlSchema.optional(),
+    service: z.string().min(1).max(64).optional(),
+    /** Default: the service's model, else the first id of /v1/models. */
+    model: z.string().min(1).max(1024).optional(),
+    api: z.enum(['completions', 'chat']),
+  }),
+  /** The embedded simulator's settings (no url, no service). */
+  sim: SimProfileSchema.optional(),
+  dataset: DatasetSpecSchema,
+  /** Seeds prompts and arrivals. */
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** One load level, or several run in order (a sweep). */
+  loads: z.array(LoadPatternSchema).min(1).max(LIMITS.sweepSteps),
+  stop: StopSpecSchema,
+  /** Requests sent first and excluded from every statistic. */
+  warmup: int(0, LIMITS.warmup),
+  slo: SloSchema.optional(),
+  /** Always holds 90, 95 and 99, plus what was asked and what a gate names. */
+  percentiles: z.array(z.number().min(0).max(100)).min(1),
+  /** Gates on result fields, e.g. `p99_ttft_ms>500`; a breach is exit 3. */
+  fail_on: z.array(z.string().min(1)),
+  save_detailed: z.boolean(),
+  client: ClientSpecSchema,
+});
+export type BenchSpec = z.output<typeof BenchSpecSchema>;
+
+/** Read a spec another process wrote (a cluster client job); refuses a newer version by name. */
+export function parseBenchSpec(value: unknown, source = 'spec'): BenchSpec {
+  const version = (value as { spec_version?: unknown } | null)?.spec_version;
+  if (typeof version === 'number' && version > BENCH_SPEC_VERSION) {
+    throw new UsageError(`${source}: spec_version ${version} is newer than this aibench understands (${BENCH_SPEC_VERSION})`, {
+      hint: 'Run the same aibench version on both sides (clusters.<name>.aibench_command).',
+    });
+  }
+  const parsed = BenchSpecSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw new UsageError(`${source}: not a valid benchmark spec (spec_version ${BENCH_SPEC_VERSION}):\n  ${formatZodIssues(parsed.error).join('\n  ')}`);
+}

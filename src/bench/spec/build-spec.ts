@@ -1,0 +1,205 @@
+// Flat settings -> BenchSpec: the one place where benchmark defaults are applied and cross-field
+// rules are checked, whatever produced the settings (profile + flags, API body, suite cell).
+import type { z } from 'zod';
+import { formatZodIssues } from '../../config/zod-error.js';
+import { errorMessage, UsageError } from '../../errors.js';
+import { parseFailOn } from '../results/compare.js';
+import { PERCENTILE_FIELD } from '../results/result-fields.js';
+import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type DatasetSpec, type LoadPattern } from './bench-spec.js';
+import { BenchInputSchema, type BenchInput, type BenchInputKey } from './bench-input.js';
+import { minutesToSeconds, parseDurationSeconds } from './duration.js';
+import { parseGoodput } from './goodput.js';
+
+/** Defaults of what nobody set: vLLM's random dataset lengths, 100 requests at concurrency 1. */
+export const SPEC_DEFAULTS = {
+  api: 'completions',
+  num_requests: 100,
+  concurrency: 1,
+  burstiness: 1,
+  input_len: 1024,
+  output_len: 128,
+  range_ratio: 0,
+  seed: 0,
+  on_deadline: 'finish',
+  deadline_grace_s: 60,
+} as const;
+
+/** The percentiles every run reports: 90, 95 and 99 plus any extra asked for, sorted, no repeats. */
+export function withDefaultPercentiles(extra: readonly number[] = []): number[] {
+  return [...new Set([90, 95, 99, ...extra])].sort((a, b) => a - b);
+}
+
+export interface BuildOptions {
+  /** How an error names a key: the flag a person typed, or `FILE: key` of a profile. */
+  label?: (key: BenchInputKey) => string;
+}
+
+type Issue = { key: BenchInputKey; message: string };
+
+/** Validate flat settings and apply every default; a UsageError (exit 2) lists each problem. */
+export function buildBenchSpec(input: unknown, options: BuildOptions = {}): BenchSpec {
+  const label = options.label ?? ((key: BenchInputKey) => key);
+  const parsed = BenchInputSchema.safeParse(input ?? {}, { reportInput: true });
+  if (!parsed.success) throw invalid(labelZodIssues(parsed.error, label));
+  const issues: Issue[] = [];
+  const spec = toSpec(parsed.data, issues);
+  if (issues.length > 0) throw invalid(issues.map((i) => `${label(i.key)}: ${i.message}`));
+  return spec;
+}
+
+function invalid(lines: string[]): UsageError {
+  return new UsageError(lines.length === 1 ? (lines[0] as string) : `Invalid benchmark settings:\n  ${lines.join('\n  ')}`);
+}
+
+function labelZodIssues(error: z.ZodError, label: (key: BenchInputKey) => string): string[] {
+  return formatZodIssues(error).map((line) => {
+    const key = /^[a-z_]+/.exec(line)?.[0] as BenchInputKey | undefined;
+    return key === undefined ? line : `${label(key)}${line.slice(key.length)}`;
+  });
+}
+
+// Run a converter that throws UsageError; its message (minus a leading "field: ") becomes an issue.
+function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    issues.push({ key, message: errorMessage(error).replace(/^[\w-]+: /, '') });
+    return undefined;
+  }
+}
+
+function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): BenchSpec {
+  exclusive(input, issues);
+  const durationS =
+    input.duration !== undefined ? attempt(issues, 'duration', () => minutesToSeconds(input.duration as string | number))
+    : input.duration_seconds !== undefined ? attempt(issues, 'duration_seconds', () => parseDurationSeconds(input.duration_seconds as string | number))
+    : undefined;
+  const numRequests = input.num_requests ?? (durationS === undefined ? SPEC_DEFAULTS.num_requests : undefined);
+  const loads = toLoads(input, issues);
+  if (loads.some((l) => l.kind === 'rate' && l.rate === 'inf' && l.max_concurrency === undefined) && input.num_requests === undefined) {
+    issues.push({ key: 'rate', message: 'inf without max_concurrency needs num_requests (else it would send without bound)' });
+  }
+  const failOn = input.fail_on ?? [];
+  failOn.forEach((rule) => attempt(issues, 'fail_on', () => parseFailOn(rule)));
+  const client = toClient(input, loads, issues);
+  return {
+    spec_version: BENCH_SPEC_VERSION,
+    target: {
+      ...(input.url === undefined ? {} : { url: attempt(issues, 'url', () => checkedUrl(input.url as string)) as string }),
+      ...(input.service === undefined ? {} : { service: input.service }),
+      ...(input.model === undefined ? {} : { model: input.model }),
+      api: input.api ?? SPEC_DEFAULTS.api,
+    },
+    ...(input.sim === undefined ? {} : { sim: input.sim }),
+    dataset: toDataset(input, issues),
+    seed: input.seed ?? SPEC_DEFAULTS.seed,
+    loads,
+    stop: {
+      ...(durationS === undefined ? {} : { duration_s: durationS }),
+      ...(numRequests === undefined ? {} : { num_requests: numRequests }),
+      on_deadline: input.on_deadline ?? SPEC_DEFAULTS.on_deadline,
+      deadline_grace_s: input.deadline_grace_s ?? SPEC_DEFAULTS.deadline_grace_s,
+    },
+    warmup: input.warmup ?? 0,
+    ...(input.goodput === undefined ? {} : { slo: attempt(issues, 'goodput', () => sloOf(input.goodput as string)) ?? {} }),
+    percentiles: withDefaultPercentiles([...(input.percentiles ?? []), ...gatePercentiles(failOn)]),
+    fail_on: failOn,
+    save_detailed: input.save_detailed ?? false,
+    client,
+  };
+}
+
+// Keys that name the same choice twice, or a setting the chosen mode does not read.
+function exclusive(input: BenchInput, issues: Issue[]): void {
+  const both = (a: BenchInputKey, b: BenchInputKey, why: string) => {
+    if (input[a] !== undefined && input[b] !== undefined) issues.push({ key: b, message: `expected ${a} or ${b}, not both${why}` });
+  };
+  both('duration', 'duration_seconds', ' (duration is minutes, duration_seconds seconds)');
+  both('concurrency', 'rate', ' (cap a rate with max_concurrency)');
+  both('url', 'service', '');
+  both('url', 'sim', ' (sim settings are for the embedded simulator, the default target)');
+  both('service', 'sim', ' (sim settings are for the embedded simulator)');
+  const dataset = input.dataset ?? 'random';
+  if (dataset === 'random' && input.dataset_path !== undefined) issues.push({ key: 'dataset_path', message: `only read for dataset sharegpt or jsonl, got it with dataset random` });
+  if (dataset !== 'random' && input.dataset_path === undefined) issues.push({ key: 'dataset_path', message: `expected a file for dataset ${dataset}, got none` });
+  for (const key of ['input_len', 'range_ratio'] as const) {
+    if (dataset !== 'random' && input[key] !== undefined) issues.push({ key, message: `only read for the random dataset, got it with dataset ${dataset}` });
+  }
+  if (input.rate === undefined) {
+    for (const key of ['burstiness', 'max_concurrency'] as const) {
+      if (input[key] !== undefined) issues.push({ key, message: 'only read in rate mode (with rate), got it without rate' });
+    }
+  }
+}
+
+function toLoads(input: BenchInput, issues: Issue[]): LoadPattern[] {
+  const list = <T>(value: T | T[] | undefined): T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+  const rates = list(input.rate);
+  if (rates !== undefined) {
+    const cap = input.max_concurrency;
+    return rates.map((rate) => ({ kind: 'rate', rate, burstiness: input.burstiness ?? SPEC_DEFAULTS.burstiness, ...(cap === undefined ? {} : { max_concurrency: cap }) }));
+  }
+  const levels = list(input.concurrency) ?? [SPEC_DEFAULTS.concurrency];
+  if (new Set(levels).size !== levels.length) issues.push({ key: 'concurrency', message: `expected distinct levels, got ${JSON.stringify(levels)}` });
+  return levels.map((concurrency) => ({ kind: 'concurrency', concurrency }));
+}
+
+function toDataset(input: BenchInput, _issues: Issue[]): DatasetSpec {
+  const kind = input.dataset ?? 'random';
+  if (kind === 'random') {
+    return {
+      kind, input_len: input.input_len ?? SPEC_DEFAULTS.input_len, output_len: input.output_len ?? SPEC_DEFAULTS.output_len,
+      range_ratio: input.range_ratio ?? SPEC_DEFAULTS.range_ratio,
+    };
+  }
+  const path = input.dataset_path ?? '';
+  if (kind === 'sharegpt') return { kind, path, ...(input.output_len === undefined ? {} : { output_len: input.output_len }) };
+  return { kind, path, output_len: input.output_len ?? SPEC_DEFAULTS.output_len };
+}
+
+function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issue[]): BenchSpec['client'] {
+  const placement = input.client ?? 'local';
+  const tasks = input.client_tasks ?? 1;
+  const workers = input.workers ?? 1;
+  if (placement === 'cluster' && input.service === undefined) {
+    issues.push({ key: 'client', message: 'cluster runs the client inside the cluster next to a service: expected a service, got ' + (input.url === undefined ? 'the embedded simulator' : 'a url') });
+  }
+  if (tasks > 1 && placement !== 'cluster') issues.push({ key: 'client_tasks', message: 'expected client cluster for more than one client task (Slurm tasks); use workers on one machine' });
+  const split = tasks * workers;
+  for (const load of loads) {
+    const inFlight = load.kind === 'concurrency' ? load.concurrency : load.max_concurrency;
+    if (split > 1 && inFlight !== undefined && inFlight < split) {
+      issues.push({ key: 'concurrency', message: `expected at least one request in flight per client (${tasks} task(s) x ${workers} worker(s) = ${split}), got ${inFlight}: a client with no share would only add noise` });
+    }
+  }
+  return { placement, tasks, workers, ...(input.tokenizer === undefined ? {} : { tokenizer: input.tokenizer }) };
+}
+
+// The percentiles a gate names (p99.9_ttft_ms), so it is computed rather than missing.
+function gatePercentiles(rules: readonly string[]): number[] {
+  return rules.flatMap((rule) => {
+    const field = /^\s*([A-Za-z0-9_.]+)/.exec(rule)?.[1] ?? '';
+    const match = PERCENTILE_FIELD.exec(field);
+    return match !== null && Number(match[1]) <= 100 ? [Number(match[1])] : [];
+  });
+}
+
+function sloOf(text: string): NonNullable<BenchSpec['slo']> {
+  const slo = parseGoodput(text);
+  return {
+    ...(slo.ttftMs === undefined ? {} : { ttft_ms: slo.ttftMs }),
+    ...(slo.tpotMs === undefined ? {} : { tpot_ms: slo.tpotMs }),
+    ...(slo.e2elMs === undefined ? {} : { e2el_ms: slo.e2elMs }),
+  };
+}
+
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i;
+
+/** The target URL, checked before any request: http(s) only, no user:password@ (never echoed). */
+export function checkedUrl(value: string): string {
+  const text = value.trim();
+  const masked = text.replace(CREDENTIALS, '$1***@');
+  if (CREDENTIALS.test(text)) throw new UsageError(`url: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);
+  if (!EndpointUrlSchema.safeParse(text).success) throw new UsageError(`url: expected an http:// or https:// URL like http://node1:8000, got ${JSON.stringify(masked)}`);
+  return text;
+}

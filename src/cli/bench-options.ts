@@ -1,0 +1,101 @@
+// The `bench run` flags that set benchmark settings: one table maps each flag to its settings key
+// and turns its text into a typed value once (commander's argParser). Only flags the user typed
+// become settings, so a flag's default never beats a profile (commander's value source 'cli').
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { BenchInput, BenchInputKey } from '../bench/spec/bench-input.js';
+
+type Parse = (text: string, previous: unknown) => unknown;
+
+interface SpecFlag {
+  flags: string;
+  key: BenchInputKey;
+  help: string;
+  parse?: Parse;
+  choices?: readonly string[];
+  /** Shown in --help; the real default is applied once, in the spec. */
+  shownDefault?: string;
+}
+
+function number(text: string): number {
+  const trimmed = text.trim();
+  const value = trimmed === '' ? Number.NaN : Number(trimmed);
+  if (!Number.isFinite(value)) throw new InvalidArgumentError(`expected a number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+// A comma list of items, each parsed; an empty item ("1,,2", "4,") is refused, not skipped.
+const listOf = (item: (text: string) => unknown, what: string) => (text: string): unknown[] => {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InvalidArgumentError(`expected a comma-separated list of ${what} with no empty item, got ${JSON.stringify(text)}`);
+  return parts.map((p) => {
+    try {
+      return item(p);
+    } catch {
+      throw new InvalidArgumentError(`expected a comma-separated list of ${what}, got ${JSON.stringify(text)} (${JSON.stringify(p)} is not one)`);
+    }
+  });
+};
+const rateItem = (text: string): number | 'inf' => (text === 'inf' ? 'inf' : number(text));
+const single = (list: unknown[]): unknown => (list.length === 1 ? list[0] : list);
+const collect: Parse = (text, previous) => [...((previous as string[] | undefined) ?? []), text];
+
+/** Every flag of `bench run` that is a benchmark setting, in --help order. */
+export const SPEC_FLAGS: readonly SpecFlag[] = [
+  { flags: '--url <url>', key: 'url', help: 'server base URL, e.g. http://node1:8000 (default: start the embedded simulator)' },
+  { flags: '--service <id>', key: 'service', help: "benchmark an aibench service (`aibench service start`): its endpoint, model, API key; provenance recorded" },
+  { flags: '--model <name>', key: 'model', help: "model to request (default: the service's model, else the first from /v1/models)" },
+  { flags: '--duration <minutes>', key: 'duration', help: 'stop starting requests after this many minutes (fractional allowed, e.g. 0.5)' },
+  { flags: '--duration-seconds <s>', key: 'duration_seconds', help: 'the same in seconds (exclusive with --duration)' },
+  { flags: '--num-requests <n>', key: 'num_requests', parse: number, help: 'stop after n requests (with a duration: whichever comes first; default 100 without a duration)' },
+  { flags: '--concurrency <n[,n...]>', key: 'concurrency', parse: (t) => single(listOf(number, 'integers')(t)), help: 'closed loop with n workers; a comma list sweeps (default 1)' },
+  { flags: '--rate <r[,r...]>', key: 'rate', parse: (t) => single(listOf(rateItem, 'rates (numbers or inf)')(t)), help: 'open loop at r requests/s (or inf); a comma list sweeps' },
+  { flags: '--burstiness <b>', key: 'burstiness', parse: number, help: 'gamma shape of rate-mode gaps: 1 = Poisson, < 1 burstier', shownDefault: '1' },
+  { flags: '--max-concurrency <n>', key: 'max_concurrency', parse: number, help: 'cap on in-flight requests in rate mode' },
+  { flags: '--warmup <n>', key: 'warmup', parse: number, help: 'requests sent first and excluded from the statistics', shownDefault: '0' },
+  { flags: '--dataset <kind>', key: 'dataset', choices: ['random', 'sharegpt', 'jsonl'], help: 'prompt source', shownDefault: 'random' },
+  { flags: '--dataset-path <file>', key: 'dataset_path', help: 'ShareGPT JSON or JSONL prompts file' },
+  { flags: '--input-len <n>', key: 'input_len', parse: number, help: 'random dataset: prompt tokens', shownDefault: '1024' },
+  { flags: '--output-len <n>', key: 'output_len', parse: number, help: 'output tokens (random default 128; overrides ShareGPT reply lengths)' },
+  { flags: '--range-ratio <r>', key: 'range_ratio', parse: number, help: 'random dataset: lengths uniform in [L(1-r), L(1+r)]', shownDefault: '0' },
+  { flags: '--api <kind>', key: 'api', choices: ['completions', 'chat'], help: 'endpoint', shownDefault: 'completions' },
+  { flags: '--seed <n>', key: 'seed', parse: number, help: 'seed for prompts and arrival times', shownDefault: '0' },
+  { flags: '--goodput <slo>', key: 'goodput', help: 'SLOs for goodput in ms, e.g. ttft:500,tpot:50,e2el:10000' },
+  { flags: '--percentiles <list>', key: 'percentiles', parse: listOf(number, 'percentiles'), help: 'extra latency percentiles, e.g. 50,90,99.9 (90,95,99 always reported)' },
+  { flags: '--on-deadline <mode>', key: 'on_deadline', choices: ['finish', 'cut'], help: 'in-flight requests at the deadline: finish (within --deadline-grace) or cut', shownDefault: 'finish' },
+  { flags: '--deadline-grace <s>', key: 'deadline_grace_s', parse: number, help: 'seconds in-flight requests may finish after the deadline before they are cut', shownDefault: '60' },
+  { flags: '--fail-on <expr>', key: 'fail_on', parse: collect, help: "exit 3 when a result field crosses a threshold, e.g. 'p99_ttft_ms>500' (repeatable)" },
+  { flags: '--save-detailed', key: 'save_detailed', help: 'include per-request records in the result' },
+];
+
+/** Add the settings flags to a command. */
+export function addSpecOptions(cmd: Command): Command {
+  for (const def of SPEC_FLAGS) {
+    const option = new Option(def.flags, def.shownDefault === undefined ? def.help : `${def.help} (default: ${def.shownDefault})`);
+    if (def.parse) option.argParser(def.parse);
+    if (def.choices) option.choices(def.choices);
+    cmd.addOption(option);
+  }
+  return cmd;
+}
+
+const attributeOf = (def: SpecFlag): string => new Option(def.flags).attributeName();
+
+/** The settings the user typed on the command line (typed values; nothing from defaults). */
+export function typedInput(cmd: Command): BenchInput {
+  const opts = cmd.opts<Record<string, unknown>>();
+  const input: Record<string, unknown> = {};
+  for (const def of SPEC_FLAGS) {
+    const attr = attributeOf(def);
+    if (cmd.getOptionValueSource(attr) === 'cli') input[def.key] = opts[attr];
+  }
+  return input as BenchInput;
+}
+
+/** How an error names a setting: the profile's key when the profile set it (and no flag did), else the flag. */
+export function settingLabel(typed: BenchInput, profile: { path: string; input: BenchInput } | undefined): (key: BenchInputKey) => string {
+  return (key) => {
+    if (profile !== undefined && typed[key] === undefined && profile.input[key] !== undefined) return `${profile.path}: ${key}`;
+    const def = SPEC_FLAGS.find((d) => d.key === key);
+    return def === undefined ? key : (def.flags.split(' ')[0] as string);
+  };
+}

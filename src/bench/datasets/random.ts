@@ -32,14 +32,23 @@ export function buildPrompt(tokenizer: BenchTokenizer, words: readonly number[],
   return { prompt, promptTokens: count, outputTokens: 0 };
 }
 
-/** Seeded random-token prompts; the same seed and tokenizer give the same prompts in the same order. */
-export function randomDataset(tokenizer: BenchTokenizer, options: RandomDatasetOptions, random: Random): Dataset {
+/**
+ * Seeded random-token prompts; the same seed and tokenizer give the same prompts in the same order.
+ * Yields to the event loop every ~50 ms of building, so a server building a large dataset (the
+ * control API) keeps answering.
+ */
+export async function randomDataset(tokenizer: BenchTokenizer, options: RandomDatasetOptions, random: Random): Promise<Dataset> {
   const words = tokenizer.wordTokenIds();
   if (words.length === 0) throw new Error(`Expected word tokens in tokenizer ${tokenizer.name}, got none`);
   const [inLo, inHi] = lengthRange(options.inputLen, options.rangeRatio);
   const [outLo, outHi] = lengthRange(options.outputLen, options.rangeRatio);
   const entries: DatasetEntry[] = [];
+  let slice = performance.now();
   for (let i = 0; i < options.numPrompts; i++) {
+    if (performance.now() - slice > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
     const inputLen = randomInt(random, inLo, inHi);
     const outputTokens = randomInt(random, outLo, outHi);
     entries.push({ ...buildPrompt(tokenizer, words, inputLen, random), outputTokens });

@@ -18,6 +18,7 @@ import { startEventLoopMonitor } from './client-health.js';
 import { runPhase, type PhaseCounts, type PhaseResult } from './phase.js';
 import { connectionsFor, loadLabel } from './schedule.js';
 import { probeServer, type ServerInfo } from './server-probe.js';
+import { checkSocketBudget, openFileLimit } from './socket-limit.js';
 import type { RequestRecord } from './types.js';
 
 /** Where the requests go and what is known about it before the run. */
@@ -91,6 +92,8 @@ export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: B
 
 // Model, server limits, each step's config, tokenizer and prompts: all before the first request.
 async function prepare(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks): Promise<Prepared> {
+  // An uncapped rate opens sockets only as requests overlap: nothing to check up front.
+  checkSocketBudget(Math.max(0, ...spec.loads.map((l) => (l.kind === 'concurrency' ? l.concurrency : (l.max_concurrency ?? 0)))), openFileLimit());
   const server = await probeServer(spec, endpoint);
   const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
   const tokenizer = await loadTokenizer(spec.client.tokenizer ?? server.model);

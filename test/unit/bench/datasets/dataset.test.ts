@@ -8,8 +8,8 @@ import { loadTokenizer } from '../../../../src/bench/datasets/tokenizer.js';
 const tokenizer = await loadTokenizer(undefined, {});
 
 describe('random dataset', () => {
-  it('builds prompts whose tokenizer count hits the target exactly', () => {
-    const ds = randomDataset(tokenizer, { numPrompts: 20, inputLen: 200, outputLen: 50, rangeRatio: 0 }, createRng(1));
+  it('builds prompts whose tokenizer count hits the target exactly', async () => {
+    const ds = await randomDataset(tokenizer, { numPrompts: 20, inputLen: 200, outputLen: 50, rangeRatio: 0 }, createRng(1));
     expect(ds.entries).toHaveLength(20);
     for (const e of ds.entries) {
       expect(tokenizer.encode(e.prompt).length).toBe(200);
@@ -18,10 +18,10 @@ describe('random dataset', () => {
     }
   });
 
-  it('draws lengths uniformly from [L(1-r), L(1+r)]', () => {
+  it('draws lengths uniformly from [L(1-r), L(1+r)]', async () => {
     expect(lengthRange(100, 0.5)).toEqual([50, 150]);
     expect(lengthRange(1, 0.9)).toEqual([1, 1]);
-    const ds = randomDataset(tokenizer, { numPrompts: 200, inputLen: 40, outputLen: 20, rangeRatio: 0.5 }, createRng(2));
+    const ds = await randomDataset(tokenizer, { numPrompts: 200, inputLen: 40, outputLen: 20, rangeRatio: 0.5 }, createRng(2));
     const inputs = ds.entries.map((e) => e.promptTokens);
     const outputs = ds.entries.map((e) => e.outputTokens);
     expect(Math.min(...inputs)).toBeGreaterThanOrEqual(20);
@@ -31,13 +31,25 @@ describe('random dataset', () => {
     expect(new Set(outputs).size).toBeGreaterThan(10);
   });
 
-  it('is reproducible: same seed, same prompts in the same order; another seed differs', () => {
+  it('is reproducible: same seed, same prompts in the same order; another seed differs', async () => {
     const opts = { numPrompts: 5, inputLen: 30, outputLen: 10, rangeRatio: 0.3 };
-    const a = randomDataset(tokenizer, opts, createRng(42));
-    const b = randomDataset(tokenizer, opts, createRng(42));
-    const c = randomDataset(tokenizer, opts, createRng(43));
+    const a = await randomDataset(tokenizer, opts, createRng(42));
+    const b = await randomDataset(tokenizer, opts, createRng(42));
+    const c = await randomDataset(tokenizer, opts, createRng(43));
     expect(b).toEqual(a);
     expect(c.entries[0]?.prompt).not.toBe(a.entries[0]?.prompt);
+  });
+
+  it('yields to the event loop while building, so a server building a big dataset keeps answering', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    await randomDataset(tokenizer, { numPrompts: 2000, inputLen: 512, outputLen: 8, rangeRatio: 0 }, createRng(3));
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    // Without yielding no timer could fire until the build ended; with it, one fires per ~50 ms slice.
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 200));
+    expect(ticks).toBeGreaterThan(0);
   });
 });
 

@@ -2,20 +2,21 @@
 // Profiles and flags merge by source (settings.ts); exit codes come from the thrown error classes.
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { compareResults, evaluateFailOn, parseFailOn, type CompareRow } from '../bench/compare.js';
+import { evaluateFailOn, parseFailOn } from '../bench/compare.js';
 import { executeBench } from '../bench/execute.js';
 import { loadBenchProfile } from '../bench/profile.js';
 import { pushBenchResult } from '../bench/push.js';
-import { buildOutputDocument, readApiKey, readResultFile, writeResultFile } from '../bench/result-io.js';
+import { buildOutputDocument, readApiKey, writeResultFile } from '../bench/result-io.js';
 import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
 import { listResults, resultsDir } from '../bench/results-store.js';
 import { resolveBenchSettings, type BenchFlags } from '../bench/settings.js';
 import { BenchError, ThresholdError, UsageError } from '../errors.js';
-import { renderCompareTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { createOutput } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { createProgress } from '../report/progress.js';
 import { openServiceTarget, type ServiceBenchTarget } from '../service/index.js';
+import { buildCompareCommand } from './bench-compare.js';
 import { configFor, useInterrupt } from './context.js';
 
 interface RunFlags extends BenchFlags {
@@ -141,49 +142,4 @@ async function renderRun(output: ReturnType<typeof createOutput>, runs: ResultDo
     for (const run of runs) await pushBenchResult(flags.push, run, runId);
     output.info(`summary pushed to the Pushgateway (run_id ${runId})`);
   }
-}
-
-interface CompareFlags {
-  maxRegression?: string;
-  metrics?: string;
-  json?: boolean;
-}
-
-/** `5%`, `5` or `2.5%` -> 5 / 2.5 (percent). */
-export function parseRegression(input: string): number {
-  const match = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*%?\s*$/.exec(input);
-  if (match === null) throw new UsageError(`max-regression: expected a percentage like 5% or 2.5, got ${JSON.stringify(input)}`);
-  return Number(match[1]);
-}
-
-function runsOf(doc: ResultDocument | SweepDocument): ResultDocument[] {
-  return 'runs' in doc ? doc.runs : [doc];
-}
-
-function buildCompareCommand(): Command {
-  return new Command('compare')
-    .description('compare two results side by side; exit 3 when a metric regresses past --max-regression')
-    .argument('<base>', 'baseline result JSON')
-    .argument('<new>', 'new result JSON')
-    .option('--max-regression <pct>', 'fail (exit 3) when a metric is worse by more than this, e.g. 5%')
-    .option('--metrics <list>', 'fields to compare, e.g. p99_ttft_ms,output_throughput (default: throughputs and latencies)')
-    .option('--json', 'print the comparison as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ aibench bench compare base.json new.json --max-regression 5% --metrics p99_ttft_ms,output_throughput')
-    .action(async (basePath: string, newPath: string, flags: CompareFlags) => {
-      const output = createOutput({ json: flags.json });
-      const maxRegressionPct = flags.maxRegression === undefined ? undefined : parseRegression(flags.maxRegression);
-      const metrics = flags.metrics?.split(',').map((m) => m.trim()).filter((m) => m !== '');
-      const [base, next] = [runsOf(await readResultFile(basePath)), runsOf(await readResultFile(newPath))];
-      if (base.length !== next.length) throw new UsageError(`Expected results with the same number of runs, got ${base.length} and ${next.length}`);
-      const steps = base.map((b, i) => ({
-        label: b.label ?? `run ${i + 1}`,
-        rows: compareResults(b, next[i] as ResultDocument, { maxRegressionPct: maxRegressionPct ?? 0, metrics }),
-      }));
-      if (flags.json) output.dataJson({ max_regression_pct: maxRegressionPct, steps });
-      for (const step of steps) output.info(`${step.label}\n${renderCompareTable(step.rows)}`);
-      const regressed: CompareRow[] = maxRegressionPct === undefined ? [] : steps.flatMap((s) => s.rows.filter((r) => r.regressed));
-      if (regressed.length > 0) {
-        throw new ThresholdError(`${regressed.length} metric(s) regressed by more than ${maxRegressionPct}%: ${regressed.map((r) => r.metric).join(', ')}`);
-      }
-    });
 }

@@ -43,7 +43,7 @@ export function assessMetric(metric: string, base: readonly ResultDocument[], ne
   }
   const stat = sampleStatistic(metric);
   const [bs, ns] = [sideSamples(base), sideSamples(next)];
-  if (stat === undefined || bs === undefined || ns === undefined) return notAssessed(metric, stat !== undefined, base.length, next.length);
+  if (stat === undefined || bs === undefined || ns === undefined) return notAssessed(stat !== undefined, base.length, next.length);
   const pooled = base.length > 1 || next.length > 1 ? ' (repetitions pooled: run-to-run variance not included)' : '';
   const result = stat.percentile === undefined
     ? welchSamples(bs[stat.metric], ns[stat.metric])
@@ -51,11 +51,11 @@ export function assessMetric(metric: string, base: readonly ResultDocument[], ne
   return pooled === '' ? result : { ...result, test: `${result.test}${pooled}` };
 }
 
-function notAssessed(metric: string, latency: boolean, nb: number, nn: number): Significance {
+function notAssessed(latency: boolean, nb: number, nn: number): Significance {
   const runs = `${nb} run${nb === 1 ? '' : 's'} vs ${nn}`;
   const note = latency
     ? `significance not assessed (${runs}, no per-request samples on both sides): the threshold alone decides; use --save-detailed or repetitions`
-    : `significance not assessed (${runs}): ${metric} is one number per run, so only repetitions (two or more per side) can test it; the threshold alone decides`;
+    : `significance not assessed (${runs}) for throughputs, counts, std, min and max: each is one number per run, so only repetitions (two or more per side) can test it; the threshold alone decides`;
   return { method: 'none', test: 'none', note };
 }
 

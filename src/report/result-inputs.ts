@@ -16,8 +16,8 @@ export interface LoadedRun {
 
 export interface LoadedInputs {
   runs: LoadedRun[];
-  /** Files in directories that were passed over, and why. */
-  skipped: Array<{ path: string; reason: string }>;
+  /** Files in directories that were passed over, and why: not a result at all, or a result that fails validation. */
+  skipped: Array<{ path: string; kind: 'other' | 'invalid'; reason: string }>;
 }
 
 /** The runs of a run or sweep document. */
@@ -57,19 +57,26 @@ async function readCandidate(path: string, out: LoadedInputs): Promise<void> {
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    out.skipped.push({ path, reason: `not JSON: ${(error as Error).message}` });
+    out.skipped.push({ path, kind: 'other', reason: `not JSON: ${(error as Error).message}` });
     return;
   }
   if (typeof value !== 'object' || value === null || !('schema_version' in value)) {
-    out.skipped.push({ path, reason: 'not an aibench result (no schema_version)' });
+    out.skipped.push({ path, kind: 'other', reason: 'not an aibench result (no schema_version)' });
     return;
   }
   try {
     pushRuns(out, path, parseResultDocument(value, path));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    out.skipped.push({ path, reason: error.message });
+    out.skipped.push({ path, kind: 'invalid', reason: error.message });
   }
+}
+
+/** Tell what was passed over: invalid results one by one (warnings), other JSON files as a count. */
+export function reportSkipped(inputs: LoadedInputs, out: { info(line: string): void; warn(line: string): void }): void {
+  for (const s of inputs.skipped) if (s.kind === 'invalid') out.warn(`skipped ${s.path}: ${s.reason}`);
+  const other = inputs.skipped.filter((s) => s.kind === 'other').length;
+  if (other > 0) out.info(`skipped ${other} JSON file(s) that are not aibench results (e.g. ${inputs.skipped.find((s) => s.kind === 'other')?.path})`);
 }
 
 /** Refuse an empty selection with the reason, so a typo'd directory is not a silent "no regressions". */

@@ -1,6 +1,7 @@
 // Statistics over repetitions of a run: mean with a 95 % confidence interval, Welch's t-test between
 // two sets of repetitions, and the prediction-interval test of a newest value against a trailing
 // window. Pure; every function returns "no value" (undefined) rather than inventing one.
+import { percentile } from '../bench/percentile.js';
 import { tQuantile, tTwoSidedP } from './student-t.js';
 
 /** The 95 % level every interval and test in aibench uses. */
@@ -94,8 +95,8 @@ export function welchRepetitions(base: readonly number[], next: readonly number[
 /**
  * Is the newest value outside the 95 % prediction interval of a trailing window? The newest run is
  * one draw from the window's distribution under "nothing changed": t = (x − mean) / (s·√(1 + 1/n)),
- * n − 1 df. Needs at least three window values (two leave one degree of freedom: an interval too
- * wide to flag anything but it would look like a verdict).
+ * n − 1 df. Needs at least three window values: with two (1 df, t = 12.7) the interval is so wide
+ * that "not significant" would be a verdict the data cannot give.
  */
 export function predictionTest(window: readonly number[], value: number): Significance {
   const test = `95% prediction interval of ${window.length} trailing runs`;
@@ -110,4 +111,16 @@ export function predictionTest(window: readonly number[], value: number): Signif
   const half = tQuantile(1 - (1 - CONFIDENCE) / 2, window.length - 1) * se;
   const pValue = tTwoSidedP(diff / se, window.length - 1);
   return { method: 'prediction-interval', test, diff, low: diff - half, high: diff + half, pValue, significant: Math.abs(diff) > half };
+}
+
+/** Theil–Sen slope (median of pairwise slopes): a trend that one outlier night cannot bend; undefined below two points. */
+export function theilSenSlope(xs: readonly number[], ys: readonly number[]): number | undefined {
+  const slopes: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      const dx = (xs[j] as number) - (xs[i] as number);
+      if (dx !== 0) slopes.push(((ys[j] as number) - (ys[i] as number)) / dx);
+    }
+  }
+  return percentile(slopes, 50);
 }

@@ -1,0 +1,28 @@
+// Several runs of one workload drawn on one chart: their latency CDFs overlaid (detailed runs), and
+// the headline metrics run by run, so a shift between runs is seen before it is read.
+import { LATENCY_METRICS } from '../bench/result-fields.js';
+import type { ResultDocument } from '../bench/result-schema.js';
+import { cdfPoints } from './chart-data.js';
+import { METRIC_NAMES } from './chart-run.js';
+import type { ChartSpec } from './chart-spec.js';
+import { alignColumns } from './chart-sweep.js';
+import { runSamples } from './run-samples.js';
+
+/** CDF overlays per latency for runs of one workload that all have per-request samples. */
+export function overlayCharts(runs: readonly ResultDocument[], labels: readonly string[], id: string): ChartSpec[] {
+  const samples = runs.map(runSamples);
+  if (runs.length < 2 || samples.some((s) => s === undefined)) return [];
+  return LATENCY_METRICS.flatMap((metric): ChartSpec[] => {
+    const columns = samples.map((s) => {
+      const cdf = cdfPoints(s![metric].sorted, 200);
+      return cdf.x.map((x, i) => [x, cdf.y[i] as number] as const);
+    });
+    if (columns.some((c) => c.length === 0)) return [];
+    const name = METRIC_NAMES[metric];
+    return [{
+      id: `${id}-${metric}-overlay`, title: `${name} CDF, run by run`, xLabel: `${name} (ms)`, yLabel: 'fraction ≤ x', yMin: 0,
+      series: labels.map((label, i) => ({ label, style: 'line' as const, color: i })), data: alignColumns(columns),
+      note: 'each run\'s exact empirical CDF at 200+ points',
+    }];
+  });
+}

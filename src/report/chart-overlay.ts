@@ -8,21 +8,24 @@ import type { ChartSpec } from './chart-spec.js';
 import { alignColumns } from './chart-sweep.js';
 import { runSamples } from './run-samples.js';
 
-/** CDF overlays per latency for runs of one workload that all have per-request samples. */
+/** CDF overlays per latency of the runs of one workload that have per-request samples (two or more). */
 export function overlayCharts(runs: readonly ResultDocument[], labels: readonly string[], id: string): ChartSpec[] {
-  const samples = runs.map(runSamples);
-  if (runs.length < 2 || samples.some((s) => s === undefined)) return [];
+  const detailed = runs.flatMap((run, i) => {
+    const samples = runSamples(run);
+    return samples === undefined ? [] : [{ samples, label: labels[i] as string }];
+  });
+  if (detailed.length < 2) return [];
   return LATENCY_METRICS.flatMap((metric): ChartSpec[] => {
-    const columns = samples.map((s) => {
-      const cdf = cdfPoints(s![metric].sorted, 200);
+    const columns = detailed.map(({ samples }) => {
+      const cdf = cdfPoints(samples[metric].sorted, 200);
       return cdf.x.map((x, i) => [x, cdf.y[i] as number] as const);
     });
     if (columns.some((c) => c.length === 0)) return [];
     const name = METRIC_NAMES[metric];
     return [{
       id: `${id}-${metric}-overlay`, title: `${name} CDF, run by run`, xLabel: `${name} (ms)`, yLabel: 'fraction ≤ x', yMin: 0,
-      series: labels.map((label, i) => ({ label, style: 'line' as const, color: i })), data: alignColumns(columns),
-      note: 'each run\'s exact empirical CDF at 200+ points',
+      series: detailed.map(({ label }, i) => ({ label, style: 'line' as const, color: i })), data: alignColumns(columns),
+      note: `each run's exact empirical CDF at 200+ points${detailed.length < runs.length ? `; ${runs.length - detailed.length} run(s) without per-request detail left out` : ''}`,
     }];
   });
 }

@@ -86,7 +86,7 @@ const TEST_NAMES = { 'bootstrap-quantile': 'bootstrap', 'welch-samples': 'welch'
 
 function testCell(r: AssessedRow): string {
   const s = r.significance;
-  return s.pValue === undefined ? TEST_NAMES[s.method] : `${TEST_NAMES[s.method]} p=${formatP(s.pValue)}`;
+  return s.pValue === undefined ? TEST_NAMES[s.method] : `${TEST_NAMES[s.method]} ${formatP(s.pValue)}`;
 }
 
 function verdictCell(r: AssessedRow): string {

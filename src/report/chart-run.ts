@@ -37,7 +37,7 @@ export function distributionCharts(run: ResultDocument, id: string): ChartSpec[]
       {
         id: `${id}-${metric}-hist`, title: `${name} histogram`, xLabel: `${name} (ms)`, yLabel: 'requests', yMin: 0,
         series: [{ label: name, style: 'bars', color: 0 }], data: [hist.centers, hist.counts], markers, xRange: histogramRange(hist),
-        note: `${n} samples in ${hist.counts.length} bins${hist.above > 0 ? `; ${hist.above.toLocaleString('en-US')} above ${hist.clipAt.toFixed(2)} ms (past p99.9) are in the CDF only` : ''}`,
+        note: `${n} samples in ${hist.counts.length} bins${hist.above > 0 ? `; ${hist.above.toLocaleString('en-US')} above ${hist.clipAt.toFixed(2)} ms (past p99.9) shown in the CDF only` : ''}`,
       },
       {
         id: `${id}-${metric}-cdf`, title: `${name} CDF`, xLabel: `${name} (ms)`, yLabel: 'fraction ≤ x', yMin: 0,

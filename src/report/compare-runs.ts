@@ -75,7 +75,7 @@ export function compareRunSets(base: readonly ResultDocument[], next: readonly R
 export function describeSignificance(s: Significance): string {
   if (s.significant === undefined) return s.note ?? s.test;
   const interval = s.low === undefined || s.high === undefined ? '' : `, 95% CI of the difference [${signed(s.low)}, ${signed(s.high)}]`;
-  const p = s.pValue === undefined ? '' : `, p=${formatP(s.pValue)}`;
+  const p = s.pValue === undefined ? '' : `, ${formatP(s.pValue)}`;
   return `${s.significant ? 'significant' : 'not significant'}: ${s.test}${interval}${p}`;
 }
 
@@ -84,8 +84,8 @@ function signed(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 }
 
-/** p-values as people quote them: 0.032, 0.0004, <0.0001. */
+/** A p-value as people quote it: p=0.032, p=0.0004, p<0.0001. */
 export function formatP(p: number): string {
-  if (p < 0.0001) return '<0.0001';
-  return p < 0.01 ? p.toPrecision(1) : p.toFixed(3);
+  if (p < 0.0001) return 'p<0.0001';
+  return `p=${p < 0.01 ? p.toPrecision(1) : p.toFixed(3)}`;
 }

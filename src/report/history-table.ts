@@ -16,7 +16,7 @@ function signedPct(value: number | undefined): string {
 
 /** The cells of one metric's row: runs, newest, window mean, deviation, trend, test, verdict. */
 export function trendCells(m: MetricTrend): string[] {
-  const test = m.significance.pValue === undefined ? m.significance.method : `${m.significance.method} p=${formatP(m.significance.pValue)}`;
+  const test = m.significance.pValue === undefined ? m.significance.method : `${m.significance.method} ${formatP(m.significance.pValue)}`;
   return [
     String(m.points.filter((p) => p.value !== undefined).length), fmtNumber(m.last), fmtNumber(m.window_mean),
     signedPct(m.deviation_pct), signedPct(m.trend_pct_per_week), test, trendVerdict(m),

@@ -48,6 +48,8 @@ function drawMarkers(u: uPlot, markers: readonly MarkerSpec[]): void {
   ctx.fillStyle = '#333';
   ctx.setLineDash([4, 3]);
   ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+  ctx.textAlign = 'left'; // uPlot leaves its axes' alignment on the context
+  ctx.textBaseline = 'alphabetic';
   markers.forEach((m, i) => {
     const x = Math.round(u.valToPos(m.x, 'x', true));
     ctx.beginPath();
@@ -55,10 +57,13 @@ function drawMarkers(u: uPlot, markers: readonly MarkerSpec[]): void {
     ctx.lineTo(x, top + height);
     ctx.stroke();
     const y = top + (12 + 14 * i) * devicePixelRatio;
+    const width = ctx.measureText(m.label).width;
+    // Right of the line, or left of it where the label would leave the plot.
+    const left = x + 4 * devicePixelRatio + width > u.bbox.left + u.bbox.width ? x - 4 * devicePixelRatio - width : x + 4 * devicePixelRatio;
     ctx.fillStyle = 'rgba(255,255,255,0.8)';
-    ctx.fillRect(x + 2 * devicePixelRatio, y - 10 * devicePixelRatio, ctx.measureText(m.label).width + 4 * devicePixelRatio, 13 * devicePixelRatio);
+    ctx.fillRect(left - 2 * devicePixelRatio, y - 10 * devicePixelRatio, width + 4 * devicePixelRatio, 13 * devicePixelRatio);
     ctx.fillStyle = '#333';
-    ctx.fillText(m.label, x + 4 * devicePixelRatio, y);
+    ctx.fillText(m.label, left, y);
   });
   ctx.restore();
 }

@@ -59,7 +59,7 @@ export function bootstrapPercentileDiff(
 ): Significance {
   const resamples = opts.resamples ?? BOOTSTRAP_RESAMPLES;
   const seed = opts.seed ?? BOOTSTRAP_SEED;
-  const test = `bootstrap 95% CI of the difference of p${p} (${resamples} resamples, seed ${seed})`;
+  const test = `bootstrap of the difference of p${p} (${resamples} resamples, seed ${seed})`;
   if (base.sorted.length === 0 || next.sorted.length === 0) return { method: 'none', test, note: 'no samples on one side' };
   const random = createRng(seed);
   const diffs = new Float64Array(resamples);

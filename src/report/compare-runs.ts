@@ -54,8 +54,8 @@ export function assessMetric(metric: string, base: readonly ResultDocument[], ne
 function notAssessed(latency: boolean, nb: number, nn: number): Significance {
   const runs = `${nb} run${nb === 1 ? '' : 's'} vs ${nn}`;
   const note = latency
-    ? `significance not assessed (${runs}, no per-request samples on both sides): the threshold alone decides; use --save-detailed or repetitions`
-    : `significance not assessed (${runs}) for throughputs, counts, std, min and max: each is one number per run, so only repetitions (two or more per side) can test it; the threshold alone decides`;
+    ? `not assessed (${runs}): no per-request samples on both sides (--save-detailed) and no repetitions; the threshold alone decides`
+    : `not assessed (${runs}): one number per run, and no repetitions (2+ per side) to test it; the threshold alone decides`;
   return { method: 'none', test: 'none', note };
 }
 
@@ -74,7 +74,7 @@ export function compareRunSets(base: readonly ResultDocument[], next: readonly R
 /** One line saying what decided a row, for messages: test, interval, p-value or the note. */
 export function describeSignificance(s: Significance): string {
   if (s.significant === undefined) return s.note ?? s.test;
-  const interval = s.low === undefined || s.high === undefined ? '' : `, 95% CI of the difference [${signed(s.low)}, ${signed(s.high)}]`;
+  const interval = s.low === undefined || s.high === undefined ? '' : `, 95% CI [${signed(s.low)}, ${signed(s.high)}]`;
   const p = s.pValue === undefined ? '' : `, ${formatP(s.pValue)}`;
   return `${s.significant ? 'significant' : 'not significant'}: ${s.test}${interval}${p}`;
 }

@@ -119,7 +119,7 @@ function metricTrend(metric: string, docs: readonly ResultDocument[], opts: Hist
 function againstPrevious(metric: string, previous: ResultDocument | undefined, newest: ResultDocument, earlier: number): Significance {
   const s = previous === undefined ? undefined : assessMetric(metric, [previous], [newest]);
   if (s !== undefined && s.significant !== undefined) return { ...s, test: `${s.test}, newest vs the run before` };
-  return { method: 'none', test: 'none', note: `significance not assessed: ${earlier} earlier run(s) (3 needed for the prediction interval) and no per-request samples to compare with the run before; the threshold alone decides` };
+  return { method: 'none', test: 'none', note: `not assessed: ${earlier} earlier run(s) (3 needed for the prediction interval) and no per-request samples to compare with the run before; the threshold alone decides` };
 }
 
 function trendPerWeek(docs: readonly ResultDocument[], values: ReadonlyArray<number | undefined>): number | undefined {

@@ -40,7 +40,7 @@ describe('bootstrap of a percentile difference', () => {
     expect(s.pValue).toBeLessThan(0.01);
     expect(s.low).toBeGreaterThan(0);
     expect(s.low! < 10 && 10 < s.high!).toBe(true);
-    expect(s.test).toBe('bootstrap 95% CI of the difference of p50 (2000 resamples, seed 1)');
+    expect(s.test).toBe('bootstrap of the difference of p50 (2000 resamples, seed 1)');
   });
 
   it('is the same for the same seed (a verdict does not change between runs of the command)', () => {

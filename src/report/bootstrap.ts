@@ -20,9 +20,9 @@ export interface SampleSet {
   draws: number;
 }
 
-/** A SampleSet from values (copied and sorted); draws defaults to the number of values. */
+/** A SampleSet from values (a Float64Array is sorted in place, anything else copied); draws defaults to the number of values. */
 export function sampleSet(values: ArrayLike<number>, draws = values.length): SampleSet {
-  const sorted = Float64Array.from(values).sort();
+  const sorted = (values instanceof Float64Array ? values : Float64Array.from(values)).sort();
   return { sorted, draws: Math.max(1, Math.min(draws, sorted.length)) };
 }
 

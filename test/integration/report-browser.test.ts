@@ -33,6 +33,8 @@ async function open(file: string): Promise<Opened> {
     opened.requests.push(route.request().url());
     return route.abort();
   });
+  // The page's CSP stops a fetch before it reaches the route; Chromium then logs a console error
+  // ("Loading the image ... violates the following Content Security Policy directive"), counted here.
   page.on('console', (m) => void (m.type() === 'error' && opened.errors.push(m.text())));
   page.on('pageerror', (e) => opened.errors.push(String(e)));
   await page.goto(url);

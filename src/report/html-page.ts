@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { distributionCharts, timelineCharts } from './chart-run.js';
 import type { ChartSpec } from './chart-spec.js';
 import { overlayCharts } from './chart-overlay.js';
+import { runSeries, seriesCharts } from './chart-series.js';
 import { sweepCharts } from './chart-sweep.js';
 import { groupByWorkload } from './compare-sets.js';
 import { reportAssets, type ReportAssets } from './html-assets.js';
@@ -75,7 +76,7 @@ function bodySections(runs: readonly LoadedRun[], charts: ChartSpec[]): string[]
   }
   runs.forEach((run, i) => {
     const id = ids[i] as string;
-    const detail = [...distributionCharts(run.doc, id), ...timelineCharts(run.doc, id)];
+    const detail = [...distributionCharts(run.doc, id), ...timelineCharts(run.doc, id), ...seriesCharts(runSeries(run.doc), id)];
     const none = detail.length === 0 ? '<p class="note">No per-request detail in this result: run with --save-detailed for distributions and timelines.</p>' : '';
     const head = `<div class="run-head"><div>${summaryTableHtml(run.doc)}</div><div>${provenanceHtml(run.doc)}</div></div>`;
     out.push(section(id, labels[i] as string, `<p class="meta">${esc(workloadTitle(workloadOf(run.doc)))}</p>${head}${none}${chartsHtml(detail, charts)}`));

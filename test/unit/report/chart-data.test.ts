@@ -68,3 +68,19 @@ describe('alignColumns', () => {
     expect(alignColumns([[[2, 20], [1, 10]], [[3, 30], [1, 11]]])).toEqual([[1, 2, 3], [10, 20, null], [11, null, 30]]);
   });
 });
+
+describe('seriesCharts (server and GPU series)', () => {
+  it('draws one chart per group, one line per series, on a shared time axis', async () => {
+    const { seriesCharts } = await import('../../../src/report/chart-series.js');
+    const charts = seriesCharts([
+      { group: 'GPU power', label: 'gpu0', unit: 'W', points: [[0, 300], [5, 350]] },
+      { group: 'GPU power', label: 'gpu1', unit: 'W', points: [[0, 310], [6, 340]] },
+      { group: 'KV cache', label: 'usage', unit: 'fraction', points: [[1, 0.2]] },
+    ], 'r0');
+    expect(charts.map((c) => [c.id, c.title, c.yLabel, c.series.map((s) => s.label)])).toEqual([
+      ['r0-series-0', 'GPU power', 'W', ['gpu0', 'gpu1']],
+      ['r0-series-1', 'KV cache', 'fraction', ['usage']],
+    ]);
+    expect(charts[0]?.data).toEqual([[0, 5, 6], [300, 350, null], [310, null, 340]]);
+  });
+});

@@ -1,31 +1,33 @@
-// `aibench bench run` and `bench compare`: parse -> validate -> one core call -> render.
+// `aibench bench run` and `bench results`: parse -> validate -> one core call -> render.
 // Profile and typed flags merge into one BenchSpec (bench-options.ts); the run's verdict becomes
 // the exit code through the thrown error classes.
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { executeBenchmark } from '../bench/engine/execute.js';
-import { compareResults, type CompareRow } from '../bench/results/compare.js';
 import { pushBenchResult } from '../bench/results/push.js';
-import { outputDocument, readApiKey, readResultFile, rescuePath, writeResultFile } from '../bench/results/result-io.js';
-import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
+import { outputDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
+import type { ResultDocument } from '../bench/results/result-schema.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
 import type { Verdict } from '../bench/results/verdict.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import { mergeInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { loadBenchProfile } from '../bench/spec/profile.js';
-import { BenchError, ThresholdError, UsageError } from '../errors.js';
-import { renderCompareTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { BenchError, ThresholdError } from '../errors.js';
+import { renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { createProgress } from '../report/progress.js';
 import { openServiceTarget } from '../service/index.js';
 import { addSpecOptions, settingLabel, typedInput } from './bench-options.js';
+import { buildCompareCommand } from './bench-compare.js';
 import { configFor, useInterrupt } from './context.js';
 
 interface RunFlags {
   profile?: string;
   out?: string;
+  html?: string;
   push?: string;
   apiKeyFile?: string;
   json?: boolean;
@@ -62,6 +64,7 @@ function buildRunCommand(): Command {
     .option('--profile <file>', 'benchmark profile YAML; flags you type override its values');
   addSpecOptions(cmd)
     .option('--out <file>', 'write the result document (JSON, validated; - for stdout)')
+    .option('--html <file>', 'also write the offline HTML report of this run (as `aibench report` does)')
     .option('--push <url>', 'push the summary gauges to a Pushgateway (job aibench_bench)')
     .option('--api-key-file <file>', 'file holding the API key, mode 0600 (else $OPENAI_API_KEY or $VLLM_API_KEY)')
     .option('--json', 'print the result document on stdout')
@@ -105,6 +108,10 @@ async function deliverRun(output: Output, runs: ResultDocument[], flags: RunFlag
   for (const run of runs) output.info(renderRunTable(run));
   if (runs.length > 1) output.info(renderSweepTable(runs));
   if (flags.json || flags.out === '-') output.dataJson(doc);
+  if (flags.html !== undefined) {
+    await writeHtmlReport([doc], flags.html);
+    output.info(`report written to ${flags.html}`);
+  }
   if (flags.push !== undefined) {
     const runId = randomUUID();
     for (const run of runs) await pushBenchResult(flags.push, run, runId);
@@ -120,49 +127,4 @@ function verdictToExit(output: Output, verdict: Verdict): void {
     throw new BenchError(verdict.reasons.join('; '), { hint: 'check the target URL, the model name and the API key' });
   }
   if (verdict.status === 'breached') throw new ThresholdError(`--fail-on breached:\n  ${verdict.breaches.join('\n  ')}`);
-}
-
-interface CompareFlags {
-  maxRegression?: string;
-  metrics?: string;
-  json?: boolean;
-}
-
-/** `5%`, `5` or `2.5%` -> 5 / 2.5 (percent). */
-export function parseRegression(input: string): number {
-  const match = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*%?\s*$/.exec(input);
-  if (match === null) throw new UsageError(`max-regression: expected a percentage like 5% or 2.5, got ${JSON.stringify(input)}`);
-  return Number(match[1]);
-}
-
-function runsOf(doc: ResultDocument | SweepDocument): ResultDocument[] {
-  return 'runs' in doc ? doc.runs : [doc];
-}
-
-function buildCompareCommand(): Command {
-  return new Command('compare')
-    .description('compare two results side by side; exit 3 when a metric regresses past --max-regression')
-    .argument('<base>', 'baseline result JSON')
-    .argument('<new>', 'new result JSON')
-    .option('--max-regression <pct>', 'fail (exit 3) when a metric is worse by more than this, e.g. 5%')
-    .option('--metrics <list>', 'fields to compare, e.g. p99_ttft_ms,output_throughput (default: throughputs and latencies)')
-    .option('--json', 'print the comparison as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ aibench bench compare base.json new.json --max-regression 5% --metrics p99_ttft_ms,output_throughput')
-    .action(async (basePath: string, newPath: string, flags: CompareFlags) => {
-      const output = createOutput({ json: flags.json });
-      const maxRegressionPct = flags.maxRegression === undefined ? undefined : parseRegression(flags.maxRegression);
-      const metrics = flags.metrics?.split(',').map((m) => m.trim()).filter((m) => m !== '');
-      const [base, next] = [runsOf(await readResultFile(basePath)), runsOf(await readResultFile(newPath))];
-      if (base.length !== next.length) throw new UsageError(`Expected results with the same number of runs, got ${base.length} and ${next.length}`);
-      const steps = base.map((b, i) => ({
-        label: b.label ?? `run ${i + 1}`,
-        rows: compareResults(b, next[i] as ResultDocument, { maxRegressionPct: maxRegressionPct ?? 0, metrics }),
-      }));
-      if (flags.json) output.dataJson({ max_regression_pct: maxRegressionPct, steps });
-      for (const step of steps) output.info(`${step.label}\n${renderCompareTable(step.rows)}`);
-      const regressed: CompareRow[] = maxRegressionPct === undefined ? [] : steps.flatMap((s) => s.rows.filter((r) => r.regressed));
-      if (regressed.length > 0) {
-        throw new ThresholdError(`${regressed.length} metric(s) regressed by more than ${maxRegressionPct}%: ${regressed.map((r) => r.metric).join(', ')}`);
-      }
-    });
 }

@@ -1,7 +1,7 @@
 // The run summary for people (stderr), laid out like vLLM's serving benchmark: a headline of
 // counts and throughputs (failed always shown), then TTFT/TPOT/ITL/E2EL mean, median, p99 and asked percentiles.
 import type { ResultDocument } from '../bench/results/result-schema.js';
-import type { CompareRow } from '../bench/results/compare.js';
+import { formatP, type AssessedRow } from './compare-runs.js';
 import { fmtNumber, renderTable, type Cell } from './table.js';
 
 const LATENCIES = [
@@ -21,27 +21,43 @@ function field(doc: ResultDocument, name: string): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/** One row of a run's summary: a heading, or a label with the field it shows, its value and text. */
+export interface SummaryRow {
+  label: string;
+  heading?: boolean;
+  field?: string;
+  value?: number;
+  text: string;
+}
+
+/** The rows of a run's summary, in vLLM's order; the text table and the HTML report both show these. */
+export function runSummaryRows(doc: ResultDocument): SummaryRow[] {
+  const count = (label: string, f: 'completed' | 'failed' | 'cut' | 'total_input_tokens' | 'total_output_tokens'): SummaryRow =>
+    ({ label, field: f, value: doc[f], text: String(doc[f]) });
+  const num = (label: string, f: string, value = field(doc, f)): SummaryRow =>
+    (value === undefined ? { label, field: f, text: fmtNumber(value) } : { label, field: f, value, text: fmtNumber(value) });
+  const rows: SummaryRow[] = [count('Successful requests', 'completed'), count('Failed requests', 'failed')];
+  if (doc.cut > 0) rows.push(count('Cut at deadline', 'cut'));
+  rows.push(
+    num('Benchmark duration (s)', 'duration_s', doc.duration_s),
+    count('Total input tokens', 'total_input_tokens'),
+    count('Total generated tokens', 'total_output_tokens'),
+    num('Request throughput (req/s)', 'request_throughput'),
+  );
+  if (doc.config.slo !== undefined) rows.push(num('Request goodput (req/s)', 'request_goodput'));
+  rows.push(num('Output token throughput (tok/s)', 'output_throughput'), num('Total token throughput (tok/s)', 'total_token_throughput'));
+  for (const [metric, title] of LATENCIES) {
+    const name = metric.toUpperCase();
+    rows.push({ label: title, heading: true, text: '' });
+    rows.push(num(`Mean ${name} (ms)`, `mean_${metric}_ms`), num(`Median ${name} (ms)`, `median_${metric}_ms`));
+    for (const p of shownPercentiles(doc)) rows.push(num(`P${p} ${name} (ms)`, `p${p}_${metric}_ms`));
+  }
+  return rows;
+}
+
 /** The summary table of one run. */
 export function renderRunTable(doc: ResultDocument): string {
-  const rows: Cell[][] = [
-    ['Successful requests', String(doc.completed)],
-    ['Failed requests', String(doc.failed)],
-  ];
-  if (doc.cut > 0) rows.push(['Cut at deadline', String(doc.cut)]);
-  rows.push(
-    ['Benchmark duration (s)', fmtNumber(doc.duration_s)],
-    ['Total input tokens', String(doc.total_input_tokens)],
-    ['Total generated tokens', String(doc.total_output_tokens)],
-    ['Request throughput (req/s)', fmtNumber(doc.request_throughput)],
-  );
-  if (doc.config.slo !== undefined) rows.push(['Request goodput (req/s)', fmtNumber(doc.request_goodput)]);
-  rows.push(['Output token throughput (tok/s)', fmtNumber(doc.output_throughput)], ['Total token throughput (tok/s)', fmtNumber(doc.total_token_throughput)]);
-  for (const [metric, title] of LATENCIES) {
-    rows.push([`-- ${title} --`, '']);
-    rows.push([`Mean ${metric.toUpperCase()} (ms)`, fmtNumber(field(doc, `mean_${metric}_ms`))]);
-    rows.push([`Median ${metric.toUpperCase()} (ms)`, fmtNumber(field(doc, `median_${metric}_ms`))]);
-    for (const p of shownPercentiles(doc)) rows.push([`P${p} ${metric.toUpperCase()} (ms)`, fmtNumber(field(doc, `p${p}_${metric}_ms`))]);
-  }
+  const rows: Cell[][] = runSummaryRows(doc).map((r) => (r.heading ? [`-- ${r.label} --`, ''] : [r.label, r.text]));
   const target = `${doc.config.target.model} @ ${doc.config.target.url}`;
   return renderTable(['Serving Benchmark Result', doc.label ?? ''], rows, { title: target });
 }
@@ -55,13 +71,27 @@ export function renderSweepTable(docs: readonly ResultDocument[]): string {
   return renderTable(['load', 'ok', 'failed', 'req/s', 'out tok/s', 'med TTFT', 'p99 TTFT', 'med ITL', 'p99 ITL'], rows, { title: 'Sweep' });
 }
 
-/** Side-by-side comparison of two results with deltas; regressed rows are marked. */
-export function renderCompareTable(rows: readonly CompareRow[]): string {
+/** Side-by-side comparison of two results with deltas, the test that judged each and the verdict. */
+export function renderCompareTable(rows: readonly AssessedRow[]): string {
   return renderTable(
-    ['metric', 'base', 'new', 'delta', 'delta %', ''],
+    ['metric', 'base', 'new', 'delta', 'delta %', 'test', ''],
     rows.map((r) => [
       r.metric, fmtNumber(r.base), fmtNumber(r.next), fmtNumber(r.delta),
-      r.deltaPct === undefined ? '-' : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`, r.regressed ? 'REGRESSED' : '',
+      r.deltaPct === undefined ? '-' : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`, testCell(r), verdictCell(r),
     ]),
   );
+}
+
+const TEST_NAMES = { 'bootstrap-quantile': 'bootstrap', 'welch-samples': 'welch', 'welch-repetitions': 'welch reps', 'prediction-interval': 'pred. int.', none: '-' } as const;
+
+function testCell(r: AssessedRow): string {
+  const s = r.significance;
+  return s.pValue === undefined ? TEST_NAMES[s.method] : `${TEST_NAMES[s.method]} ${formatP(s.pValue)}`;
+}
+
+function verdictCell(r: AssessedRow): string {
+  if (r.regressed) return r.significance.significant === undefined ? 'REGRESSED (threshold only)' : 'REGRESSED';
+  if (r.pastThreshold) return 'worse, not significant';
+  const better = r.delta !== undefined && r.delta !== 0 && (r.direction === 'lower-is-better' ? r.delta < 0 : r.delta > 0);
+  return better && r.significance.significant === true ? 'better' : '';
 }

@@ -94,7 +94,8 @@ export interface FailOnBreach {
 const RULE = /^\s*([A-Za-z0-9_.]+)\s*(>=|<=|>|<)\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*$/;
 const EXAMPLE_FIELDS = 'p99_ttft_ms, mean_tpot_ms, p99_itl_ms, median_e2el_ms, request_throughput, output_throughput, request_goodput, failed';
 
-function assertKnownField(metric: string, field: string): void {
+/** Refuse a name that is not a result field, listing examples (exit 2). */
+export function assertKnownField(metric: string, field: string): void {
   if (!isMetricField(metric)) {
     throw new UsageError(`${field}: unknown result field ${JSON.stringify(metric)}; expected one such as ${EXAMPLE_FIELDS}`, {
       hint: 'Latency fields are {mean,median,std,min,max,p<N>}_{ttft,tpot,itl,e2el}_ms, e.g. p99.9_ttft_ms.',

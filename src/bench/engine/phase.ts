@@ -40,6 +40,8 @@ export interface PhaseOptions {
   signal?: AbortSignal;
   /** Called after every start and completion with the live counts (cheap; the renderer throttles). */
   onProgress?: (counts: PhaseCounts) => void;
+  /** Called with each finished record (a scale-out share streams them to its records file). */
+  onRecord?: (record: RequestRecord) => void;
 }
 
 export interface PhaseResult {
@@ -125,16 +127,18 @@ class InFlight {
   launch(scheduledMs?: number): Promise<void> {
     const o = this.opts;
     const i = this.counts.sent++;
-    const entry = o.entries[(o.offset + i) % o.entries.length] as DatasetEntry;
+    const index = o.offset + i * (o.indexStride ?? 1) + (o.indexBase ?? 0);
+    const entry = o.entries[index % o.entries.length] as DatasetEntry; // by global index: shares send different prompts
     this.counts.inFlight++;
     o.onProgress?.(this.counts);
     const request = {
-      index: o.offset + i * (o.indexStride ?? 1) + (o.indexBase ?? 0), model: o.model, api: o.api, prompt: entry.prompt,
+      index, model: o.model, api: o.api, prompt: entry.prompt,
       promptTokens: entry.promptTokens, maxTokens: entry.outputTokens, scheduledMs, warmup: o.warmup, countTokens: o.countTokens,
       ...(o.clientIndex === undefined ? {} : { client: o.clientIndex }),
     };
     const done: Promise<void> = o.client.send(request, this.cut).then((record) => {
       this.records.push(record);
+      o.onRecord?.(record);
       this.counts.inFlight--;
       if (record.success) this.counts.completed++;
       else if (!record.cut) this.counts.failed++;

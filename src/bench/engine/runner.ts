@@ -2,7 +2,6 @@
 // a verdict. Everything that can be checked is checked before the first request (model, lengths
 // against the server's context, each step's recorded config); then the phases run; the maths and
 // the documents are pure functions of the records (results/).
-import { performance } from 'node:perf_hooks';
 import { BenchError } from '../../errors.js';
 import { promptPoolSize } from '../datasets/pool-size.js';
 import { buildDataset } from '../datasets/build-dataset.js';
@@ -13,13 +12,13 @@ import type { ResultDocument, RunConfig } from '../results/result-schema.js';
 import { validatedRunConfigs } from '../results/run-config.js';
 import { judge, type Verdict } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
-import { createBenchClient } from './client.js';
-import { startEventLoopMonitor } from './client-health.js';
-import { runPhase, type PhaseCounts, type PhaseResult } from './phase.js';
-import { connectionsFor, loadLabel } from './schedule.js';
+import { poolShares } from '../results/pool-shares.js';
+import type { PhaseCounts } from './phase.js';
+import { runShareStep } from './run-share.js';
+import { loadLabel } from './schedule.js';
+import { shareOf } from './share.js';
 import { probeServer, type ServerInfo } from './server-probe.js';
 import { checkSocketBudget, openFileLimit } from './socket-limit.js';
-import type { RequestRecord } from './types.js';
 
 /** Where the requests go and what is known about it before the run. */
 export interface Endpoint {
@@ -109,45 +108,31 @@ interface StepRun {
   config: RunConfig;
 }
 
+// The in-process run of one load level: the only share, then its document.
 async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, run: StepRun, hooks: BenchHooks): Promise<{ doc?: ResultDocument; interrupted: boolean }> {
-  const load = run.config.load;
-  const label = loadLabel(load);
-  const client = createBenchClient({ url: endpoint.url, connections: connectionsFor(load), apiKey: endpoint.apiKey });
-  const progress = (phase: ProgressEvent['phase'], total: number | undefined, durationS: number | undefined) => {
-    const phaseStartMs = performance.now();
-    return hooks.onProgress && ((counts: PhaseCounts) => hooks.onProgress?.({ label, step: run.step, steps: spec.loads.length, phase, counts, total, durationS, phaseStartMs }));
-  };
-  const common = {
-    client, entries: prepared.entries, model: prepared.server.model, api: spec.target.api, seed: spec.seed, signal: hooks.signal,
-    countTokens: (text: string): number => prepared.tokenizer.encode(text).length, graceS: spec.stop.deadline_grace_s,
-  };
-  try {
-    let warmup: RequestRecord[] = [];
-    if (spec.warmup > 0) {
-      const concurrency = Math.min(spec.warmup, load.kind === 'concurrency' ? load.concurrency : connectionsFor(load));
-      const warm = await runPhase({
-        ...common, offset: 0, warmup: true, onDeadline: 'finish', pattern: { kind: 'concurrency', concurrency },
-        stop: { numRequests: spec.warmup }, onProgress: progress('warmup', spec.warmup, undefined),
-      });
-      if (warm.interrupted) return { interrupted: true };
-      warmup = warm.records;
-    }
-    const startedAt = new Date();
-    const loop = startEventLoopMonitor();
-    const measured: PhaseResult = await runPhase({
-      ...common, offset: spec.warmup, pattern: load, onDeadline: spec.stop.on_deadline,
-      stop: { durationS: spec.stop.duration_s, numRequests: spec.stop.num_requests },
-      onProgress: progress('measure', spec.stop.num_requests, spec.stop.duration_s),
-    });
-    const doc = buildRunDocument({
-      spec, config: run.config, label, startedAt, endedAt: new Date(), phase: measured, warmup, loop: loop.stop(),
-      tokenizer: prepared.tokenizer, server: prepared.server, provenance: endpoint.provenance,
-      interruptedBy: measured.interrupted ? interruptReason(hooks.signal) : undefined,
-    });
-    return { doc, interrupted: measured.interrupted };
-  } finally {
-    await client.close();
-  }
+  const label = loadLabel(run.config.load);
+  const ctx = { spec, url: endpoint.url, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries };
+  const output = await runShareStep(ctx, shareOf(run.config.load, spec.stop, spec.warmup, spec.seed, 0, 1), {
+    signal: hooks.signal,
+    onProgress: hooks.onProgress && ((phase, counts, phaseStartMs) => hooks.onProgress?.({
+      label, step: run.step, steps: spec.loads.length, phase, counts, phaseStartMs,
+      total: phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
+    })),
+  });
+  if (output === undefined) return { interrupted: true };
+  const pool = poolShares([{ index: 0, window: output, records: output.records, loop: output.loop, interrupted: output.interrupted }]);
+  const doc = buildRunDocument({
+    spec, config: run.config, label, startedAt: output.startedAt, endedAt: output.endedAt, records: pool.records, window: pool.window, loop: pool.loop,
+    tokenizer: prepared.tokenizer, server: prepared.server, provenance: endpoint.provenance,
+    clientExtras: { placement: 'local', network_path: endpoint.forwarded ? 'ssh-forward' : 'direct', ...forwardWarning(endpoint) },
+    interruptedBy: output.interrupted ? interruptReason(hooks.signal) : undefined,
+  });
+  return { doc, interrupted: output.interrupted };
+}
+
+/** The warning a result carries when its requests crossed an SSH forward. */
+export function forwardWarning(endpoint: Pick<Endpoint, 'forwarded'>): { network_warning?: string } {
+  return endpoint.forwarded ? { network_warning: 'requests went through an SSH forward from this machine: TTFT and E2EL include that path (use --client cluster to measure next to the server)' } : {};
 }
 
 // What stopped the run, for the document: the signal's name (SIGINT, SIGTERM) or the cancel's message.

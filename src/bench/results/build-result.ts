@@ -3,20 +3,14 @@
 import { VERSION } from '../../version.js';
 import type { BenchTokenizer } from '../datasets/tokenizer.js';
 import { clientHealth } from '../engine/client-health.js';
-import type { PhaseResult } from '../engine/phase.js';
 import type { ServerInfo } from '../engine/server-probe.js';
 import type { CutReason, RequestRecord } from '../engine/types.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { computeMetrics } from './metrics.js';
 import { sloFromConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from './result-schema.js';
 
-/** Where a run's server lives, when aibench knows (a service on a cluster). */
-export interface RunProvenance {
-  cluster?: string;
-  job_id?: string;
-  node?: string;
-  service_id?: string;
-}
+/** Where a run's server lives and what it runs, when aibench knows (a service on a cluster). */
+export type RunProvenance = Omit<ResultDocument['provenance'], 'server_version'>;
 
 export interface RunDocumentInput {
   spec: BenchSpec;
@@ -24,10 +18,14 @@ export interface RunDocumentInput {
   label: string;
   startedAt: Date;
   endedAt: Date;
-  /** The measured phase. */
-  phase: PhaseResult;
-  warmup: readonly RequestRecord[];
+  /** Every record (warmup ones marked), of every share; times on one clock. */
+  records: readonly RequestRecord[];
+  /** The measured window on that clock: before the first measured send to after the last end. */
+  window: { startMs: number; endMs: number };
+  /** Event-loop delay of the client (the worst share's, when there were several). */
   loop: { p99Ms?: number; maxMs?: number };
+  /** How the load was generated, when it was split (placement, shares, skew, per-share health). */
+  clientExtras?: ClientExtras;
   tokenizer: BenchTokenizer;
   server: ServerInfo;
   provenance?: RunProvenance;
@@ -35,11 +33,14 @@ export interface RunDocumentInput {
   interruptedBy?: string;
 }
 
+/** The client block's placement and scale-out fields (see result-schema.ts `client`). */
+export type ClientExtras = Omit<ResultDocument['client'], 'event_loop_delay_p99_ms' | 'event_loop_delay_max_ms' | 'send_lag_p99_ms' | 'send_lag_max_ms' | 'bottleneck_warning'>;
+
 /** The validated-shape document of one load level. */
 export function buildRunDocument(input: RunDocumentInput): ResultDocument {
-  const { spec, phase } = input;
-  const records = [...input.warmup, ...phase.records].sort((a, b) => a.index - b.index);
-  const durationS = Math.max(1e-3, (phase.endMs - phase.startMs) / 1000);
+  const { spec, window } = input;
+  const records = [...input.records].sort((a, b) => a.index - b.index);
+  const durationS = Math.max(1e-3, (window.endMs - window.startMs) / 1000);
   const metrics = computeMetrics(records, { durationS, slo: sloFromConfig(spec.slo), percentiles: spec.percentiles });
   return {
     schema_version: 1,
@@ -54,10 +55,10 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
     tokenizer: { kind: input.tokenizer.kind, name: input.tokenizer.name },
     provenance: { ...input.provenance, ...(input.server.version === undefined ? {} : { server_version: input.server.version }) },
     ...(input.interruptedBy === undefined ? {} : { interrupted: { reason: input.interruptedBy, at: input.endedAt.toISOString() } }),
-    ...cutNotes(phase.records),
-    client: clientHealth(input.loop, phase.records),
+    ...cutNotes(records),
+    client: { ...clientHealth(input.loop, records), ...input.clientExtras },
     ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
-    ...(spec.save_detailed ? { requests: records.map((r) => toRequestDetail(r, phase.startMs)), ...toVllmDetailArrays(records) } : {}),
+    ...(spec.save_detailed ? { requests: records.map((r) => toRequestDetail(r, window.startMs)), ...toVllmDetailArrays(records) } : {}),
     ...toResultFields(metrics),
   };
 }
@@ -67,7 +68,7 @@ function cutNotes(records: readonly RequestRecord[]): Pick<ResultDocument, 'cut_
   const reasons: Partial<Record<CutReason, number>> = {};
   const afterGrace: number[] = [];
   for (const r of records) {
-    if (r.cutReason === undefined) continue;
+    if (r.warmup || r.cutReason === undefined) continue;
     reasons[r.cutReason] = (reasons[r.cutReason] ?? 0) + 1;
     if (r.cutReason === 'grace' && afterGrace.length < 1000) afterGrace.push(r.index);
   }

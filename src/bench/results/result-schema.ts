@@ -131,7 +131,14 @@ const coreShape = {
   /** The concurrency cap (closed-loop concurrency, or rate mode's max); null when uncapped, as vLLM writes None. */
   max_concurrency: posInt.nullable().optional(),
   config: RunConfigSchema,
-  tokenizer: z.strictObject({ kind: z.enum(['hf', 'fallback']), name: z.string().min(1) }),
+  tokenizer: z.strictObject({
+    kind: z.enum(['hf', 'fallback']),
+    name: z.string().min(1),
+    /** The tokenizer.json used (hf). */
+    path: z.string().optional(),
+    /** Why the model's own tokenizer was not used (fallback). */
+    fallback_reason: z.string().optional(),
+  }),
   provenance: z
     .strictObject({
       cluster: z.string().optional(),
@@ -139,6 +146,18 @@ const coreShape = {
       node: z.string().optional(),
       service_id: z.string().optional(),
       server_version: z.string().optional(),
+      /** The exact arguments the service's server was started with (after the model). */
+      vllm_args: z.array(z.string()).optional(),
+      /** GPUs of the service's node as nvidia-smi reported them there; absent when it could not be asked. */
+      gpu: z
+        .strictObject({
+          name: z.string().min(1),
+          count: posInt,
+          memory_total_mib: z.number().positive().optional(),
+          driver_version: z.string().optional(),
+          cuda_version: z.string().optional(),
+        })
+        .optional(),
     })
     .default({}),
   /** Set when the run was stopped early (Ctrl-C, SIGTERM, a cancel): what it measured until then. */
@@ -153,6 +172,37 @@ const coreShape = {
     send_lag_p99_ms: ms.optional(),
     send_lag_max_ms: ms.optional(),
     bottleneck_warning: z.string().optional(),
+    /** Where the load came from: this process's host, or Slurm work inside the cluster. */
+    placement: z.enum(['local', 'cluster']).optional(),
+    /** How requests reached the server: directly, or through an SSH forward (latencies include it). */
+    network_path: z.enum(['direct', 'ssh-forward']).optional(),
+    network_warning: z.string().optional(),
+    /** Client processes: Slurm tasks x worker processes each. */
+    tasks: posInt.optional(),
+    workers: posInt.optional(),
+    /** Spread of the shares' measured-phase starts (they start together behind a barrier). */
+    start_skew_ms: ms.nonnegative().optional(),
+    /** Each client process's share: where it ran, what it sent, its own health, and whether it finished. */
+    shares: z
+      .array(z.strictObject({
+        index: nonNegInt,
+        node: z.string().optional(),
+        requests: nonNegInt,
+        event_loop_delay_p99_ms: ms.nonnegative().optional(),
+        send_lag_p99_ms: ms.optional(),
+        status: z.enum(['ok', 'died', 'interrupted']),
+      }))
+      .optional(),
+    /** The Slurm work that ran the client: a step in the service's allocation or a job on a partition. */
+    slurm: z
+      .strictObject({
+        placement: z.enum(['service-allocation', 'partition']),
+        job_id: z.string().min(1),
+        step_name: z.string().optional(),
+        /** True when the client tasks were placed with srun --overcommit (more tasks than the allocation's CPUs). */
+        overcommit: z.boolean(),
+      })
+      .optional(),
   }),
   /** Error message -> count over the failed requests. */
   errors: z.record(z.string(), posInt).optional(),

@@ -23,7 +23,7 @@ export function judge(runs: readonly ResultDocument[], failOn: readonly string[]
   const rules = failOn.map(parseFailOn);
   const prefix = (run: ResultDocument) => (runs.length > 1 ? `${run.label ?? 'run'}: ` : '');
   const breaches = runs.flatMap((run) => evaluateFailOn(run, rules).map((b) => `${prefix(run)}${b.message}`));
-  const warnings = runs.flatMap((run) => (run.client.bottleneck_warning ? [`${prefix(run)}${run.client.bottleneck_warning}`] : []));
+  const warnings = runs.flatMap((run) => [run.client.bottleneck_warning, run.client.network_warning].flatMap((w) => (w ? [`${prefix(run)}${w}`] : [])));
   const streamNotes = [
     [count(runs, 'malformed_events'), 'SSE event(s) were not JSON and were skipped (timings miss their content)'],
     [count(runs, 'incomplete_streams'), 'stream(s) ended without data: [DONE]'],
@@ -32,10 +32,23 @@ export function judge(runs: readonly ResultDocument[], failOn: readonly string[]
   for (const [n, what] of streamNotes) if (n > 0) warnings.push(`${n} ${what}`);
   const reasons = topErrors(runs);
   if (interrupted) return { status: 'interrupted', breaches, reasons, warnings };
+  const died = deadShares(runs);
+  if (died.length > 0) return { status: 'failed', breaches, reasons: [...died, ...reasons], warnings };
   if (runs.length === 0 || runs.every((run) => run.completed === 0)) {
     return { status: 'failed', breaches, reasons: [`no request completed${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`], warnings };
   }
   return { status: breaches.length > 0 ? 'breached' : 'passed', breaches, reasons, warnings };
+}
+
+// Client shares that ended without their summary: the run is incomplete, whatever the others measured.
+function deadShares(runs: readonly ResultDocument[]): string[] {
+  const seen = new Set<string>();
+  for (const run of runs) {
+    for (const share of run.client.shares ?? []) {
+      if (share.status === 'died') seen.add(`client share ${share.index}${share.node ? ` on ${share.node}` : ''} died before it finished (its ${share.requests} request(s) are kept)`);
+    }
+  }
+  return [...seen];
 }
 
 // The three most frequent error messages over every run, with their counts.

@@ -1,0 +1,80 @@
+// One client's share of one load level: its warmup, then its measured phase, on its own
+// connection pool. The in-process runner runs the only share; scale-out runs one per process.
+import { performance } from 'node:perf_hooks';
+import type { DatasetEntry } from '../datasets/dataset.js';
+import type { BenchTokenizer } from '../datasets/tokenizer.js';
+import type { BenchSpec } from '../spec/bench-spec.js';
+import { createBenchClient } from './client.js';
+import { startEventLoopMonitor } from './client-health.js';
+import { runPhase, type PhaseCounts, type PhaseOptions } from './phase.js';
+import { connectionsFor } from './schedule.js';
+import type { Share } from './share.js';
+import type { RequestRecord } from './types.js';
+
+export interface ShareContext {
+  spec: BenchSpec;
+  url: string;
+  apiKey?: string;
+  model: string;
+  tokenizer: BenchTokenizer;
+  entries: readonly DatasetEntry[];
+}
+
+export interface ShareHooks {
+  signal?: AbortSignal;
+  onProgress?: (phase: 'warmup' | 'measure', counts: PhaseCounts, phaseStartMs: number) => void;
+  onRecord?: (record: RequestRecord) => void;
+}
+
+/** What one share measured in one load level; times on this process's monotonic clock. */
+export interface ShareStepOutput {
+  /** Warmup and measured records. */
+  records: RequestRecord[];
+  /** The measured phase: from before its first send to after its last end (or the cut). */
+  startMs: number;
+  endMs: number;
+  startedAt: Date;
+  endedAt: Date;
+  loop: { p99Ms?: number; maxMs?: number };
+  interrupted: boolean;
+}
+
+/** Run a share; undefined when it was interrupted during warmup (nothing measured). */
+export async function runShareStep(ctx: ShareContext, share: Share, hooks: ShareHooks = {}): Promise<ShareStepOutput | undefined> {
+  const { spec } = ctx;
+  const client = createBenchClient({ url: ctx.url, connections: Math.max(1, connectionsFor(share.load)), apiKey: ctx.apiKey });
+  const common: Omit<PhaseOptions, 'offset' | 'pattern' | 'stop' | 'onDeadline'> = {
+    client, entries: ctx.entries, model: ctx.model, api: spec.target.api, seed: share.seed, signal: hooks.signal,
+    countTokens: (text) => ctx.tokenizer.encode(text).length, graceS: spec.stop.deadline_grace_s,
+    indexStride: share.count, indexBase: share.index, onRecord: hooks.onRecord,
+    ...(share.count > 1 ? { clientIndex: share.index } : {}),
+  };
+  const progress = (phase: 'warmup' | 'measure') => {
+    const phaseStartMs = performance.now();
+    return hooks.onProgress && ((counts: PhaseCounts) => hooks.onProgress?.(phase, counts, phaseStartMs));
+  };
+  try {
+    let warmup: RequestRecord[] = [];
+    if (share.warmup > 0) {
+      const inFlight = share.load.kind === 'concurrency' ? share.load.concurrency : connectionsFor(share.load);
+      const warm = await runPhase({
+        ...common, offset: 0, warmup: true, onDeadline: 'finish', pattern: { kind: 'concurrency', concurrency: Math.max(1, Math.min(share.warmup, inFlight)) },
+        stop: { numRequests: share.warmup }, onProgress: progress('warmup'),
+      });
+      if (warm.interrupted) return undefined;
+      warmup = warm.records;
+    }
+    const startedAt = new Date();
+    const loop = startEventLoopMonitor();
+    const measured = await runPhase({
+      ...common, offset: spec.warmup, pattern: share.load, onDeadline: spec.stop.on_deadline,
+      stop: { durationS: spec.stop.duration_s, numRequests: share.numRequests }, onProgress: progress('measure'),
+    });
+    return {
+      records: [...warmup, ...measured.records], startMs: measured.startMs, endMs: measured.endMs,
+      startedAt, endedAt: new Date(), loop: loop.stop(), interrupted: measured.interrupted,
+    };
+  } finally {
+    await client.close();
+  }
+}

@@ -1,15 +1,15 @@
 // The control API server (node:http): CORS, auth, routing, metrics and logs around the route
 // table. Every request is handled inside one try/catch, so no input can crash the process, and
-// only HttpError / AibenchError messages reach a response: never a stack, never the token.
+// only AibenchError messages reach a response: never a stack, never the token.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { errorMessage, UsageError } from '../errors.js';
+import { errorMessage, RequestRefused, UsageError } from '../errors.js';
 import { bearerChecker, checkAuthSetup, isLoopbackHost, readTokenFile } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
-import type { ControlCore } from './core.js';
+import type { ControlCore } from './control-core.js';
 import { ALLOW_METHODS, applyCors, normalizeOrigin } from './cors.js';
-import { errorResponse, HttpError } from './http-error.js';
+import { errorResponse } from './error-response.js';
 import { DEFAULT_LISTEN, parseListen } from './listen.js';
 import { createApiLogger, type ApiLogger } from './log.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
@@ -95,21 +95,21 @@ async function handle(h: Handler, req: IncomingMessage, res: ServerResponse): Pr
   try {
     path = requestPath(req.url);
     const cors = applyCors(req, res, h.origins);
-    if (cors === 'forbidden') throw new HttpError(403, 'origin not allowed');
+    if (cors === 'forbidden') throw new RequestRefused(403, 'origin not allowed');
     if (cors === 'preflight') return send(res, 204, undefined);
     if (path === '/metrics') {
       route = '/metrics';
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', undefined, { allow: 'GET' });
+      if (method !== 'GET' && method !== 'HEAD') throw new RequestRefused(405, 'method not allowed', { headers: { allow: 'GET' } });
       return send(res, 200, await h.metrics.registry.metrics(), h.metrics.registry.contentType);
     }
     if (method === 'OPTIONS') return send(res, 204, undefined, undefined, { allow: ALLOW_METHODS });
     const match = matchRoute(method, path);
     // Auth before routing under /api/, so a caller without the token learns nothing about routes.
     if (path.startsWith('/api/') || (match.kind === 'found' && match.route.auth)) {
-      if (!h.authorized(req.headers.authorization)) throw new HttpError(401, 'missing or wrong Bearer token', undefined, { 'www-authenticate': 'Bearer' });
+      if (!h.authorized(req.headers.authorization)) throw new RequestRefused(401, 'missing or wrong Bearer token', { headers: { 'www-authenticate': 'Bearer' } });
     }
-    if (match.kind === 'none') throw new HttpError(404, 'not found');
-    if (match.kind === 'method') throw new HttpError(405, 'method not allowed', undefined, { allow: match.allow.join(', ') });
+    if (match.kind === 'none') throw new RequestRefused(404, 'not found');
+    if (match.kind === 'method') throw new RequestRefused(405, 'method not allowed', { headers: { allow: match.allow.join(', ') } });
     route = match.route.route;
     const answer = await match.route.handle({ req, params: match.params, core: h.core, bodyLimit: h.bodyLimit });
     send(res, answer.status, answer.body);
@@ -126,7 +126,7 @@ async function handle(h: Handler, req: IncomingMessage, res: ServerResponse): Pr
 // The path as sent, without query; not URL-parsed (`//x` would become a host), never normalized.
 function requestPath(raw: string | undefined): string {
   const path = (raw ?? '').split(/[?#]/, 1)[0] ?? '';
-  if (!path.startsWith('/')) throw new HttpError(400, 'expected an origin-form request target (/path)');
+  if (!path.startsWith('/')) throw new RequestRefused(400, 'expected an origin-form request target (/path)');
   return path;
 }
 

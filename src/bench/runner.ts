@@ -2,7 +2,7 @@
 // sweep step. The transport records; computeMetrics derives; this file only sequences the phases.
 import { VERSION } from '../version.js';
 import { performance } from 'node:perf_hooks';
-import { BenchError } from '../errors.js';
+import { BenchError, InterruptedRun } from '../errors.js';
 import { createBenchClient, type BenchApi } from './client.js';
 import { loadDataset, type DatasetConfig } from './dataset-load.js';
 import { clientHealth, startEventLoopMonitor } from './health.js';
@@ -178,13 +178,6 @@ function vllmCompatFields(plan: BenchPlan, ctx: StepContext, startedAt: Date, du
     burstiness: load.kind === 'rate' ? load.burstiness : 1,
     max_concurrency: load.kind === 'rate' ? (load.max_concurrency ?? null) : load.concurrency,
   };
-}
-
-/** Thrown when Ctrl-C lands during warmup: nothing was measured, so there is no document. */
-export class InterruptedRun extends BenchError {
-  constructor() {
-    super('Interrupted during warmup: nothing was measured', { code: 'E_INTERRUPTED', exitCode: 130 });
-  }
 }
 
 function runConfig(plan: BenchPlan, ctx: StepContext): RunConfig {

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
-import type { ControlCore } from '../../src/api/core.js';
+import type { ControlCore } from '../../src/api/control-core.js';
 import { errorMessage } from '../../src/errors.js';
-import { createRealCore } from '../../src/api/real-core.js';
+import { createClusterCore } from '../../src/api/cluster-core.js';
 import { resultsDir } from '../../src/bench/results-store.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -48,7 +48,7 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   const { config } = await loadConfig(configPath);
   const log: Array<[string, Record<string, unknown> | undefined]> = [];
   const store = new ServiceStore({ path: join(dir, 'services.json') });
-  const core = await createRealCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store, resultsDir: results });
+  const core = await createClusterCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store, resultsDir: results });
   const server = await startApiServer({ listen: '127.0.0.1:0', tokenFile, corsOrigins, core, logWrite: () => undefined });
   const jobIds = new Set<string>();
   const call = async (method: string, path: string, body?: unknown) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarkRegistry } from '../../src/api/benchmarks.js';
-import type { BenchmarkView } from '../../src/api/core.js';
+import type { BenchmarkView } from '../../src/api/control-core.js';
 import { BenchmarkJournal } from '../../src/api/journal.js';
 import type { BenchmarkRequest } from '../../src/api/validation.js';
 import { runBench } from '../../src/bench/runner.js';

@@ -2,8 +2,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchmarkView, ControlCore, ServiceView } from '../../../src/api/core.js';
-import { ConflictError, NotFoundError } from '../../../src/api/core.js';
+import type { BenchmarkView, ControlCore, ServiceView } from '../../../src/api/control-core.js';
+import { ConflictError, NotFoundError } from '../../../src/errors.js';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../../src/api/server.js';
 import type { TierName } from '../../../src/dispatch/tiers.js';
 

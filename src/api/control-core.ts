@@ -1,6 +1,6 @@
 // The control API's view of aibench: one small interface the HTTP layer calls, so routes are
-// tested over real HTTP against a fake core and the real core (real-core.ts) stays I/O glue.
-import { AibenchError, type AibenchErrorOptions } from '../errors.js';
+// tested over real HTTP against a fake core and the core over the clusters (cluster-core.ts)
+// stays I/O glue. Methods throw AibenchError subclasses; the server answers their httpStatus.
 import type { TierName } from '../dispatch/tiers.js';
 import type { ResultDocument, SweepDocument } from '../bench/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
@@ -41,7 +41,7 @@ export interface ModelList {
  */
 export type RequestSource = 'browser' | 'tool';
 
-/** Everything the routes need; every method may throw AibenchError subclasses (mapped to HTTP). */
+/** Everything the routes need; every method may throw AibenchError subclasses (answered with their httpStatus). */
 export interface ControlCore {
   listServices(): Promise<ServiceView[]>;
   /** Submit and return at once (status PENDING); readiness is watched in the background. */
@@ -57,18 +57,4 @@ export interface ControlCore {
   /** Called once the server listens: take over what an earlier server left (queued benchmarks, starting services). */
   resume?(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Unknown service or benchmark id: 404. */
-export class NotFoundError extends AibenchError {
-  constructor(message: string, options: AibenchErrorOptions = {}) {
-    super(message, { code: 'E_NOT_FOUND', ...options });
-  }
-}
-
-/** The request is valid but the state forbids it (service not READY, benchmark already finished): 409. */
-export class ConflictError extends AibenchError {
-  constructor(message: string, options: AibenchErrorOptions = {}) {
-    super(message, { code: 'E_CONFLICT', ...options });
-  }
 }

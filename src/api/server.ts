@@ -1,8 +1,9 @@
 // The control API server (node:http): CORS, auth, routing, metrics and logs around the route
 // table. Every request is handled inside one try/catch, so no input can crash the process, and
 // only AibenchError messages reach a response: never a stack, never the token.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { errorMessage, RequestRefused, UsageError } from '../errors.js';
 import { bearerChecker, checkAuthSetup, isLoopbackHost, readTokenFile } from './auth.js';
@@ -61,7 +62,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   };
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => void handle(h, req, res));
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(h, error, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new UsageError(`listen: cannot listen on ${host}:${port}: ${error.code ?? error.message}`, { cause: error })));
@@ -121,6 +122,26 @@ async function handle(h: Handler, req: IncomingMessage, res: ServerResponse): Pr
     h.metrics.observe(method, route, res.statusCode, (performance.now() - started) / 1000);
     h.log.request({ method, route, path: route === 'unmatched' ? '' : path, status: res.statusCode, duration_ms: Math.round((performance.now() - started) * 10) / 10 });
   }
+}
+
+const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, HPE_CHUNK_EXTENSIONS_OVERFLOW: 413, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+
+// Node's parser refused the bytes (a bad request line or header, headers too large, too slow):
+// answer as Node's default would (only on a socket that has written nothing: never into the
+// middle of another answer), with a JSON body, counted and logged like any request, then close.
+function answerClientError(h: Handler, error: NodeJS.ErrnoException & { reason?: string }, socket: Duplex & { bytesWritten?: number }): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || (socket.bytesWritten ?? 0) > 0) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+  const body = `${JSON.stringify({ error: `malformed HTTP request: ${error.reason ?? error.code ?? 'unreadable'}`, code: 'E_REQUEST' })}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncache-control: no-store\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  h.metrics.observe('OTHER', 'malformed', status, 0);
+  h.log.request({ method: 'OTHER', route: 'malformed', path: '', status, duration_ms: 0 });
 }
 
 // The path as sent, without query; not URL-parsed (`//x` would become a host), never normalized.

@@ -137,7 +137,7 @@ function answerClientError(h: Handler, error: NodeJS.ErrnoException & { reason?:
   const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
   const body = `${JSON.stringify({ error: `malformed HTTP request: ${error.reason ?? error.code ?? 'unreadable'}`, code: 'E_REQUEST' })}\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncache-control: no-store\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n` +
       `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   h.metrics.observe('OTHER', 'malformed', status, 0);

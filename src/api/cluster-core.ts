@@ -60,6 +60,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
   const services = new ServiceControl({ config, cluster: options.cluster, store, dispatcher, log, onStop: (id) => benchmarks.cancelForService(id) });
   return {
     listServices: () => services.list(),
+    getService: (id) => services.get(id),
     startService: (input, source) => services.start(input, source),
     stopService: (id) => services.stop(id),
     serviceModels: (id) => services.models(id),
@@ -85,7 +86,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
     // Services keep running and are no longer watched; running benchmarks are cancelled and
     // saved, queued ones wait in the journal for the next server.
     async close() {
-      services.close();
+      await services.close();
       await benchmarks.close();
       await journal.close();
     },

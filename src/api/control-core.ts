@@ -25,8 +25,12 @@ export interface BenchmarkView {
   error?: string;
 }
 
-/** A service as the API shows it (the store's record; the key file path, never the key). */
-export type ServiceView = Record<string, unknown> & { id: string; status: string };
+/**
+ * A service as the API shows it: the store's record (the key file path, never the key), with
+ * status STOPPING while a stop this server accepted is still cancelling the job, and `stop_error`
+ * when that stop failed (the record keeps the status it has; DELETE again to retry).
+ */
+export type ServiceView = Record<string, unknown> & { id: string; status: string; stop_error?: string };
 
 export interface ModelList {
   models: string[];
@@ -44,9 +48,12 @@ export type RequestSource = 'browser' | 'tool';
 /** Everything the routes need; every method may throw AibenchError subclasses (answered with their httpStatus). */
 export interface ControlCore {
   listServices(): Promise<ServiceView[]>;
+  getService(id: string): Promise<ServiceView>;
   /** Submit and return at once (status PENDING); readiness is watched in the background. */
   startService(input: ServiceRequest, source: RequestSource): Promise<ServiceView>;
+  /** Start stopping and return at once (STOPPING; poll getService until STOPPED); a final record as it is. */
   stopService(id: string): Promise<ServiceView>;
+  /** The models of a READY service; ConflictError for any other status. */
   serviceModels(id: string): Promise<ModelList>;
   startBenchmark(input: BenchmarkRequest, source: RequestSource): Promise<{ id: string; status: BenchmarkStatus; tier: TierName }>;
   getBenchmark(id: string): Promise<BenchmarkView>;

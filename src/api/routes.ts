@@ -40,8 +40,16 @@ export const ROUTES: readonly Route[] = [
     handle: async ({ core, req, bodyLimit }) => ok(await core.startService(parseBody(ServiceRequestSchema, await readJsonBody(req, bodyLimit)), sourceOf(req)), 202),
   },
   {
+    method: 'GET', route: '/api/services/:id', pattern: new RegExp(`^/api/services/${SEG}$`), auth: true,
+    handle: async ({ core, params }) => ok(await core.getService(id(params, 'service'))),
+  },
+  {
+    // 202 while the job is being stopped (poll GET /api/services/:id until STOPPED); 200 when already stopped.
     method: 'DELETE', route: '/api/services/:id', pattern: new RegExp(`^/api/services/${SEG}$`), auth: true,
-    handle: async ({ core, params }) => ok(await core.stopService(id(params, 'service'))),
+    handle: async ({ core, params }) => {
+      const view = await core.stopService(id(params, 'service'));
+      return ok(view, view.status === 'STOPPING' ? 202 : 200);
+    },
   },
   {
     method: 'GET', route: '/api/services/:id/models', pattern: new RegExp(`^/api/services/${SEG}/models$`), auth: true,

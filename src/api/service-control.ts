@@ -1,10 +1,11 @@
 // The services half of the control core: list, start (submitted on the dispatcher, READY watched
-// in the background), stop, models, and on resume the services an earlier server left starting.
-// Everything goes through the service room; stopping a service never queues behind other work.
+// in the background), stop (answered at once, the job cancelled in the background), models, and on
+// resume the services an earlier server left starting. Everything goes through the service room;
+// stopping a service never queues behind other work.
 import type { Config } from '../config/schema.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier } from '../dispatch/tiers.js';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, errorMessage, NotFoundError } from '../errors.js';
 import {
   isFinalStatus, listServices, newServiceId, onServiceCluster, serviceModels, startService, stopService, waitService, type ServiceRecord, type ServiceStore,
 } from '../service/index.js';
@@ -25,13 +26,27 @@ export interface ServiceControlOptions {
 
 export class ServiceControl {
   readonly #watchers: ServiceWatchers;
+  /** Stops this server accepted and is still carrying out, and why the last one of a service failed. */
+  readonly #stopping = new Map<string, Promise<void>>();
+  readonly #stopErrors = new Map<string, string>();
   constructor(private readonly options: ServiceControlOptions) {
     this.#watchers = new ServiceWatchers(options.log);
   }
 
-  /** Every service of every cluster, as `service ls` shows them. */
+  /** Every service of every cluster, as `service ls` shows them (STOPPING while this server stops one). */
   async list(): Promise<ServiceView[]> {
-    return (await listServices(this.options.config, { store: this.options.store })) as ServiceView[];
+    return (await listServices(this.options.config, { store: this.options.store })).map((record) => this.#view(record));
+  }
+
+  /** One service, as list() shows it. */
+  async get(id: string): Promise<ServiceView> {
+    return this.#view(await this.record(id));
+  }
+
+  #view(record: ServiceRecord): ServiceView {
+    if (this.#stopping.has(record.id)) return { ...record, status: 'STOPPING' };
+    const error = this.#stopErrors.get(record.id);
+    return error === undefined || isFinalStatus(record.status) ? record : { ...record, stop_error: error };
   }
 
   /** The stored record of `id`; NotFoundError when there is none. */
@@ -71,20 +86,38 @@ export class ServiceControl {
     });
   }
 
-  /** Cancel the service's start and its benchmarks, scancel its job and wait until it is gone. */
+  /**
+   * Cancel the service's start and its benchmarks, and start stopping its job: answered at once
+   * (STOPPING), the scancel and the wait until Slurm no longer runs it go on in the background.
+   */
   async stop(id: string): Promise<ServiceView> {
     const record = await this.record(id);
+    if (this.#stopping.has(id)) return this.#view(record);
     this.#watchers.cancel(id, new Error('stopped through the API'));
     this.options.onStop(id);
-    if (isFinalStatus(record.status)) return record as ServiceView;
-    const fresh = (await this.options.store.read())[id] ?? record;
-    const result = await onServiceCluster(this.options.config, record.cluster, (target) => stopService(target, fresh, { store: this.options.store }));
-    return result.record as ServiceView;
+    if (isFinalStatus(record.status)) return record;
+    this.#stopErrors.delete(id);
+    // Registered before any await, so a second DELETE meanwhile joins this stop.
+    this.#stopping.set(id, this.#stopJob(record).finally(() => this.#stopping.delete(id)));
+    return this.#view(record);
   }
 
-  /** The service's models (cached, or fetched through its endpoint). */
+  async #stopJob(record: ServiceRecord): Promise<void> {
+    const { config, store, log } = this.options;
+    try {
+      const fresh = (await store.read())[record.id] ?? record;
+      const result = await onServiceCluster(config, record.cluster, (target) => stopService(target, fresh, { store }));
+      log('service stopped', { id: record.id, job_id: result.record.job_id, status: result.record.status });
+    } catch (error) {
+      this.#stopErrors.set(record.id, errorMessage(error));
+      log('service stop failed', { id: record.id, job_id: record.job_id, error: errorMessage(error) });
+    }
+  }
+
+  /** The models of a READY service (cached, or fetched through its endpoint); ConflictError otherwise. */
   async models(id: string): Promise<ModelList> {
-    await this.record(id);
+    const { status } = this.#view(await this.record(id));
+    if (status !== 'READY') throw new ConflictError(`service ${id} is ${status}: it serves no models`, { hint: `Start it again, or list another service's models.` });
     return { ...(await serviceModels(this.options.config, id, { store: this.options.store })) };
   }
 
@@ -100,8 +133,9 @@ export class ServiceControl {
     }
   }
 
-  /** Stop watching; the services keep running (they outlive the API server). */
-  close(): void {
+  /** Stop watching (the services keep running: they outlive the API server); stops under way finish. */
+  async close(): Promise<void> {
     this.#watchers.detachAll();
+    await Promise.all(this.#stopping.values());
   }
 }

@@ -3,7 +3,7 @@
 // report progress through a callback; neither prints anything.
 import { randomBytes } from 'node:crypto';
 import type { ResolvedCluster } from '../config/schema.js';
-import { errorMessage, ServiceError, UsageError } from '../errors.js';
+import { ConflictError, errorMessage, ServiceError, UsageError } from '../errors.js';
 import type { Executor } from '../exec/types.js';
 import { cancelJobs, jobStatus, submitJob } from '../slurm/client.js';
 import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
@@ -98,7 +98,7 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
   await store.update((records) => {
     const existing = records[id];
     if (existing !== undefined && !isFinalStatus(existing.status)) {
-      throw new UsageError(`Service ${id} already exists (${existing.status}, job ${existing.job_id || 'being submitted'})`, { hint: `Stop it first: aibench service stop ${id}` });
+      throw new ConflictError(`Service ${id} already exists (${existing.status}, job ${existing.job_id || 'being submitted'})`, { hint: `Stop it first: aibench service stop ${id}` });
     }
     records[id] = draft;
   });

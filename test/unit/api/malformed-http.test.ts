@@ -1,23 +1,9 @@
 // Bytes that are not HTTP/1.1 get an HTTP answer (400, or 431 for oversized headers) with a JSON
 // body, as Node's server would give by default, instead of a connection closed without a word;
 // the server counts them in its metrics and keeps serving.
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from './helpers.js';
-
-/** Send raw bytes and collect everything the server writes until it closes the connection. */
-function raw(url: string, bytes: string): Promise<string> {
-  const { port, hostname } = new URL(url);
-  return new Promise<string>((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let text = '';
-    socket.on('data', (d) => (text += d.toString()));
-    socket.on('close', () => resolve(text));
-    socket.on('error', reject);
-    socket.write(bytes);
-  });
-}
+import { rawExchange, startTestServer } from './helpers.js';
 
 describe('malformed HTTP', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -33,7 +19,7 @@ describe('malformed HTTP', () => {
     ['a control character in a header value', 'GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n'],
     ['a bad Content-Length', 'POST /api/benchmarks HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n'],
   ])('%s: 400 with a JSON body, then the connection closes', async (_name, bytes) => {
-    const answer = await raw(server.url, bytes);
+    const answer = await rawExchange(server.url, bytes);
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer.toLowerCase()).toContain('connection: close');
     const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: string; code: string };
@@ -41,12 +27,12 @@ describe('malformed HTTP', () => {
   });
 
   it('headers over the size limit: 431', async () => {
-    const answer = await raw(server.url, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const answer = await rawExchange(server.url, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);
   });
 
   it('counts them in /metrics and keeps serving', async () => {
-    await raw(server.url, 'HELLO THERE\r\n\r\n');
+    await rawExchange(server.url, 'HELLO THERE\r\n\r\n');
     const metrics = await (await request(`${server.url}/metrics`)).body.text();
     expect(metrics).toMatch(/aibench_api_http_requests_total\{method="OTHER",route="malformed",status="400"\} [1-9]/);
     expect((await request(`${server.url}/health`)).statusCode).toBe(200);

@@ -10,8 +10,8 @@ import type { BenchInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import { Tier, tierFromName, tierName, type TierName, type TierValue } from '../dispatch/tiers.js';
-import { errorMessage } from '../errors.js';
-import { ConflictError, NotFoundError, type BenchmarkView, type RequestSource } from './core.js';
+import { ConflictError, errorMessage, NotFoundError } from '../errors.js';
+import type { BenchmarkView, RequestSource } from './control-core.js';
 import { readResultFile } from '../bench/results/result-io.js';
 import { resultPath } from '../bench/results/results-store.js';
 import type { BenchmarkJournal } from './journal.js';
@@ -67,6 +67,17 @@ export function benchmarkTier(request: Pick<BenchmarkRequest, 'run_now'>, source
   return source === 'browser' ? Tier.INTERACTIVE : Tier.BACKGROUND;
 }
 
+/**
+ * Queued benchmarks in the order the dispatcher picks them (highest tier, then oldest), the rest
+ * after. The dispatcher starts a task the moment it is added while a slot and its service are
+ * free, so re-queueing in the journal's order would start whichever was journaled first, whatever
+ * its tier.
+ */
+function byDispatchOrder(a: Pick<BenchmarkView, 'status' | 'tier' | 'created_at'>, b: Pick<BenchmarkView, 'status' | 'tier' | 'created_at'>): number {
+  const rank = (v: typeof a) => (v.status === 'queued' ? tierFromName(v.tier) : -1);
+  return rank(b) - rank(a) || a.created_at.localeCompare(b.created_at);
+}
+
 export class BenchmarkRegistry {
   readonly #entries = new Map<string, Entry>();
   #closing = false;
@@ -90,8 +101,9 @@ export class BenchmarkRegistry {
    */
   restore(): { requeued: number; failed: number; finished: number } {
     const counts = { requeued: 0, failed: 0, finished: 0 };
-    for (const entry of this.options.journal?.entries() ?? []) {
-      if (this.#entries.has(entry.id)) continue; // already this server's: restoring twice changes nothing
+    // Already this server's: restoring twice changes nothing.
+    const found = (this.options.journal?.entries() ?? []).filter((entry) => !this.#entries.has(entry.id));
+    for (const entry of found.sort(byDispatchOrder)) {
       const view: BenchmarkView = { ...entry };
       if (view.status === 'queued') {
         counts.requeued++;

@@ -12,7 +12,7 @@ import { readStateFile } from '../config/state-file.js';
 import { describeHolder, holdStateLock } from '../config/state-lock.js';
 import { AibenchError } from '../errors.js';
 import { TIER_NAMES } from '../dispatch/tiers.js';
-import type { BenchmarkView } from './core.js';
+import type { BenchmarkView } from './control-core.js';
 import { BenchmarkRequestSchema } from './validation.js';
 
 /** Finished entries kept (the newest); unfinished ones are always kept. */

@@ -1,10 +1,10 @@
 // The route table: method + path pattern -> handler over the ControlCore. Handlers return a
-// status and a JSON body; they throw HttpError / AibenchError, which server.ts turns into answers.
+// status and a JSON body; they throw AibenchError subclasses, which server.ts answers with their httpStatus.
 // Lists are bare JSON arrays: the dashboards' service dropdown reads GET /api/services as one.
 import type { IncomingMessage } from 'node:http';
 import { readJsonBody } from './body.js';
-import type { ControlCore, RequestSource } from './core.js';
-import { HttpError } from './http-error.js';
+import { RequestRefused } from '../errors.js';
+import type { ControlCore, RequestSource } from './control-core.js';
 import { BenchmarkRequestSchema, parseBody, PATH_ID, ServiceRequestSchema } from './validation.js';
 
 export interface RouteContext {
@@ -40,8 +40,16 @@ export const ROUTES: readonly Route[] = [
     handle: async ({ core, req, bodyLimit }) => ok(await core.startService(parseBody(ServiceRequestSchema, await readJsonBody(req, bodyLimit)), sourceOf(req)), 202),
   },
   {
+    method: 'GET', route: '/api/services/:id', pattern: new RegExp(`^/api/services/${SEG}$`), auth: true,
+    handle: async ({ core, params }) => ok(await core.getService(id(params, 'service'))),
+  },
+  {
+    // 202 while the job is being stopped (poll GET /api/services/:id until STOPPED); 200 when already stopped.
     method: 'DELETE', route: '/api/services/:id', pattern: new RegExp(`^/api/services/${SEG}$`), auth: true,
-    handle: async ({ core, params }) => ok(await core.stopService(id(params, 'service'))),
+    handle: async ({ core, params }) => {
+      const view = await core.stopService(id(params, 'service'));
+      return ok(view, view.status === 'STOPPING' ? 202 : 200);
+    },
   },
   {
     method: 'GET', route: '/api/services/:id/models', pattern: new RegExp(`^/api/services/${SEG}/models$`), auth: true,
@@ -73,7 +81,7 @@ function id(params: string[], what: string): string {
   } catch {
     value = '';
   }
-  if (!PATH_ID.test(value)) throw new HttpError(404, `unknown ${what}`);
+  if (!PATH_ID.test(value)) throw new RequestRefused(404, `unknown ${what}`);
   return value;
 }
 

@@ -1,15 +1,16 @@
 // The control API server (node:http): CORS, auth, routing, metrics and logs around the route
 // table. Every request is handled inside one try/catch, so no input can crash the process, and
-// only HttpError / AibenchError messages reach a response: never a stack, never the token.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// only AibenchError messages reach a response: never a stack, never the token.
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { errorMessage, UsageError } from '../errors.js';
+import { errorMessage, RequestRefused, UsageError } from '../errors.js';
 import { bearerChecker, checkAuthSetup, isLoopbackHost, readTokenFile } from './auth.js';
 import { DEFAULT_BODY_LIMIT } from './body.js';
-import type { ControlCore } from './core.js';
+import type { ControlCore } from './control-core.js';
 import { ALLOW_METHODS, applyCors, normalizeOrigin } from './cors.js';
-import { errorResponse, HttpError } from './http-error.js';
+import { errorResponse } from './error-response.js';
 import { DEFAULT_LISTEN, parseListen } from './listen.js';
 import { createApiLogger, type ApiLogger } from './log.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
@@ -61,7 +62,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   };
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => void handle(h, req, res));
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(h, error, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new UsageError(`listen: cannot listen on ${host}:${port}: ${error.code ?? error.message}`, { cause: error })));
@@ -95,21 +96,21 @@ async function handle(h: Handler, req: IncomingMessage, res: ServerResponse): Pr
   try {
     path = requestPath(req.url);
     const cors = applyCors(req, res, h.origins);
-    if (cors === 'forbidden') throw new HttpError(403, 'origin not allowed');
+    if (cors === 'forbidden') throw new RequestRefused(403, 'origin not allowed');
     if (cors === 'preflight') return send(res, 204, undefined);
     if (path === '/metrics') {
       route = '/metrics';
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', undefined, { allow: 'GET' });
+      if (method !== 'GET' && method !== 'HEAD') throw new RequestRefused(405, 'method not allowed', { headers: { allow: 'GET' } });
       return send(res, 200, await h.metrics.registry.metrics(), h.metrics.registry.contentType);
     }
     if (method === 'OPTIONS') return send(res, 204, undefined, undefined, { allow: ALLOW_METHODS });
     const match = matchRoute(method, path);
     // Auth before routing under /api/, so a caller without the token learns nothing about routes.
     if (path.startsWith('/api/') || (match.kind === 'found' && match.route.auth)) {
-      if (!h.authorized(req.headers.authorization)) throw new HttpError(401, 'missing or wrong Bearer token', undefined, { 'www-authenticate': 'Bearer' });
+      if (!h.authorized(req.headers.authorization)) throw new RequestRefused(401, 'missing or wrong Bearer token', { headers: { 'www-authenticate': 'Bearer' } });
     }
-    if (match.kind === 'none') throw new HttpError(404, 'not found');
-    if (match.kind === 'method') throw new HttpError(405, 'method not allowed', undefined, { allow: match.allow.join(', ') });
+    if (match.kind === 'none') throw new RequestRefused(404, 'not found');
+    if (match.kind === 'method') throw new RequestRefused(405, 'method not allowed', { headers: { allow: match.allow.join(', ') } });
     route = match.route.route;
     const answer = await match.route.handle({ req, params: match.params, core: h.core, bodyLimit: h.bodyLimit });
     send(res, answer.status, answer.body);
@@ -123,10 +124,30 @@ async function handle(h: Handler, req: IncomingMessage, res: ServerResponse): Pr
   }
 }
 
+const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, HPE_CHUNK_EXTENSIONS_OVERFLOW: 413, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+
+// Node's parser refused the bytes (a bad request line or header, headers too large, too slow):
+// answer as Node's default would (only on a socket that has written nothing: never into the
+// middle of another answer), with a JSON body, counted and logged like any request, then close.
+function answerClientError(h: Handler, error: NodeJS.ErrnoException & { reason?: string }, socket: Duplex & { bytesWritten?: number }): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || (socket.bytesWritten ?? 0) > 0) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+  const body = `${JSON.stringify({ error: `malformed HTTP request: ${error.reason ?? error.code ?? 'unreadable'}`, code: 'E_REQUEST' })}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  h.metrics.observe('OTHER', 'malformed', status, 0);
+  h.log.request({ method: 'OTHER', route: 'malformed', path: '', status, duration_ms: 0 });
+}
+
 // The path as sent, without query; not URL-parsed (`//x` would become a host), never normalized.
 function requestPath(raw: string | undefined): string {
   const path = (raw ?? '').split(/[?#]/, 1)[0] ?? '';
-  if (!path.startsWith('/')) throw new HttpError(400, 'expected an origin-form request target (/path)');
+  if (!path.startsWith('/')) throw new RequestRefused(400, 'expected an origin-form request target (/path)');
   return path;
 }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { formatPath } from '../config/zod-error.js';
 import { SERVICE_ID } from '../service/record.js';
-import { HttpError, type ApiIssue } from './http-error.js';
+import { RequestRefused, type RequestIssue } from '../errors.js';
 
 const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'expected letters, digits, _ . - (a configured cluster)');
 const serviceId = z.string().regex(SERVICE_ID, 'expected 1-40 letters, digits, _ . - starting with a letter or digit');
@@ -37,7 +37,7 @@ export const BenchmarkRequestSchema = z.strictObject({
 export type BenchmarkRequest = z.infer<typeof BenchmarkRequestSchema>;
 
 /** One {path, message} per problem; an unknown key is named by its own path. */
-export function toIssues(error: z.ZodError): ApiIssue[] {
+export function toIssues(error: z.ZodError): RequestIssue[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown key' }));
@@ -50,7 +50,7 @@ export function toIssues(error: z.ZodError): ApiIssue[] {
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new HttpError(400, 'invalid request body', toIssues(parsed.error));
+  throw new RequestRefused(400, 'invalid request body', { issues: toIssues(parsed.error) });
 }
 
 /** Ids in paths: the same characters as service ids, else the resource cannot exist (404, not 400). */

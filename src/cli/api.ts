@@ -2,7 +2,7 @@
 // server over the real core -> wait for Ctrl-C / SIGTERM -> close cleanly and exit 0 (a signal is
 // a server's normal stop; see useStopSignal).
 import { Command } from 'commander';
-import { createRealCore } from '../api/real-core.js';
+import { createClusterCore } from '../api/cluster-core.js';
 import { DEFAULT_LISTEN } from '../api/listen.js';
 import { createApiLogger } from '../api/log.js';
 import { startApiServer } from '../api/server.js';
@@ -37,7 +37,7 @@ export function buildApiCommand(): Command {
         const { config } = await configFor(cmd);
         if (flags.cluster !== undefined) resolveCluster(config, flags.cluster); // unknown name: usage error now, not per request
         const logger = createApiLogger(Boolean(flags.jsonLogs));
-        const core = await createRealCore({ config, cluster: flags.cluster, log: (msg, fields) => logger.info(msg, fields) });
+        const core = await createClusterCore({ config, cluster: flags.cluster, log: (msg, fields) => logger.info(msg, fields) });
         const signal = useStopSignal();
         const server = await startApiServer({
           listen: flags.listen, tokenFile: flags.tokenFile, insecureLocal: flags.insecureLocal, corsOrigins: flags.corsOrigin ?? [], jsonLogs: flags.jsonLogs, core,

@@ -2,8 +2,7 @@
 import { Command } from 'commander';
 import { writeDashboards } from '../grafana/build.js';
 import { checkDashboards, readDashboardDir, type CheckReport } from '../grafana/check.js';
-import { DashboardError } from '../grafana/errors.js';
-import { UsageError } from '../errors.js';
+import { DashboardError, UsageError } from '../errors.js';
 import { createOutput, type Output } from '../report/output.js';
 
 interface CheckFlags {

@@ -5,7 +5,7 @@
 // its credential-free URL (never the Authorization header). The load generator's pooled hot path
 // (src/bench/client.ts) is deliberately not built on this.
 import { request, type Dispatcher } from 'undici';
-import { AibenchError } from '../errors.js';
+import { HttpError, HttpStatusError } from '../errors.js';
 
 export interface HttpRequestOptions {
   /** Default GET. */
@@ -30,23 +30,6 @@ export interface HttpResponse {
   text(): Promise<string>;
   /** The body parsed as JSON; an HttpError naming the URL when it is not JSON. */
   json(): Promise<unknown>;
-}
-
-export type HttpErrorCode = 'E_HTTP_TIMEOUT' | 'E_HTTP_ABORTED' | 'E_HTTP_NETWORK' | 'E_HTTP_STATUS' | 'E_HTTP_BODY';
-
-/** A request that failed: timed out, aborted, did not connect, or answered something unusable. */
-export class HttpError extends AibenchError {
-  declare readonly code: HttpErrorCode;
-  constructor(message: string, code: HttpErrorCode, cause?: unknown) {
-    super(message, { code, cause });
-  }
-}
-
-/** The server answered a status the caller did not expect; `body` is its (trimmed, short) text. */
-export class HttpStatusError extends HttpError {
-  constructor(message: string, readonly status: number, readonly body: string) {
-    super(message, 'E_HTTP_STATUS');
-  }
 }
 
 const CREDENTIALS = /\/\/[^/?#\s]*@/;

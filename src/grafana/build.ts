@@ -6,7 +6,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { administrationDashboard } from './dashboard-administration.js';
 import { benchmarkDashboard } from './dashboard-benchmark.js';
 import { serviceDashboard } from './dashboard-service.js';
-import { DashboardError } from './errors.js';
+import { DashboardError } from '../errors.js';
 import { dashboardProviderYaml, datasourcesYaml } from './provisioning.js';
 
 /** The dashboards as plain JSON objects, by file name. */

@@ -3,7 +3,7 @@
 // every PromQL query returns at least one series.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DashboardError } from './errors.js';
+import { DashboardError } from '../errors.js';
 import { dashboardVariables, extractQueries, variableQueryToPromql, type DashboardQuery } from './extract.js';
 import { knownMetrics } from './known-metrics.js';
 import { parseQuery } from './parse-query.js';

@@ -1,7 +1,7 @@
 // The two Prometheus HTTP API calls the checker needs: an instant query's series count
 // and a label's values for a selector, through the one HTTP helper (src/exec/http.ts).
 import { httpRequest, safeUrl } from '../exec/http.js';
-import { DashboardError } from './errors.js';
+import { DashboardError } from '../errors.js';
 
 interface ApiAnswer<T> { status: string; data?: T; error?: string }
 

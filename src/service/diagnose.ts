@@ -2,7 +2,7 @@
 // OUT_OF_MEMORY, TIMEOUT) and the last lines of the job's log, in one error.
 import type { Executor } from '../exec/types.js';
 import { jobLogs } from '../slurm/client.js';
-import { ServiceError } from './record.js';
+import { ServiceError } from '../errors.js';
 
 export const LOG_TAIL_LINES = 20;
 

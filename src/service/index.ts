@@ -6,5 +6,5 @@ export { serviceModels, processModelsCache } from './models.js';
 export { ModelsCache, cachedModels, type ModelsAnswer } from './models-cache.js';
 export { ServiceStore, defaultStorePath } from './store.js';
 export { findService, getService, onServiceCluster, openTarget } from './session.js';
-export { ServiceError, isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint } from './record.js';
+export { isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint } from './record.js';
 export type { ServiceProgress, ServicePhase } from './wait-ready.js';

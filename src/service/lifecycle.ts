@@ -3,7 +3,7 @@
 // report progress through a callback; neither prints anything.
 import { randomBytes } from 'node:crypto';
 import type { ResolvedCluster } from '../config/schema.js';
-import { errorMessage, UsageError } from '../errors.js';
+import { ConflictError, errorMessage, ServiceError, UsageError } from '../errors.js';
 import type { Executor } from '../exec/types.js';
 import { cancelJobs, jobStatus, submitJob } from '../slurm/client.js';
 import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
@@ -11,7 +11,7 @@ import { ENDPOINT_FILE } from './endpoint.js';
 import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
 import { jobStateText } from './reconcile.js';
 import { prepareTargetsDir, removeServiceTarget, writeServiceTarget } from './targets.js';
-import { isFinalStatus, SERVICE_ID, serviceDir, ServiceError, serviceJobName, type ServiceRecord } from './record.js';
+import { isFinalStatus, SERVICE_ID, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceStore } from './store.js';
 import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
 
@@ -98,7 +98,7 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
   await store.update((records) => {
     const existing = records[id];
     if (existing !== undefined && !isFinalStatus(existing.status)) {
-      throw new UsageError(`Service ${id} already exists (${existing.status}, job ${existing.job_id || 'being submitted'})`, { hint: `Stop it first: aibench service stop ${id}` });
+      throw new ConflictError(`Service ${id} already exists (${existing.status}, job ${existing.job_id || 'being submitted'})`, { hint: `Stop it first: aibench service stop ${id}` });
     }
     records[id] = draft;
   });

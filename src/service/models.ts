@@ -2,9 +2,9 @@
 // network, no SSH: the store and the cache are local files), fetched through the service's
 // endpoint otherwise, and falling back to the last known list, marked stale, when unreachable.
 import type { Config } from '../config/schema.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, ServiceError } from '../errors.js';
 import { cachedModels, ModelsCache, type ModelsAnswer } from './models-cache.js';
-import { isFinalStatus, ServiceError, type ServiceRecord } from './record.js';
+import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
 import { ServiceStore } from './store.js';
 

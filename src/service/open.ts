@@ -5,7 +5,8 @@ import { readServiceApiKey } from './api-key.js';
 import { openEndpoint, readEndpoint } from './endpoint.js';
 import type { ServiceTarget } from './lifecycle.js';
 import { serviceStatus } from './query.js';
-import { ServiceError, type ServiceRecord } from './record.js';
+import { ServiceError } from '../errors.js';
+import type { ServiceRecord } from './record.js';
 import { openTarget, type OpenTarget } from './session.js';
 import type { ServiceStore } from './store.js';
 

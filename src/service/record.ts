@@ -1,7 +1,6 @@
 // The service record: what the store keeps about one vLLM service (id, model, cluster, job,
 // endpoint, status, timestamps), validated with zod whenever it is read back from disk.
 import { z } from 'zod';
-import { AibenchError, type AibenchErrorOptions } from '../errors.js';
 
 /** PENDING/STARTING while the job comes up; READY once it serves the model; the rest are final. */
 export const SERVICE_STATUSES = ['PENDING', 'STARTING', 'READY', 'FAILED', 'STOPPED', 'LOST'] as const;
@@ -59,11 +58,4 @@ export const serviceJobName = (id: string): string => `aibench-svc-${id}`;
 /** `<state>/services/<id>`: where the job writes endpoint.json (shared between login and compute nodes). */
 export function serviceDir(stateDir: string, id: string): string {
   return `${stateDir.replace(/\/+$/, '')}/services/${id}`;
-}
-
-/** A service could not start, be reached or be stopped (exit 1 unless said otherwise). */
-export class ServiceError extends AibenchError {
-  constructor(message: string, options: AibenchErrorOptions = {}) {
-    super(message, { code: 'E_SERVICE', ...options });
-  }
 }

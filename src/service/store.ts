@@ -10,10 +10,10 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { localStateDir } from '../config/paths.js';
 import { readStateFile } from '../config/state-file.js';
-import { LockedError } from '../errors.js';
+import { LockedError, ServiceError } from '../errors.js';
 import type { JobReport } from '../slurm/client.js';
 import { changedFields, reconcileRecord } from './reconcile.js';
-import { isFinalStatus, ServiceError, ServiceRecordSchema, type ServiceRecord } from './record.js';
+import { isFinalStatus, ServiceRecordSchema, type ServiceRecord } from './record.js';
 
 const StoreFileSchema = z.strictObject({ version: z.literal(1), services: z.record(z.string(), ServiceRecordSchema) });
 type StoreFile = z.infer<typeof StoreFileSchema>;

@@ -3,7 +3,8 @@
 // a spooled outage back-fill exactly.
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
-import { httpRequest, HttpStatusError } from '../exec/http.js';
+import { HttpStatusError } from '../errors.js';
+import { httpRequest } from '../exec/http.js';
 
 // prometheus/prompb/types.proto + remote.proto, the fields remote-write 1.0 needs.
 const root = protobuf.parse(`

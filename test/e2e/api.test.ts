@@ -1,6 +1,7 @@
 // The built `aibench api serve`: it listens, a second server on the same state dir is refused
 // (exit 4, naming the holder: one server per benchmark journal), SIGTERM stops it with exit 0,
-// and the next server starts on the same journal.
+// and the next server starts on the same journal; after kill -9 the next one starts at once.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +48,23 @@ describe('aibench api serve (built bin)', () => {
     const third = await serve(home);
     third.child.kill('SIGTERM');
     expect((await third.child).exitCode).toBe(0);
+  });
+
+  it('after kill -9 the next server starts at once: the dead holder of the journal lock is taken over', async () => {
+    const home = tempHome();
+    const lock = join(home, '.local/state/aibench/api/benchmarks.json.owner.lock');
+    const first = await serve(home);
+    first.child.kill('SIGKILL');
+    expect((await first.child).signal).toBe('SIGKILL');
+    expect(existsSync(lock)).toBe(true); // nothing cleans up after SIGKILL
+
+    const second = await serve(home);
+    expect(await (await fetch(`${second.url}/api/benchmarks`)).json()).toEqual([]);
+    const third = await runBin(['api', 'serve', '--listen', '127.0.0.1:0', '--insecure-local'], { home });
+    expect(third.exitCode).toBe(4); // the new holder is alive: refused as before
+    expect(third.stderr).toContain(`(pid ${second.child.pid} on `);
+    second.child.kill('SIGTERM');
+    expect((await second.child).exitCode).toBe(0);
+    expect(existsSync(lock)).toBe(false);
   });
 });

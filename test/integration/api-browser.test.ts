@@ -9,7 +9,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { START_BENCHMARK_PAYLOAD } from '../../src/grafana/form-code.js';
 import { startBenchmarkForm } from '../../src/grafana/forms.js';
-import { readyService, startRealApi, until, type ApiHarness } from './api-helpers.js';
+import { readyService, startRealApi, stoppedService, type ApiHarness } from './api-helpers.js';
+import { poll } from '../helpers/poll.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -97,7 +98,7 @@ describe('the Start-benchmark form in a real browser', () => {
     expect(sent.body?.tier).toBe('interactive'); // a person at a form
 
     const id = sent.body?.id as string;
-    const running = await until('benchmark running', async () => {
+    const running = await poll('benchmark running', async () => {
       const got = await api.call('GET', `/api/benchmarks/${id}`);
       return got.body.status === 'running' ? got.body : undefined;
     }, 30_000);
@@ -112,6 +113,7 @@ describe('the Start-benchmark form in a real browser', () => {
     const all = await api.call('GET', '/api/benchmarks');
     expect(all.body).toHaveLength(1);
 
-    expect((await api.call('DELETE', `/api/services/${name}`)).body.status).toBe('STOPPED');
+    expect(await api.call('DELETE', `/api/services/${name}`)).toMatchObject({ status: 202, body: { status: 'STOPPING' } });
+    await stoppedService(api, name);
   }, 240_000);
 });

@@ -6,15 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
-import type { ControlCore } from '../../src/api/core.js';
+import type { ControlCore } from '../../src/api/control-core.js';
 import { errorMessage } from '../../src/errors.js';
-import { createRealCore } from '../../src/api/real-core.js';
+import { createClusterCore } from '../../src/api/cluster-core.js';
 import { resultsDir } from '../../src/bench/results/results-store.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { ServiceStore } from '../../src/service/index.js';
 import { testCluster } from '../helpers/cluster.js';
+import { poll } from '../helpers/poll.js';
 import { BIN } from '../helpers/run-bin.js';
 
 export const FAST_SIM = ['--itl-ms=1', '--prefill-overhead-ms=1', '--prefill-ms-per-token=0'];
@@ -48,7 +49,7 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   const { config } = await loadConfig(configPath);
   const log: Array<[string, Record<string, unknown> | undefined]> = [];
   const store = new ServiceStore({ path: join(dir, 'services.json') });
-  const core = await createRealCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store, resultsDir: results });
+  const core = await createClusterCore({ config, cluster: 'tc-ssh', journalPath: join(dir, 'state', 'benchmarks.json'), log: (msg, fields) => log.push([msg, fields]), store, resultsDir: results });
   const server = await startApiServer({ listen: '127.0.0.1:0', tokenFile, corsOrigins, core, logWrite: () => undefined });
   const jobIds = new Set<string>();
   const call = async (method: string, path: string, body?: unknown) => {
@@ -71,18 +72,6 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   };
 }
 
-/** Poll `fn` every 500 ms until it returns a value, or fail after `timeoutMs` with the last one seen. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    const value = await fn().catch((error: unknown) => ((last = error), undefined));
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-}
-
 /** True while Slurm still lists the job. */
 export async function inSqueue(jobId: string): Promise<boolean> {
   const res = await execa('squeue', ['--noheader', '--format=%i', `--jobs=${jobId}`], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
@@ -94,7 +83,7 @@ export async function readyService(api: ApiHarness, name: string): Promise<{ id:
   const started = await api.call('POST', '/api/services', { model: 'facebook/opt-125m', name, cluster: 'tc-ssh', vllm_args: FAST_SIM });
   if (started.status !== 202) throw new Error(`POST /api/services: ${started.status} ${JSON.stringify(started.body)}`);
   let seen: unknown;
-  return until('service READY', async () => {
+  return poll('service READY', async () => {
     const list = await api.call('GET', '/api/services');
     const svc = (list.body as Array<{ id: string; status: string; job_id: string }>).find((s) => s.id === name);
     seen = svc;
@@ -103,4 +92,13 @@ export async function readyService(api: ApiHarness, name: string): Promise<{ id:
   }, 90_000).catch((error: unknown) => {
     throw new Error(`${errorMessage(error)}; last record ${JSON.stringify(seen)}; core log ${JSON.stringify(api.log)}`);
   });
+}
+
+/** Poll GET /api/services/:id until the service is STOPPED (a DELETE answers 202 before the job is gone). */
+export function stoppedService(api: ApiHarness, name: string): Promise<Record<string, unknown>> {
+  return poll(`${name} STOPPED`, async () => {
+    const got = await api.call('GET', `/api/services/${name}`);
+    if (got.status !== 200 || got.body.stop_error !== undefined) throw new Error(JSON.stringify(got));
+    return got.body.status === 'STOPPED' ? got.body : undefined;
+  }, 90_000);
 }

@@ -1,13 +1,14 @@
 // The control API's benchmark journal across server restarts, with the real registry, dispatcher,
 // bench runner and result files against the in-process simulator (no Slurm): queued benchmarks
 // run after a restart, one running when the server died is failed and says why, finished ones
-// are listed with their results read back; a clean stop keeps the queue; one server per journal.
+// are listed with their results read back; a clean stop keeps the queue, and its tiers; one server
+// per journal.
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarkRegistry } from '../../src/api/benchmarks.js';
-import type { BenchmarkView } from '../../src/api/core.js';
+import type { BenchmarkView } from '../../src/api/control-core.js';
 import { BenchmarkJournal } from '../../src/api/journal.js';
 import type { BenchmarkRequest } from '../../src/api/validation.js';
 import { runBenchmark } from '../../src/bench/engine/runner.js';
@@ -17,7 +18,7 @@ import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { ExitCode, LockedError } from '../../src/errors.js';
 import { parseSimArgs } from '../../src/sim/options.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
-import { until } from './api-helpers.js';
+import { poll } from '../helpers/poll.js';
 
 let sim: SimServer;
 beforeAll(async () => {
@@ -47,7 +48,7 @@ async function server(journalPath: string, resultsDir: string, hold = true) {
 }
 
 const statusOf = async (registry: BenchmarkRegistry, id: string, want: BenchmarkView['status']) =>
-  until(`${id} ${want}`, async () => {
+  poll(`${id} ${want}`, async () => {
     const view = await registry.get(id);
     return view.status === want ? view : undefined;
   }, 30_000);
@@ -65,7 +66,7 @@ describe('benchmark journal', () => {
     const running = first.registry.start(request('hold'), 'tool');
     await statusOf(first.registry, running.id, 'running');
     const queued = first.registry.start(request('hold'), 'browser'); // one benchmark per service: waits
-    await until('journal written', async () => (journalStatuses(join(dir, 'benchmarks.json'))[queued.id] === 'queued' ? true : undefined), 10_000);
+    await poll('journal written', async () => (journalStatuses(join(dir, 'benchmarks.json'))[queued.id] === 'queued' ? true : undefined), 10_000);
     expect(statSync(join(dir, 'benchmarks.json')).mode & 0o777).toBe(0o600);
 
     // The server is killed: its journal is what the next one finds (a copy, so this one can still be cleaned up).
@@ -106,6 +107,25 @@ describe('benchmark journal', () => {
     expect(second.registry.list().map((b) => b.id)).toEqual([queued.id, running.id]); // newest first
     await second.close();
     expect(journalStatuses(path)).toEqual({ [running.id]: 'cancelled', [queued.id]: 'done' });
+  });
+
+  it('queued benchmarks keep their tiers after a restart: the highest runs first, whatever order the journal lists them in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aibench-journal-'));
+    const path = join(dir, 'benchmarks.json');
+    const first = await server(path, join(dir, 'results'));
+    const running = first.registry.start(request('hold'), 'tool');
+    await statusOf(first.registry, running.id, 'running');
+    const background = first.registry.start(request('hold'), 'tool'); // queued first
+    const immediate = first.registry.start({ ...request('hold'), run_now: true }, 'tool'); // queued last, runs first
+    await first.close();
+    expect(journalStatuses(path)).toEqual({ [running.id]: 'cancelled', [background.id]: 'queued', [immediate.id]: 'queued' });
+
+    const second = await server(path, join(dir, 'results'));
+    const started = await poll('a re-queued benchmark running', async () => second.registry.list().find((b) => b.status === 'running'), 30_000);
+    expect(started).toMatchObject({ id: immediate.id, tier: 'immediate' });
+    expect((await second.registry.get(background.id)).status).toBe('queued');
+    await second.close();
+    expect(journalStatuses(path)).toMatchObject({ [immediate.id]: 'cancelled', [background.id]: 'queued' });
   });
 
   it('one server per journal (exit 4, naming the holder); a corrupt journal is refused and left as it is', async () => {

@@ -1,12 +1,15 @@
 // The control API over the REAL core on the test cluster (tc-ssh, simulator as the server):
-// POST service -> READY -> models -> POST benchmark (6 s) -> done, result file listed -> DELETE -> job gone.
+// POST service -> READY -> models -> POST benchmark (6 s) -> done, result file listed -> a duplicate
+// name is a 409 -> DELETE answers 202 STOPPING at once -> polled until STOPPED, job gone -> models 409.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listResults } from '../../src/bench/results/results-store.js';
 import { onServiceCluster, startService } from '../../src/service/index.js';
-import { FAST_SIM, inSqueue, readyService, startRealApi, until, type ApiHarness } from './api-helpers.js';
+import { FAST_SIM, inSqueue, readyService, startRealApi, stoppedService, type ApiHarness } from './api-helpers.js';
+import { poll } from '../helpers/poll.js';
 
 let api: ApiHarness;
+
 beforeAll(async () => {
   api = await startRealApi();
 });
@@ -27,7 +30,7 @@ describe('control API on tc-ssh', () => {
     const id = posted.body.id as string;
 
     let sawProgress = false;
-    const done = await until('benchmark done', async () => {
+    const done = await poll('benchmark done', async () => {
       const got = await api.call('GET', `/api/benchmarks/${id}`);
       if (got.body.status === 'running' && got.body.progress?.completed > 0) sawProgress = true;
       if (got.body.status === 'failed' || got.body.status === 'cancelled') throw new Error(JSON.stringify(got.body));
@@ -46,11 +49,22 @@ describe('control API on tc-ssh', () => {
     const listed = await api.call('GET', '/api/benchmarks');
     expect(listed.body.map((b: { id: string }) => b.id)).toContain(id);
 
+    // A second service under a name in use: 409 (the name is valid; the state forbids it), nothing submitted.
+    const duplicate = await api.call('POST', '/api/services', { model: 'facebook/opt-125m', name, cluster: 'tc-ssh', vllm_args: FAST_SIM });
+    expect(duplicate).toMatchObject({ status: 409, body: { error: expect.stringContaining(`Service ${name} already exists`), code: 'E_CONFLICT' } });
+    expect((await api.call('GET', `/api/services/${name}`)).body).toMatchObject({ status: 'READY', job_id: svc.job_id });
+
+    // DELETE answers at once (202, STOPPING); the client polls the service until STOPPED.
     const deleted = await api.call('DELETE', `/api/services/${name}`);
-    expect(deleted).toMatchObject({ status: 200, body: { id: name, status: 'STOPPED' } });
+    expect(deleted).toMatchObject({ status: 202, body: { id: name, status: 'STOPPING', job_id: svc.job_id } });
+    expect((await api.call('DELETE', `/api/services/${name}`))).toMatchObject({ status: 202, body: { status: 'STOPPING' } }); // once is enough
+    await stoppedService(api, name);
     expect(await inSqueue(svc.job_id)).toBe(false);
+    expect(await api.call('DELETE', `/api/services/${name}`)).toMatchObject({ status: 200, body: { id: name, status: 'STOPPED' } });
+    expect(await api.call('GET', `/api/services/${name}/models`)).toMatchObject({ status: 409, body: { error: `service ${name} is STOPPED: it serves no models`, code: 'E_CONFLICT' } });
     expect((await api.call('POST', '/api/benchmarks', { service_id: name, input_len: 1, output_len: 1, duration_seconds: 1 })).status).toBe(409);
     expect((await api.call('DELETE', '/api/services/it-api-nosuch')).status).toBe(404);
+    expect((await api.call('GET', '/api/services/it-api-nosuch')).status).toBe(404);
   }, 240_000);
 
   it('resume() watches a service another process left starting (--no-wait) until READY; DELETE stops it', async () => {
@@ -61,13 +75,14 @@ describe('control API on tc-ssh', () => {
     expect(record.status).toBe('PENDING');
     await api.core.resume?.();
     expect(api.log).toContainEqual(['watching a starting service', { id: name, job_id: record.job_id }]);
-    const ready = await until('READY', async () => {
+    const ready = await poll('READY', async () => {
       const current = (await api.store.read())[name];
       return current?.status === 'READY' ? current : undefined;
     }, 90_000);
     expect(ready.endpoint?.job_id).toBe(record.job_id);
     const deleted = await api.call('DELETE', `/api/services/${name}`);
-    expect(deleted).toMatchObject({ status: 200, body: { id: name, status: 'STOPPED' } });
+    expect(deleted).toMatchObject({ status: 202, body: { id: name, status: 'STOPPING' } });
+    await stoppedService(api, name);
     expect(await inSqueue(record.job_id)).toBe(false);
   }, 240_000);
 });

@@ -2,7 +2,7 @@
 // a verdict. Everything that can be checked is checked before the first request (model, lengths
 // against the server's context, each step's recorded config); then the phases run; the maths and
 // the documents are pure functions of the records (results/).
-import { BenchError } from '../../errors.js';
+import { InterruptedRun } from '../../errors.js';
 import { promptPoolSize } from '../datasets/pool-size.js';
 import { buildDataset } from '../datasets/build-dataset.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
@@ -56,13 +56,6 @@ export interface BenchOutcome {
   runs: ResultDocument[];
   interrupted: boolean;
   verdict: Verdict;
-}
-
-/** Thrown when Ctrl-C lands before anything was measured: there is no document to write. */
-export class InterruptedRun extends BenchError {
-  constructor() {
-    super('Interrupted before anything was measured', { code: 'E_INTERRUPTED', exitCode: 130 });
-  }
 }
 
 interface Prepared {

@@ -1,9 +1,10 @@
 // A fake ControlCore (in memory) and a server on port 0 for API tests over real HTTP.
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchmarkView, ControlCore, ServiceView } from '../../../src/api/core.js';
-import { ConflictError, NotFoundError } from '../../../src/api/core.js';
+import type { BenchmarkView, ControlCore, ServiceView } from '../../../src/api/control-core.js';
+import { ConflictError, NotFoundError } from '../../../src/errors.js';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../../src/api/server.js';
 import type { TierName } from '../../../src/dispatch/tiers.js';
 
@@ -25,6 +26,11 @@ export class FakeCore implements ControlCore {
 
   async listServices() {
     return [...this.services.values()];
+  }
+  async getService(id: string) {
+    const s = this.services.get(id);
+    if (!s) throw new NotFoundError(`unknown service ${id}`);
+    return s;
   }
   async startService(input: { model: string; name?: string }) {
     const id = input.name ?? `svc-${this.services.size + 1}`;
@@ -82,3 +88,16 @@ export async function startTestServer(options: Partial<ApiServerOptions> = {}): 
 
 export const auth = { authorization: `Bearer ${TOKEN}` };
 export const jsonAuth = { ...auth, 'content-type': 'application/json' };
+
+/** Send raw bytes and collect everything the server writes until it closes the connection. */
+export function rawExchange(url: string, bytes: string): Promise<string> {
+  const { port, hostname } = new URL(url);
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.on('data', (d) => (text += d.toString()));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    socket.write(bytes);
+  });
+}

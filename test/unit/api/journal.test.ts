@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkView } from '../../../src/api/core.js';
+import type { BenchmarkView } from '../../../src/api/control-core.js';
 import { BenchmarkJournal } from '../../../src/api/journal.js';
 
 const view = (status: BenchmarkView['status']): BenchmarkView => ({

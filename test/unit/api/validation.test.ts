@@ -1,8 +1,7 @@
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseListen } from '../../../src/api/listen.js';
-import { auth, jsonAuth, startTestServer } from './helpers.js';
+import { auth, jsonAuth, rawExchange, startTestServer } from './helpers.js';
 
 const good = { service_id: 'svc-1', concurrency: 4, input_len: 128, output_len: 64, duration_seconds: 300 };
 
@@ -75,22 +74,14 @@ describe('validation over HTTP', () => {
   });
 
   it('413 at once from Content-Length, without waiting for the body', async () => {
-    const url = new URL(server.url);
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname);
-      let text = '';
-      socket.on('data', (d) => (text += d.toString()));
-      socket.on('close', () => resolve(text));
-      socket.on('error', reject);
-      // Declare 10 GB and send only the headers: the answer must not wait for the body.
-      socket.write(`POST /api/benchmarks HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.authorization}\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{`);
-    });
+    // Declare 10 GB and send only the headers: the answer must not wait for the body.
+    const answer = await rawExchange(server.url, `POST /api/benchmarks HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.authorization}\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{`);
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
     expect(answer.toLowerCase()).toContain('connection: close');
   });
 
   it('404 for unknown ids and paths, 405 for a wrong method', async () => {
-    for (const path of ['/api/benchmarks/nope', '/api/services/nope/models', '/api/benchmarks/%2e%2e', '/api/nothing', '/nothing']) {
+    for (const path of ['/api/benchmarks/nope', '/api/services/nope', '/api/services/nope/models', '/api/benchmarks/%2e%2e', '/api/nothing', '/nothing']) {
       const res = await request(`${server.url}${path}`, { headers: auth });
       expect(res.statusCode, path).toBe(404);
       expect(((await res.body.json()) as { error: string }).error).toBeTypeOf('string');

@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, httpRequest, HttpStatusError, safeUrl, withUrlCredentials } from '../../../src/exec/http.js';
+import { HttpError, HttpStatusError } from '../../../src/errors.js';
+import { httpRequest, safeUrl, withUrlCredentials } from '../../../src/exec/http.js';
 
 interface Seen { method: string; url: string; auth: string | undefined; body: string }
 

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveCluster } from '../../../src/config/cluster.js';
 import { parseConfigText } from '../../../src/config/load.js';
 import { startService, stopService, waitService } from '../../../src/service/lifecycle.js';
-import { ServiceError, type ServiceRecord } from '../../../src/service/record.js';
+import { ServiceError } from '../../../src/errors.js';
+import type { ServiceRecord } from '../../../src/service/record.js';
 import { ServiceStore } from '../../../src/service/store.js';
 import { fakeExecutor, type FakeAnswer } from '../../helpers/fake-executor.js';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { describe, expect, it } from 'vitest';
-import { ServiceError, type ServiceRecord } from '../../../src/service/record.js';
+import { ServiceError } from '../../../src/errors.js';
+import type { ServiceRecord } from '../../../src/service/record.js';
 import { ServiceStore } from '../../../src/service/store.js';
 
 const record = (id: string): ServiceRecord => ({

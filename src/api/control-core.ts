@@ -1,6 +1,6 @@
 // The control API's view of aibench: one small interface the HTTP layer calls, so routes are
-// tested over real HTTP against a fake core and the real core (real-core.ts) stays I/O glue.
-import { AibenchError, type AibenchErrorOptions } from '../errors.js';
+// tested over real HTTP against a fake core and the core over the clusters (cluster-core.ts)
+// stays I/O glue. Methods throw AibenchError subclasses; the server answers their httpStatus.
 import type { TierName } from '../dispatch/tiers.js';
 import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
@@ -25,8 +25,12 @@ export interface BenchmarkView {
   error?: string;
 }
 
-/** A service as the API shows it (the store's record; the key file path, never the key). */
-export type ServiceView = Record<string, unknown> & { id: string; status: string };
+/**
+ * A service as the API shows it: the store's record (the key file path, never the key), with
+ * status STOPPING while a stop this server accepted is still cancelling the job, and `stop_error`
+ * when that stop failed (the record keeps the status it has; DELETE again to retry).
+ */
+export type ServiceView = Record<string, unknown> & { id: string; status: string; stop_error?: string };
 
 export interface ModelList {
   models: string[];
@@ -41,12 +45,15 @@ export interface ModelList {
  */
 export type RequestSource = 'browser' | 'tool';
 
-/** Everything the routes need; every method may throw AibenchError subclasses (mapped to HTTP). */
+/** Everything the routes need; every method may throw AibenchError subclasses (answered with their httpStatus). */
 export interface ControlCore {
   listServices(): Promise<ServiceView[]>;
+  getService(id: string): Promise<ServiceView>;
   /** Submit and return at once (status PENDING); readiness is watched in the background. */
   startService(input: ServiceRequest, source: RequestSource): Promise<ServiceView>;
+  /** Start stopping and return at once (STOPPING; poll getService until STOPPED); a final record as it is. */
   stopService(id: string): Promise<ServiceView>;
+  /** The models of a READY service; ConflictError for any other status. */
   serviceModels(id: string): Promise<ModelList>;
   startBenchmark(input: BenchmarkRequest, source: RequestSource): Promise<{ id: string; status: BenchmarkStatus; tier: TierName }>;
   getBenchmark(id: string): Promise<BenchmarkView>;
@@ -57,18 +64,4 @@ export interface ControlCore {
   /** Called once the server listens: take over what an earlier server left (queued benchmarks, starting services). */
   resume?(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Unknown service or benchmark id: 404. */
-export class NotFoundError extends AibenchError {
-  constructor(message: string, options: AibenchErrorOptions = {}) {
-    super(message, { code: 'E_NOT_FOUND', ...options });
-  }
-}
-
-/** The request is valid but the state forbids it (service not READY, benchmark already finished): 409. */
-export class ConflictError extends AibenchError {
-  constructor(message: string, options: AibenchErrorOptions = {}) {
-    super(message, { code: 'E_CONFLICT', ...options });
-  }
 }

@@ -1,0 +1,93 @@
+// The ControlCore `aibench api serve` runs on, over the configured clusters: services through
+// ServiceControl (the service room, on the dispatcher), benchmarks through BenchmarkRegistry and
+// the bench runner, result files where listResults() finds them, and the benchmark journal.
+import { runBenchmark } from '../bench/engine/runner.js';
+import type { Config } from '../config/schema.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
+import { ConflictError } from '../errors.js';
+import { openServiceTarget, ServiceStore } from '../service/index.js';
+import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
+import { BenchmarkJournal } from './journal.js';
+import type { ControlCore } from './control-core.js';
+import { resultsDir as defaultResultsDir, saveResult } from '../bench/results/results-store.js';
+import { ServiceControl } from './service-control.js';
+
+export interface ClusterCoreOptions {
+  config: Config;
+  /** Cluster for POST /api/services without one (default: the config's default). */
+  cluster?: string | undefined;
+  store?: ServiceStore;
+  resultsDir?: string;
+  /** The benchmark journal (default `$XDG_STATE_HOME/aibench/api/benchmarks.json`). */
+  journalPath?: string;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Benchmarks hold a slot for their whole run; one per service (resource), a few services at once. */
+function createDispatcher(queued: Map<string, TierName>): Dispatcher {
+  return new Dispatcher({
+    floor: 2, ceiling: 8, initial: 4, resourceLimits: { 'service:*': 1, 'slurm:*': 2 },
+    onEvent: ({ task }) => {
+      if (task.state === 'queued') queued.set(task.id, tierName(task.tier) as TierName);
+      else queued.delete(task.id);
+    },
+  });
+}
+
+/**
+ * The core over the clusters. Takes the benchmark journal's lock (LockedError, exit 4, when
+ * another server holds it); resume() picks up what an earlier server left.
+ */
+export async function createClusterCore(options: ClusterCoreOptions): Promise<ControlCore> {
+  const { config } = options;
+  const store = options.store ?? new ServiceStore();
+  const log = options.log ?? (() => undefined);
+  const queued = new Map<string, TierName>();
+  const dispatcher = createDispatcher(queued);
+  const run: BenchmarkRunner = async (request, spec, hooks) => {
+    const target = await openServiceTarget(config, request.service_id, { store });
+    try {
+      return await runBenchmark(spec, target, hooks);
+    } finally {
+      await target.close();
+    }
+  };
+  const dir = options.resultsDir ?? defaultResultsDir();
+  const journal = await BenchmarkJournal.open(options.journalPath);
+  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });
+  const services = new ServiceControl({ config, cluster: options.cluster, store, dispatcher, log, onStop: (id) => benchmarks.cancelForService(id) });
+  return {
+    listServices: () => services.list(),
+    getService: (id) => services.get(id),
+    startService: (input, source) => services.start(input, source),
+    stopService: (id) => services.stop(id),
+    serviceModels: (id) => services.models(id),
+    async startBenchmark(input, source) {
+      const record = await services.record(input.service_id);
+      if (record.status !== 'READY') throw new ConflictError(`service ${input.service_id} is ${record.status}, not READY`);
+      return benchmarks.start(input, source);
+    },
+    getBenchmark: (id) => benchmarks.get(id),
+    listBenchmarks: async () => benchmarks.list(),
+    cancelBenchmark: (id) => benchmarks.cancel(id),
+    queueDepth() {
+      const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
+      for (const tier of queued.values()) depth[tier] += 1;
+      return depth;
+    },
+    // Once listening: queued benchmarks run again, services left starting are watched.
+    async resume() {
+      const restored = benchmarks.restore();
+      if (restored.requeued + restored.failed + restored.finished > 0) log('benchmark journal read', { path: journal.path, ...restored });
+      await services.resume();
+    },
+    // Services keep running and are no longer watched; running benchmarks are cancelled and
+    // saved, queued ones wait in the journal for the next server.
+    async close() {
+      await services.close();
+      await benchmarks.close();
+      await journal.close();
+    },
+  };
+}

@@ -53,6 +53,7 @@ export function benchInput(request: BenchmarkRequest): BenchInput {
   return {
     service: request.service_id, input_len: request.input_len, output_len: request.output_len, duration_seconds: request.duration_seconds,
     ...load, ...(request.num_requests === undefined ? {} : { num_requests: request.num_requests }),
+    ...(request.client === undefined ? {} : { client: request.client }),
   };
 }
 

@@ -1,12 +1,12 @@
 // The ControlCore `aibench api serve` runs on, over the configured clusters: services through
 // ServiceControl (the service room, on the dispatcher), benchmarks through BenchmarkRegistry and
 // the bench runner, result files where listResults() finds them, and the benchmark journal.
-import { runBenchmark } from '../bench/engine/runner.js';
+import { benchmarkService } from '../bench/cluster/service-benchmark.js';
 import type { Config } from '../config/schema.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
 import { ConflictError } from '../errors.js';
-import { openServiceTarget, ServiceStore } from '../service/index.js';
+import { ServiceStore } from '../service/index.js';
 import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
 import { BenchmarkJournal } from './journal.js';
 import type { ControlCore } from './control-core.js';
@@ -45,14 +45,8 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
   const log = options.log ?? (() => undefined);
   const queued = new Map<string, TierName>();
   const dispatcher = createDispatcher(queued);
-  const run: BenchmarkRunner = async (request, spec, hooks) => {
-    const target = await openServiceTarget(config, request.service_id, { store });
-    try {
-      return await runBenchmark(spec, target, hooks);
-    } finally {
-      await target.close();
-    }
-  };
+  // The benchmark's client runs where its spec says: inside the cluster by default, or here.
+  const run: BenchmarkRunner = (_request, spec, hooks) => benchmarkService(config, spec, hooks, { store });
   const dir = options.resultsDir ?? defaultResultsDir();
   const journal = await BenchmarkJournal.open(options.journalPath);
   const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });

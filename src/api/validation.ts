@@ -33,6 +33,8 @@ export const BenchmarkRequestSchema = z.strictObject({
     duration_seconds: z.number().gt(0, 'expected a number of seconds > 0').max(7 * 24 * 3600, 'expected at most one week'),
     num_requests: positiveInt(100_000_000).optional(),
     run_now: z.boolean().optional(),
+    /** Where the client runs: inside the cluster next to the service (default) or in the API server's process. */
+    client: z.enum(['cluster', 'local']).optional(),
 });
 export type BenchmarkRequest = z.infer<typeof BenchmarkRequestSchema>;
 

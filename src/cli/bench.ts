@@ -3,7 +3,9 @@
 // the exit code through the thrown error classes.
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
+import { benchmarkService } from '../bench/cluster/service-benchmark.js';
 import { executeBenchmark } from '../bench/engine/execute.js';
+import type { ProgressEvent } from '../bench/engine/runner.js';
 import { pushBenchResult } from '../bench/results/push.js';
 import { outputDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
@@ -19,9 +21,9 @@ import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { createProgress } from '../report/progress.js';
-import { openServiceTarget } from '../service/index.js';
 import { addSpecOptions, settingLabel, typedInput } from './bench-options.js';
 import { buildCompareCommand } from './bench-compare.js';
+import { buildExecCommand, buildMergeCommand } from './bench-scale.js';
 import { configFor, useInterrupt } from './context.js';
 
 interface RunFlags {
@@ -40,6 +42,8 @@ export function buildBenchCommand(): Command {
   bench.addCommand(buildRunCommand());
   bench.addCommand(buildCompareCommand());
   bench.addCommand(buildResultsCommand());
+  bench.addCommand(buildExecCommand());
+  bench.addCommand(buildMergeCommand());
   return bench;
 }
 
@@ -73,17 +77,16 @@ function buildRunCommand(): Command {
     .action(async (flags: RunFlags, command: Command) => {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command);
-      const endpoint = spec.target.service === undefined ? undefined : await openServiceTarget((await configFor(command)).config, spec.target.service);
-      const apiKey = flags.apiKeyFile === undefined && endpoint?.apiKey !== undefined ? endpoint.apiKey : await readApiKey(flags.apiKeyFile);
+      const apiKey = await readApiKey(flags.apiKeyFile);
       const progress = createProgress(output);
+      const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
       let outcome;
       try {
-        outcome = await executeBenchmark(spec, { ...(endpoint ? { endpoint: { ...endpoint, apiKey } } : {}), ...(apiKey ? { apiKey } : {}) }, {
-          signal: useInterrupt(), onProgress: (event) => progress.update(event), onInfo: (line) => output.info(line),
-        });
+        outcome = spec.target.service === undefined
+          ? await executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
+          : await benchmarkService((await configFor(command)).config, spec, hooks, flags.apiKeyFile !== undefined && apiKey ? { apiKey } : {});
       } finally {
         progress.stop();
-        await endpoint?.close();
       }
       await deliverRun(output, outcome.runs, flags);
       verdictToExit(output, outcome.verdict);

@@ -55,6 +55,19 @@ export const TelemetryConfigSchema = z.strictObject({
   interval_s: z.number().positive().max(3600).default(5),
 });
 
+/** Where `bench run --service` places its client: a step in the service's own allocation, or a job on a partition. */
+export const ClientPlacementSchema = z.strictObject({
+  placement: z.enum(['service-allocation', 'partition']).default('service-allocation'),
+  /** Partition of client jobs (placement partition); default: the cluster's slurm.partition. */
+  partition: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a partition name').optional(),
+  /** CPUs per client task (srun --cpus-per-task / sbatch --cpus-per-task). */
+  cpus_per_task: z.number().int().min(1).max(1024).optional(),
+  /** Time limit of a client job, e.g. "01:00:00". */
+  time: z.string().min(1).optional(),
+  /** Memory of a client job, e.g. 8G. */
+  mem: z.string().regex(/^\d+[KMGTkmgt]?$/, 'expected a memory size like 8G').optional(),
+});
+
 const commonCluster = {
   slurm: SlurmDefaultsSchema.default({}),
   paths: PathsSchema.default({ hf_home: '/shared/huggingface' }),
@@ -68,6 +81,7 @@ const commonCluster = {
   /** How compute nodes invoke aibench (for the telemetry agent): `aibench`, or `node /opt/aibench/bin/aibench.js`. */
   aibench_command: z.string().trim().min(1).default('aibench'),
   telemetry: TelemetryConfigSchema.default({ interval_s: 5 }),
+  client: ClientPlacementSchema.default({ placement: 'service-allocation' }),
 };
 
 export const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });
@@ -120,6 +134,7 @@ export type SshClusterConfig = z.infer<typeof SshClusterSchema>;
 export type SshConfig = z.infer<typeof SshSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
 export type TelemetryConfig = z.infer<typeof TelemetryConfigSchema>;
+export type ClientPlacement = z.infer<typeof ClientPlacementSchema>;
 
 /** A cluster with its name and its resolved, absolute paths. */
 export type ResolvedCluster = ClusterConfig & {

@@ -8,3 +8,4 @@ export { ServiceStore, defaultStorePath } from './store.js';
 export { findService, getService, onServiceCluster, openTarget } from './session.js';
 export { isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint } from './record.js';
 export type { ServiceProgress, ServicePhase } from './wait-ready.js';
+export { openServiceForClusterClient, type ServiceForClusterClient } from './cluster-client.js';

@@ -42,7 +42,8 @@ describe('aibench bench (built bin)', () => {
     expect(doc.failed).toBe(0);
     expect(doc['p99.9_ttft_ms' as keyof typeof doc]).toBeTypeOf('number');
     expect(doc.config.target.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(doc.tokenizer).toEqual({ kind: 'fallback', name: 'cl100k_base' });
+    expect(doc.tokenizer).toMatchObject({ kind: 'fallback', name: 'cl100k_base' });
+    expect(doc.tokenizer.fallback_reason).toMatch(/no tokenizer.json for facebook\/opt-125m/);
   });
 
   it('--save-detailed writes per-request records and vLLM\'s lists, from which the statistics recompute', async () => {

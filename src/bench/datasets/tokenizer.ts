@@ -9,6 +9,10 @@ export interface BenchTokenizer {
   readonly kind: 'hf' | 'fallback';
   /** Model id (hf) or encoding name (fallback). */
   readonly name: string;
+  /** The tokenizer.json it was read from (hf). */
+  readonly path?: string;
+  /** Why the asked tokenizer was not used (fallback). */
+  readonly fallbackReason?: string;
   /** Token ids without special tokens (BOS/EOS), like vLLM's benchmark counts prompts. */
   encode(text: string): number[];
   decode(ids: readonly number[]): string;
@@ -56,12 +60,13 @@ function collectWordIds(size: number, decode: (id: number) => string | undefined
   return ids;
 }
 
-async function loadBundled(): Promise<BenchTokenizer> {
+async function loadBundled(fallbackReason: string): Promise<BenchTokenizer> {
   const bpe = await import('gpt-tokenizer/encoding/cl100k_base');
   let words: number[] | undefined;
   return {
     kind: 'fallback',
     name: 'cl100k_base',
+    fallbackReason,
     encode: (text) => bpe.encode(text, { disallowedSpecial: new Set() }),
     decode: (ids) => bpe.decode(ids),
     wordTokenIds: () => (words ??= collectWordIds(bpe.vocabularySize, (id) => bpe.decode([id]))),
@@ -79,6 +84,7 @@ async function loadHuggingFace(model: string, file: string): Promise<BenchTokeni
   return {
     kind: 'hf',
     name: model,
+    path: file,
     encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,
     decode: (ids) => tok.decode([...ids], { skip_special_tokens: true }),
     wordTokenIds: () =>
@@ -91,15 +97,28 @@ async function loadHuggingFace(model: string, file: string): Promise<BenchTokeni
   };
 }
 
-/** Load the model's tokenizer from the HF cache, or the bundled fallback when it is not cached or unreadable. */
-export async function loadTokenizer(model: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BenchTokenizer> {
-  const file = model === undefined ? undefined : findCachedTokenizer(model, env);
-  if (model !== undefined && file !== undefined) {
-    try {
-      return await loadHuggingFace(model, file);
-    } catch {
-      // A tokenizer.json this library cannot read: fall back rather than refuse to benchmark.
-    }
+/** A `--tokenizer` that names a file or folder (a path), not a model id. */
+function tokenizerPath(nameOrPath: string): string | undefined {
+  if (!/^(\/|\.{1,2}\/|~\/)/.test(nameOrPath) && !nameOrPath.endsWith('.json')) return undefined;
+  const path = nameOrPath.startsWith('~/') ? join(homedir(), nameOrPath.slice(2)) : nameOrPath;
+  return existsSync(path) && !path.endsWith('.json') ? join(path, 'tokenizer.json') : path;
+}
+
+/**
+ * The tokenizer for `nameOrPath`: a tokenizer.json path (or a folder holding one), else the model
+ * id's tokenizer.json in the HF cache; the bundled cl100k encoding when neither can be read, with
+ * the reason (the result records it and the run warns).
+ */
+export async function loadTokenizer(nameOrPath: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BenchTokenizer> {
+  if (nameOrPath === undefined) return loadBundled('no model name to look a tokenizer up by');
+  const path = tokenizerPath(nameOrPath);
+  const file = path ?? findCachedTokenizer(nameOrPath, env);
+  if (file === undefined) return loadBundled(`no tokenizer.json for ${nameOrPath} under ${hubCacheDirs(env).join(', ')}`);
+  if (!existsSync(file)) return loadBundled(`${file} does not exist`);
+  try {
+    return await loadHuggingFace(path === undefined ? nameOrPath : file, file);
+  } catch (error) {
+    // A tokenizer.json this library cannot read: fall back rather than refuse to benchmark.
+    return loadBundled(`${file} could not be read (${(error as Error).message})`);
   }
-  return loadBundled();
 }

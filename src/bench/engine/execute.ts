@@ -4,6 +4,7 @@ import { parseSimArgs } from '../../sim/options.js';
 import { startSimServer } from '../../sim/server.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import type { SimProfile } from '../spec/sim-settings.js';
+import { runWithWorkers } from '../scale/local-workers.js';
 import { runBenchmark, type BenchHooks, type BenchOutcome, type Endpoint } from './runner.js';
 
 /** Embedded simulator defaults when the profile gives none: latencies of a small model on one GPU. */
@@ -26,16 +27,21 @@ export interface TargetOptions {
   apiKey?: string;
 }
 
+/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes. */
+export function runLocal(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
+  return spec.client.workers > 1 ? runWithWorkers(spec, endpoint, hooks) : runBenchmark(spec, endpoint, hooks);
+}
+
 /** Run the spec against its target; `embedded` says whether the simulator was started for it. */
 export async function executeBenchmark(spec: BenchSpec, target: TargetOptions = {}, hooks: BenchHooks = {}): Promise<BenchOutcome & { embedded: boolean }> {
-  if (target.endpoint !== undefined) return { ...(await runBenchmark(spec, target.endpoint, hooks)), embedded: false };
+  if (target.endpoint !== undefined) return { ...(await runLocal(spec, target.endpoint, hooks)), embedded: false };
   if (spec.target.url !== undefined) {
-    return { ...(await runBenchmark(spec, { url: spec.target.url, ...(target.apiKey ? { apiKey: target.apiKey } : {}) }, hooks)), embedded: false };
+    return { ...(await runLocal(spec, { url: spec.target.url, ...(target.apiKey ? { apiKey: target.apiKey } : {}) }, hooks)), embedded: false };
   }
   const server = await startSimServer(parseSimArgs(simArgv(spec.sim)).options);
   hooks.onInfo?.(`no target given: benchmarking the embedded simulator at ${server.url}`);
   try {
-    return { ...(await runBenchmark(spec, { url: server.url }, hooks)), embedded: true };
+    return { ...(await runLocal(spec, { url: server.url }, hooks)), embedded: true };
   } finally {
     await server.close();
   }

@@ -24,6 +24,8 @@ export interface ShareHooks {
   signal?: AbortSignal;
   onProgress?: (phase: 'warmup' | 'measure', counts: PhaseCounts, phaseStartMs: number) => void;
   onRecord?: (record: RequestRecord) => void;
+  /** Awaited between warmup and the measured phase: scale-out shares meet at a barrier there. */
+  beforeMeasure?: () => Promise<void>;
 }
 
 /** What one share measured in one load level; times on this process's monotonic clock. */
@@ -64,6 +66,8 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
       if (warm.interrupted) return undefined;
       warmup = warm.records;
     }
+    await hooks.beforeMeasure?.();
+    if (hooks.signal?.aborted) return undefined;
     const startedAt = new Date();
     const loop = startEventLoopMonitor();
     const measured = await runPhase({

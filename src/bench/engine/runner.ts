@@ -7,7 +7,7 @@ import { promptPoolSize } from '../datasets/pool-size.js';
 import { buildDataset } from '../datasets/build-dataset.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
 import { loadTokenizer, type BenchTokenizer } from '../datasets/tokenizer.js';
-import { buildRunDocument, type RunProvenance } from '../results/build-result.js';
+import { buildRunDocument, tokenizerNote, type RunProvenance } from '../results/build-result.js';
 import type { ResultDocument, RunConfig } from '../results/result-schema.js';
 import { validatedRunConfigs } from '../results/run-config.js';
 import { judge, type Verdict } from '../results/verdict.js';
@@ -58,7 +58,7 @@ export interface BenchOutcome {
   verdict: Verdict;
 }
 
-interface Prepared {
+export interface Prepared {
   server: ServerInfo;
   configs: RunConfig[];
   tokenizer: BenchTokenizer;
@@ -67,7 +67,7 @@ interface Prepared {
 
 /** Run every load level of the spec against the endpoint. */
 export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
-  const prepared = await prepare(spec, endpoint, hooks);
+  const prepared = await prepareRun(spec, endpoint, hooks);
   const runs: ResultDocument[] = [];
   let interrupted = false;
   for (const [step, config] of prepared.configs.entries()) {
@@ -82,14 +82,14 @@ export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: B
   return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted) };
 }
 
-// Model, server limits, each step's config, tokenizer and prompts: all before the first request.
-async function prepare(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks): Promise<Prepared> {
+/** Model, server limits, each step's config, tokenizer and prompts: all before the first request. */
+export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<Prepared> {
   // An uncapped rate opens sockets only as requests overlap: nothing to check up front.
   checkSocketBudget(Math.max(0, ...spec.loads.map((l) => (l.kind === 'concurrency' ? l.concurrency : (l.max_concurrency ?? 0)))), openFileLimit());
   const server = await probeServer(spec, endpoint);
   const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
   const tokenizer = await loadTokenizer(spec.client.tokenizer ?? server.model);
-  hooks.onInfo?.(`model ${server.model}; tokenizer ${tokenizer.kind === 'hf' ? tokenizer.name : `${tokenizer.name} (bundled fallback)`}`);
+  hooks.onInfo?.(`model ${server.model}; tokenizer ${tokenizer.kind === 'hf' ? `${tokenizer.name} (${tokenizer.path})` : `${tokenizer.name} (bundled fallback: ${tokenizer.fallbackReason})`}`);
   const pool = promptPoolSize(spec);
   const dataset = await buildDataset(spec.dataset, tokenizer, pool.size, spec.seed);
   if (pool.limitedBy === 'memory') hooks.onInfo?.(`prompts: ${pool.size} distinct (cut to fit ${pool.budgetMiB} MiB), reused in turn`);
@@ -116,7 +116,7 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
   const pool = poolShares([{ index: 0, window: output, records: output.records, loop: output.loop, interrupted: output.interrupted }]);
   const doc = buildRunDocument({
     spec, config: run.config, label, startedAt: output.startedAt, endedAt: output.endedAt, records: pool.records, window: pool.window, loop: pool.loop,
-    tokenizer: prepared.tokenizer, server: prepared.server, provenance: endpoint.provenance,
+    tokenizer: tokenizerNote(prepared.tokenizer), server: prepared.server, provenance: endpoint.provenance,
     clientExtras: { placement: 'local', network_path: endpoint.forwarded ? 'ssh-forward' : 'direct', ...forwardWarning(endpoint) },
     interruptedBy: output.interrupted ? interruptReason(hooks.signal) : undefined,
   });

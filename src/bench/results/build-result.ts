@@ -26,7 +26,7 @@ export interface RunDocumentInput {
   loop: { p99Ms?: number; maxMs?: number };
   /** How the load was generated, when it was split (placement, shares, skew, per-share health). */
   clientExtras?: ClientExtras;
-  tokenizer: BenchTokenizer;
+  tokenizer: ResultDocument['tokenizer'];
   server: ServerInfo;
   provenance?: RunProvenance;
   /** Set when the run was interrupted: the signal or the cancel's reason. */
@@ -35,6 +35,15 @@ export interface RunDocumentInput {
 
 /** The client block's placement and scale-out fields (see result-schema.ts `client`). */
 export type ClientExtras = Omit<ResultDocument['client'], 'event_loop_delay_p99_ms' | 'event_loop_delay_max_ms' | 'send_lag_p99_ms' | 'send_lag_max_ms' | 'bottleneck_warning'>;
+
+/** What a result records of the tokenizer that sized its prompts. */
+export function tokenizerNote(tokenizer: BenchTokenizer): ResultDocument['tokenizer'] {
+  return {
+    kind: tokenizer.kind, name: tokenizer.name,
+    ...(tokenizer.path === undefined ? {} : { path: tokenizer.path }),
+    ...(tokenizer.fallbackReason === undefined ? {} : { fallback_reason: tokenizer.fallbackReason }),
+  };
+}
 
 /** The validated-shape document of one load level. */
 export function buildRunDocument(input: RunDocumentInput): ResultDocument {
@@ -52,7 +61,7 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
     label: input.label,
     ...vllmCompatFields(input, durationS),
     config: input.config,
-    tokenizer: { kind: input.tokenizer.kind, name: input.tokenizer.name },
+    tokenizer: input.tokenizer,
     provenance: { ...input.provenance, ...(input.server.version === undefined ? {} : { server_version: input.server.version }) },
     ...(input.interruptedBy === undefined ? {} : { interrupted: { reason: input.interruptedBy, at: input.endedAt.toISOString() } }),
     ...cutNotes(records),

@@ -30,6 +30,10 @@ export function judge(runs: readonly ResultDocument[], failOn: readonly string[]
     [count(runs, 'short_streams'), 'completed request(s) returned fewer tokens than asked for'],
   ] as const;
   for (const [n, what] of streamNotes) if (n > 0) warnings.push(`${n} ${what}`);
+  const fallback = runs.find((run) => run.tokenizer.kind === 'fallback' && run.tokenizer.fallback_reason !== undefined);
+  if (fallback !== undefined) {
+    warnings.push(`prompts were sized with the bundled ${fallback.tokenizer.name} encoding, not the model's tokenizer (${fallback.tokenizer.fallback_reason}): token counts are approximate; pass --tokenizer`);
+  }
   const reasons = topErrors(runs);
   if (interrupted) return { status: 'interrupted', breaches, reasons, warnings };
   const died = deadShares(runs);

@@ -47,6 +47,7 @@ export const BenchInputShape = {
   save_detailed: z.boolean().optional(),
   client: z.enum(['local', 'cluster']).optional(),
   client_tasks: intIn(1, LIMITS.clientTasks).optional(),
+  client_nodes: intIn(1, LIMITS.clientTasks).optional(),
   workers: intIn(1, LIMITS.workers).optional(),
   tokenizer: z.string().min(1).max(4096).optional(),
   sim: SimProfileSchema.optional(),

@@ -67,6 +67,8 @@ export const ClientSpecSchema = z.strictObject({
   placement: z.enum(['local', 'cluster']),
   /** Client processes (Slurm tasks) that split the load. */
   tasks: int(1, LIMITS.clientTasks),
+  /** Nodes the tasks spread over (srun --nodes); absent: Slurm decides. */
+  nodes: int(1, LIMITS.clientTasks).optional(),
   /** Worker threads per client process that split its share. */
   workers: int(1, LIMITS.workers),
   /** A model id or a tokenizer.json path used instead of the served model's own tokenizer. */
@@ -79,6 +81,8 @@ export const BenchSpecSchema = z.strictObject({
     /** The server; absent: a service (`service`) or the embedded simulator (`sim`). */
     url: EndpointUrlSchema.optional(),
     service: z.string().min(1).max(64).optional(),
+    /** A 0600 file holding the API key, as the client process sees it (a cluster client reads the service's key file). */
+    api_key_file: z.string().min(1).max(4096).optional(),
     /** Default: the service's model, else the first id of /v1/models. */
     model: z.string().min(1).max(1024).optional(),
     api: z.enum(['completions', 'chat']),

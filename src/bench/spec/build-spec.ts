@@ -158,13 +158,16 @@ function toDataset(input: BenchInput, _issues: Issue[]): DatasetSpec {
 }
 
 function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issue[]): BenchSpec['client'] {
-  const placement = input.client ?? 'local';
+  // A service on a cluster is measured from inside the cluster unless asked otherwise.
+  const placement = input.client ?? (input.service !== undefined ? 'cluster' : 'local');
   const tasks = input.client_tasks ?? 1;
   const workers = input.workers ?? 1;
   if (placement === 'cluster' && input.service === undefined) {
     issues.push({ key: 'client', message: 'cluster runs the client inside the cluster next to a service: expected a service, got ' + (input.url === undefined ? 'the embedded simulator' : 'a url') });
   }
   if (tasks > 1 && placement !== 'cluster') issues.push({ key: 'client_tasks', message: 'expected client cluster for more than one client task (Slurm tasks); use workers on one machine' });
+  if (input.client_nodes !== undefined && placement !== 'cluster') issues.push({ key: 'client_nodes', message: 'expected client cluster: nodes are where Slurm places client tasks' });
+  if (input.client_nodes !== undefined && input.client_nodes > tasks) issues.push({ key: 'client_nodes', message: `expected at most one node per client task (${tasks}), got ${input.client_nodes}` });
   const split = tasks * workers;
   for (const load of loads) {
     const inFlight = load.kind === 'concurrency' ? load.concurrency : load.max_concurrency;
@@ -172,7 +175,10 @@ function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issu
       issues.push({ key: 'concurrency', message: `expected at least one request in flight per client (${tasks} task(s) x ${workers} worker(s) = ${split}), got ${inFlight}: a client with no share would only add noise` });
     }
   }
-  return { placement, tasks, workers, ...(input.tokenizer === undefined ? {} : { tokenizer: input.tokenizer }) };
+  return {
+    placement, tasks, workers, ...(input.client_nodes === undefined ? {} : { nodes: input.client_nodes }),
+    ...(input.tokenizer === undefined ? {} : { tokenizer: input.tokenizer }),
+  };
 }
 
 // The percentiles a gate names (p99.9_ttft_ms), so it is computed rather than missing.

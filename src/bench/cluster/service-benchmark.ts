@@ -1,0 +1,37 @@
+// The one way to benchmark a READY service, used by `bench run --service`, the control API and
+// suites: its client inside the cluster next to it (placement cluster, the default), or from this
+// process (placement local: directly, or through an SSH forward, which the result records).
+import type { Config } from '../../config/schema.js';
+import { openServiceForClusterClient, openServiceTarget, type ServiceStore } from '../../service/index.js';
+import { UsageError } from '../../errors.js';
+import { runLocal } from '../engine/execute.js';
+import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
+import type { BenchSpec } from '../spec/bench-spec.js';
+import { runClusterClient } from './launch.js';
+
+export interface ServiceBenchOptions {
+  store?: ServiceStore;
+  /** A key for a local client that overrides the service's own key file. */
+  apiKey?: string;
+}
+
+/** Run the spec against its service (spec.target.service) and return what was measured. */
+export async function benchmarkService(config: Config, spec: BenchSpec, hooks: BenchHooks = {}, options: ServiceBenchOptions = {}): Promise<BenchOutcome> {
+  const id = spec.target.service;
+  if (id === undefined) throw new UsageError('service: expected a service id to benchmark, got none');
+  const open = options.store ? { store: options.store } : {};
+  if (spec.client.placement === 'cluster') {
+    const target = await openServiceForClusterClient(config, id, open);
+    try {
+      return await runClusterClient(spec, target, hooks);
+    } finally {
+      await target.close();
+    }
+  }
+  const endpoint = await openServiceTarget(config, id, open);
+  try {
+    return await runLocal(spec, { ...endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }, hooks);
+  } finally {
+    await endpoint.close();
+  }
+}

@@ -82,6 +82,8 @@ const commonCluster = {
   aibench_command: z.string().trim().min(1).default('aibench'),
   telemetry: TelemetryConfigSchema.default({ interval_s: 5 }),
   client: ClientPlacementSchema.default({ placement: 'service-allocation' }),
+  /** How this machine reaches services on compute nodes: try directly then forward (auto), or always one way. */
+  compute_access: z.enum(['auto', 'direct', 'ssh-forward']).default('auto'),
 };
 
 export const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });

@@ -48,14 +48,15 @@ export function canConnect(host: string, port: number, timeoutMs = 1500): Promis
 
 const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
-/** Reach an endpoint directly, else through `ex.forwardOut` (for SSH: a direct-tcpip channel from the login node). */
+/** Reach an endpoint directly, else through `ex.forwardOut` (for SSH: a direct-tcpip channel from the login node); `access` forces one way. */
 export async function openEndpoint(
   ex: Executor,
   endpoint: Pick<ServiceEndpoint, 'host' | 'port'>,
-  options: { directTimeoutMs?: number; probe?: typeof canConnect } = {},
+  options: { directTimeoutMs?: number; probe?: typeof canConnect; access?: 'auto' | 'direct' | 'ssh-forward' } = {},
 ): Promise<OpenEndpoint> {
   const probe = options.probe ?? canConnect;
-  if (await probe(endpoint.host, endpoint.port, options.directTimeoutMs ?? 1500)) {
+  const access = options.access ?? 'auto';
+  if (access === 'direct' || (access === 'auto' && (await probe(endpoint.host, endpoint.port, options.directTimeoutMs ?? 1500)))) {
     return { url: `http://${hostInUrl(endpoint.host)}:${endpoint.port}`, forwarded: false, close: async () => undefined };
   }
   const forward = await ex.forwardOut(endpoint.host, endpoint.port);

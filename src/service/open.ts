@@ -25,7 +25,7 @@ export async function openServiceEndpoint(target: ServiceTarget, record: Service
     throw new ServiceError(`Service ${record.id} has no endpoint yet (${record.status})`, { hint: `Wait for it: aibench service status ${record.id}` });
   }
   const apiKey = await readServiceApiKey(target.ex, record.api_key_file);
-  const open = await openEndpoint(target.ex, endpoint);
+  const open = await openEndpoint(target.ex, endpoint, { access: target.cluster.compute_access });
   return { url: open.url, forwarded: open.forwarded, apiKey, close: open.close };
 }
 

@@ -1,5 +1,5 @@
 // Pick and build the dataset a run asked for; every choice seeded by the run's seed.
-import { createRng } from '../sim/rng.js';
+import { createRng } from '../common/rng.js';
 import { UsageError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import { jsonlDataset } from './dataset-jsonl.js';

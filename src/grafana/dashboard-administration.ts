@@ -1,8 +1,7 @@
 // administration.json: the services (state and endpoints from Prometheus) and the forms that start
 // services and benchmarks and cancel services through the control API.
 import { MappingType, type DashboardBuilder, type ValueMap } from '@grafana/grafana-foundation-sdk/dashboard';
-import { VLLM_METRICS } from '../sim/metrics.js';
-import { GPU_METRICS } from '../telemetry/metric-names.js';
+import { GPU_METRICS, VLLM_METRICS } from '../common/metric-catalog.js';
 import { baseDashboard } from './dashboard-base.js';
 import { cancelServiceForm, startBenchmarkForm, startServiceForm } from './forms.js';
 import { placePanels } from './layout.js';

@@ -1,7 +1,6 @@
 // service.json: one service's GPUs (telemetry agent), its vLLM engine (scraped /metrics) and its Slurm job log.
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { VLLM_METRICS } from '../sim/metrics.js';
-import { GPU_METRICS, GPU_PROCESS_METRICS } from '../telemetry/metric-names.js';
+import { GPU_METRICS, GPU_PROCESS_METRICS, VLLM_METRICS } from '../common/metric-catalog.js';
 import { baseDashboard } from './dashboard-base.js';
 import { placePanels, type Cell } from './layout.js';
 import { jobLogs, timeseries } from './panels.js';

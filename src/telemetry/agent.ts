@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
 import { retryBackoff, type RetryBackoff, type RetryBackoffOptions } from './backoff.js';
 import { agentGroupingPath } from './grouping.js';
-import { GPU_PUSH_JOB } from './metric-names.js';
+import { GPU_PUSH_JOB } from '../common/metric-catalog.js';
 import { createPushgatewaySink, safeUrl, type PushgatewaySink } from './pushgateway-sink.js';
 import { createAgentRegistry } from './registry.js';
 import { createRemoteWriteSink, RemoteWriteRejected, type RemoteWriteSink, type TimeSeries } from './remote-write.js';

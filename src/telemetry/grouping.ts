@@ -2,7 +2,7 @@
 // Per the Pushgateway docs, a value that contains `/` (or is empty, which a path segment cannot
 // be) is sent base64url-encoded under `<label>@base64`; the empty string is spelled `=`.
 import { UsageError } from '../errors.js';
-import { GPU_PUSH_JOB } from './metric-names.js';
+import { GPU_PUSH_JOB } from '../common/metric-catalog.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

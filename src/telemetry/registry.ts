@@ -3,7 +3,7 @@
 // counter integrated from power draw, and the agent's health counters. A value nvidia-smi did not
 // give removes its series instead of setting 0.
 import { Counter, Gauge, Registry } from 'prom-client';
-import { AGENT_METRICS, GPU_LABELS, GPU_METRICS, GPU_PROCESS_LABELS, GPU_PROCESS_METRICS } from './metric-names.js';
+import { AGENT_METRICS, GPU_LABELS, GPU_METRICS, GPU_PROCESS_LABELS, GPU_PROCESS_METRICS } from '../common/metric-catalog.js';
 import type { GpuReading } from './nvidia-smi.js';
 import type { GpuSample } from './sampler.js';
 
@@ -50,12 +50,12 @@ export interface AgentRegistry {
   snapshot(): Promise<SeriesPoint[]>;
 }
 
-/** Labels of one GPU's series (metric-names.ts GPU_LABELS). */
+/** Labels of one GPU's series (metric-catalog.ts GPU_LABELS). */
 export function gpuLabels(g: GpuReading, host: string): Record<(typeof GPU_LABELS)[number], string> {
   return { gpu: g.index, uuid: g.uuid ?? '', model_name: g.name ?? '', host };
 }
 
-/** A fresh registry holding exactly the metrics of metric-names.ts. */
+/** A fresh registry holding exactly the telemetry metrics of the catalogue. */
 export function createAgentRegistry(options: AgentRegistryOptions): AgentRegistry {
   const registry = new Registry();
   const registers = [registry];

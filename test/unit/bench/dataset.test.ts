@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../src/sim/rng.js';
+import { createRng } from '../../../src/common/rng.js';
 import { lengthRange, randomDataset } from '../../../src/bench/dataset-random.js';
 import { isValidPair, sharegptFromJson } from '../../../src/bench/dataset-sharegpt.js';
 import { jsonlFromText } from '../../../src/bench/dataset-jsonl.js';

@@ -1,22 +1,8 @@
 // The one core call of `bench run`: resolve the target (embedded simulator when none is given),
 // run the plan, stop what it started.
-import { parseSimArgs } from '../sim/options.js';
-import { startSimServer } from '../sim/server.js';
+import { startEmbeddedSim } from '../sim/embedded.js';
 import type { BenchProfile } from './profile.js';
 import { runBench, type BenchHooks, type BenchOutcome, type BenchPlan } from './runner.js';
-
-/** Embedded simulator defaults when the profile gives none: latencies of a small model on one GPU. */
-export const EMBEDDED_SIM_DEFAULTS = { itl_ms: 15, prefill_ms_per_token: 0.05, prefill_overhead_ms: 10, max_num_seqs: 256 } as const;
-
-/** `sim:` profile settings -> `aibench sim` argv (port 0 on loopback), validated by the simulator's own parser. */
-export function simArgv(sim: BenchProfile['sim'] = {}): string[] {
-  const merged: Record<string, string | number> = { ...EMBEDDED_SIM_DEFAULTS, ...sim };
-  const argv = ['--host', '127.0.0.1', '--port', '0'];
-  for (const [key, value] of Object.entries(merged)) {
-    if (value !== undefined) argv.push(`--${key.replace(/_/g, '-')}`, String(value));
-  }
-  return argv;
-}
 
 export interface ExecuteOptions {
   /** The plan without a url runs against an embedded simulator started here. */
@@ -29,7 +15,7 @@ export async function executeBench(options: ExecuteOptions, hooks: BenchHooks = 
   if (options.plan.url !== undefined) {
     return { ...(await runBench({ ...options.plan, url: options.plan.url }, hooks)), embedded: false };
   }
-  const server = await startSimServer(parseSimArgs(simArgv(options.sim)).options);
+  const server = await startEmbeddedSim(options.sim);
   hooks.onInfo?.(`no target given: benchmarking the embedded simulator at ${server.url}`);
   try {
     return { ...(await runBench({ ...options.plan, url: server.url }, hooks)), embedded: true };

@@ -4,23 +4,11 @@ import { z } from 'zod';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError } from '../errors.js';
 import { readYamlFile } from '../config/yaml-file.js';
+import { SimProfileSchema } from '../sim/embedded-profile.js';
 
 const posInt = z.number().int().positive();
 const posNum = z.number().positive().finite();
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
-
-/** Knobs of the embedded simulator (the `aibench sim` flags, snake_case). */
-export const SimProfileSchema = z.strictObject({
-  model: z.string().min(1).optional(),
-  itl_ms: z.number().nonnegative().optional(),
-  prefill_ms_per_token: z.number().nonnegative().optional(),
-  prefill_overhead_ms: z.number().nonnegative().optional(),
-  max_num_seqs: posInt.optional(),
-  max_model_len: posInt.optional(),
-  error_rate: z.number().min(0).max(1).optional(),
-  jitter: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
-});
 
 export const BenchProfileSchema = z
   .strictObject({

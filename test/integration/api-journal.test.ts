@@ -14,7 +14,7 @@ import { runBench } from '../../src/bench/runner.js';
 import { saveResult } from '../../src/bench/results-store.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { ExitCode, LockedError } from '../../src/errors.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { until } from './api-helpers.js';
 

@@ -2,7 +2,7 @@
 // rate mode, error counting, cut vs finish. No Slurm needed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBench, type BenchPlan } from '../../src/bench/runner.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
 import { resolveBenchSettings, type BenchFlags } from '../../src/bench/settings.js';

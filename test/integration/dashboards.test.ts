@@ -10,7 +10,7 @@ import { ResultDocumentSchema } from '../../src/bench/result-schema.js';
 import { runBench } from '../../src/bench/runner.js';
 import { buildDashboards } from '../../src/grafana/build.js';
 import { checkDashboards, type CheckReport } from '../../src/grafana/check.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { runAgent } from '../../src/telemetry/agent.js';
 import { testCluster } from '../helpers/cluster.js';

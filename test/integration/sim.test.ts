@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { buildSimCommand } from '../../src/cli/sim.js';
 

@@ -26,7 +26,7 @@ export async function handleGeneration(engine: SimEngine, kind: 'completion' | '
   if (request.model !== undefined && !options.servedModelNames.includes(request.model)) {
     return void fail(404, `The model \`${request.model}\` does not exist.`);
   }
-  const plan = planOutput(engine, request);
+  const plan = await planOutput(engine, request);
   if (typeof plan === 'string') return void fail(400, plan);
   // Drawn after validation so a seeded run fails the same requests every time.
   if (options.errorRate > 0 && rng() < options.errorRate) {
@@ -38,9 +38,9 @@ export async function handleGeneration(engine: SimEngine, kind: 'completion' | '
 // Output length: exactly max_tokens when given (finish 'length', as benchmarks expect); without
 // it, --default-max-tokens plays the model's natural answer length (finish 'stop') unless
 // ignore_eos is set, and otherwise generation runs to the end of the context, as in vLLM.
-function planOutput(engine: SimEngine, request: GenerationRequest): GenerationPlan | string {
+async function planOutput(engine: SimEngine, request: GenerationRequest): Promise<GenerationPlan | string> {
   const { maxModelLen, defaultMaxTokens, servedModelNames } = engine.options;
-  const promptTokens = 'text' in request.prompt ? countPromptTokens(request.prompt.text) : request.prompt.tokens;
+  const promptTokens = 'text' in request.prompt ? await countPromptTokens(request.prompt.text) : request.prompt.tokens;
   const limit = request.maxTokens ?? maxModelLen - promptTokens;
   if (promptTokens + limit > maxModelLen || limit < 1) {
     const where = request.kind === 'chat' ? 'messages' : 'prompt';

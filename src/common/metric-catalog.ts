@@ -20,7 +20,7 @@ export const VLLM_METRICS = {
 } as const;
 
 /** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */
-export const VLLM_HISTOGRAMS: readonly string[] = [VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime];
+const VLLM_HISTOGRAMS: readonly string[] = [VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime];
 
 /** Every series name the simulator's /metrics exposes (histograms expanded). */
 export const VLLM_METRIC_NAMES: readonly string[] = Object.values(VLLM_METRICS).flatMap((name) =>

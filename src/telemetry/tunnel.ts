@@ -100,7 +100,7 @@ export async function runTunnel(options: TunnelOptions, signal: AbortSignal): Pr
  * (after a half-dead link the old session holds the port until sshd notices it is gone). True once
  * all are up; false when the link dropped or the tunnel stops; a failure to connect throws.
  */
-export async function forwardAll(link: TunnelLink, specs: readonly TunnelForwardSpec[], relays: readonly Forward[], rec: TunnelRecorder, backoff: RetryBackoff, signal: AbortSignal): Promise<boolean> {
+async function forwardAll(link: TunnelLink, specs: readonly TunnelForwardSpec[], relays: readonly Forward[], rec: TunnelRecorder, backoff: RetryBackoff, signal: AbortSignal): Promise<boolean> {
   backoff.reset();
   for (;;) {
     for (const [i, f] of specs.entries()) {

@@ -2,11 +2,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { buildSimCommand } from '../../src/cli/sim.js';
+import { createRng } from '../../src/common/rng.js';
 import { sleep } from '../../src/common/sleep.js';
 
 const dispatcher = new Agent({ connections: 64, pipelining: 0 });
@@ -323,6 +325,31 @@ describe('sim server: API key, failures, batching', () => {
     const metrics = (await get(`${s.url}/metrics`)).text;
     expect(metrics).toContain('vllm:num_requests_running{model_name="sim-model"} 0');
   });
+
+  it('a client that leaves while its long prompt is being counted takes no batch slot', async () => {
+    // Counting 1 MB of random letters takes seconds and yields to other clients: the client can go meanwhile.
+    const s = await sim('--max-num-seqs', '1', '--max-model-len', '3000000', '--itl-ms', '10', '--prefill-ms-per-token', '0');
+    const rng = createRng(7);
+    const prompt = Array.from({ length: 1_000_000 }, () => String.fromCharCode(97 + Math.floor(rng() * 26))).join('');
+    const leaver = httpRequest(`${s.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    leaver.on('error', () => undefined);
+    const sent = new Promise((r) => leaver.once('finish', r));
+    leaver.end(JSON.stringify({ prompt, max_tokens: 4000, stream: true }));
+    await sent; // the whole body is on its way; once /health answers, the server has read it and is counting
+    expect((await get(`${s.url}/health`)).status).toBe(200);
+    leaver.destroy();
+    // The same prompt again, from a client that stays: counted alongside and finishing after the
+    // leaver's. Had the leaver been admitted once counted, its stream would hold the only slot for
+    // ever and neither this request nor the next would be answered.
+    const within = async (ms: number, answer: Promise<{ status: number }>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<{ status: string }>((r) => (timer = setTimeout(() => r({ status: `no answer within ${ms} ms` }), ms)));
+      return Promise.race([answer, gaveUp]).finally(() => clearTimeout(timer));
+    };
+    expect((await within(60_000, post(`${s.url}/v1/completions`, { prompt, max_tokens: 1 }))).status).toBe(200);
+    expect((await within(30_000, post(`${s.url}/v1/completions`, { prompt: 'y', max_tokens: 2 }))).status).toBe(200);
+    expect((await get(`${s.url}/metrics`)).text).toContain('vllm:num_requests_running{model_name="sim-model"} 0');
+  }, 120_000);
 
   it('close() cuts in-flight streams at once', async () => {
     const s = await sim('--itl-ms', '50');

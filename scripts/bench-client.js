@@ -57,7 +57,7 @@ async function main() {
 }
 
 if (process.argv[2] === '--serve') {
-  const { parseSimArgs } = await import('../dist/sim/options.js');
+  const { parseSimArgs } = await import('../dist/cli/sim-args.js');
   const { startSimServer } = await import('../dist/sim/server.js');
   const server = await startSimServer(parseSimArgs(process.argv.slice(3)).options);
   process.send?.({ url: server.url });

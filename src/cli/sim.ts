@@ -1,7 +1,7 @@
 // `aibench sim [model] [vllm-style flags...]`: run the vLLM-compatible simulator until signalled.
 import { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
-import { parseSimArgs } from '../sim/options.js';
+import { parseSimArgs } from './sim-args.js';
 
 const HELP = `
 Accepts \`vllm serve\`'s argument style, so a service job can run \`aibench sim\` where it would

@@ -7,7 +7,8 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { AibenchError, UsageError } from '../errors.js';
 import { createOutput } from '../report/output.js';
-import { runTunnel, type TunnelForwardSpec } from '../telemetry/tunnel.js';
+import { parseTimeoutSpec } from '../bench/spec/duration.js';
+import { TUNNEL_KEEPALIVE, runTunnel, type TunnelForwardSpec } from '../telemetry/tunnel.js';
 import { processAlive, readTunnelStatus, tunnelStatusPath } from '../telemetry/tunnel-status.js';
 import { clusterFor, useStopSignal } from './context.js';
 import { parseFlags } from './jobs-options.js';
@@ -20,6 +21,8 @@ const UpFlagsSchema = z.strictObject({
   remotePort: z.array(port).default([9091]),
   local: z.array(z.string().min(1)).default(['http://127.0.0.1:9091']),
   remoteBind: z.string().min(1).default('0.0.0.0'),
+  keepaliveInterval: z.string().default(`${TUNNEL_KEEPALIVE.intervalS}s`),
+  keepaliveCountMax: z.string().regex(/^\d+$/, 'expected a whole number from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100)).default(TUNNEL_KEEPALIVE.countMax),
 });
 
 /** --remote-port and --local pair up by position (repeat both for Pushgateway + Prometheus). */
@@ -29,6 +32,14 @@ export function tunnelForwards(flags: z.input<typeof UpFlagsSchema>): TunnelForw
     throw new UsageError(`Expected as many --remote-port as --local flags, got ${f.remotePort.length} and ${f.local.length}`);
   }
   return f.local.map((local, i) => ({ remoteBind: f.remoteBind, remotePort: f.remotePort[i]!, local }));
+}
+
+/** --keepalive-interval / --keepalive-count-max: a dead link is noticed within interval x (count-max + 1). */
+export function tunnelKeepalive(flags: z.input<typeof UpFlagsSchema>): { intervalS: number; countMax: number } {
+  const f = parseFlags(UpFlagsSchema, flags);
+  const intervalMs = parseTimeoutSpec(f.keepaliveInterval, '--keepalive-interval');
+  if (intervalMs > 3_600_000) throw new UsageError(`--keepalive-interval: expected at most 1h, got ${JSON.stringify(f.keepaliveInterval)}`);
+  return { intervalS: intervalMs / 1000, countMax: f.keepaliveCountMax };
 }
 
 /** The `tunnel` command group. */
@@ -41,12 +52,15 @@ export function buildTunnelCommand(): Command {
       .option('--remote-port <n>', 'port on the login node (repeatable; pairs with --local)', collect)
       .option('--local <url>', 'local service the port reaches (repeatable)', collect)
       .option('--remote-bind <addr>', 'address sshd binds on the login node (0.0.0.0 needs GatewayPorts)', '0.0.0.0')
+      .option('--keepalive-interval <duration>', 'SSH keepalive probe interval', `${TUNNEL_KEEPALIVE.intervalS}s`)
+      .option('--keepalive-count-max <n>', 'unanswered probes before the link counts as dead (noticed within interval x (n + 1))', String(TUNNEL_KEEPALIVE.countMax))
       .addHelpText('after', '\nExample:\n  $ nohup aibench tunnel up --cluster hpc --remote-port 9091 --local http://127.0.0.1:9091 --remote-port 9090 --local http://127.0.0.1:9090 &')
       .action(async (flags: z.input<typeof UpFlagsSchema>, cmd: Command) => {
         const forwards = tunnelForwards(flags);
+        const keepalive = tunnelKeepalive(flags);
         const cluster = await clusterFor(cmd, flags.cluster);
         if (cluster.executor !== 'ssh') throw new UsageError(`Expected an ssh cluster for a tunnel, got ${JSON.stringify(cluster.name)} (executor ${cluster.executor})`);
-        await runTunnel({ cluster: cluster.name, ssh: cluster.ssh, forwards, statusFile: tunnelStatusPath(cluster.name) }, useStopSignal());
+        await runTunnel({ cluster: cluster.name, ssh: cluster.ssh, forwards, keepalive, statusFile: tunnelStatusPath(cluster.name) }, useStopSignal());
       }),
   );
   tunnel.addCommand(

@@ -36,6 +36,8 @@ export const SshSchema = z.strictObject({
   proxy_jump: z.string().min(1).optional(),
   connect_timeout_s: z.number().positive().max(600).default(15),
   keepalive_interval_s: z.number().positive().max(3600).default(15),
+  /** Unanswered keepalives before the link counts as dead (noticed within interval x (count + 1)). */
+  keepalive_count_max: z.number().int().min(1).max(100).default(3),
   /** Read ~/.ssh/config (or this file) for HostName/User/Port/IdentityFile/ProxyJump. */
   ssh_config_file: z.string().min(1).optional(),
 });

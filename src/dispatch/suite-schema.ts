@@ -3,7 +3,7 @@
 // fail_on gates. Unknown keys are errors; errors name file, key path and the bad value.
 import { z } from 'zod';
 import { parseFailOn } from '../bench/results/compare.js';
-import { SimProfileSchema } from '../bench/spec/sim-settings.js';
+import { SimProfileSchema } from '../sim/embedded-profile.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { SERVICE_ID } from '../service/record.js';

@@ -3,7 +3,6 @@
 // Everything this launcher started is stopped by closeAll(), whatever happened in between.
 import { randomBytes } from 'node:crypto';
 import { minutesToSeconds } from '../bench/spec/duration.js';
-import { simArgv } from '../bench/engine/execute.js';
 import type { RunProvenance } from '../bench/results/build-result.js';
 import { resolveCluster } from '../config/cluster.js';
 import type { Config } from '../config/schema.js';
@@ -15,8 +14,7 @@ import { isFinalStatus, type ServiceRecord } from '../service/record.js';
 import { openTarget, type OpenTarget } from '../service/session.js';
 import { ServiceStore } from '../service/store.js';
 import type { ServiceProgress } from '../service/wait-ready.js';
-import { parseSimArgs } from '../sim/options.js';
-import { startSimServer } from '../sim/server.js';
+import { startEmbeddedSim } from '../sim/embedded.js';
 import type { SuiteService } from './suite-schema.js';
 
 /** A service ready for benchmarks. */
@@ -101,7 +99,7 @@ export function createServiceLauncher(options: LauncherOptions): ServiceLauncher
     async start(service, hooks) {
       if (service.kind === 'url') return track({ url: service.url, provenance: { service_id: service.id } }, async () => undefined);
       if (service.kind === 'sim') {
-        const server = await startSimServer(parseSimArgs(simArgv(service.sim)).options);
+        const server = await startEmbeddedSim(service.sim);
         return track({ url: server.url, provenance: { service_id: service.id } }, () => server.close());
       }
       return startSlurm(service, hooks);

@@ -73,7 +73,7 @@ async function connectHop(hop: ResolvedHost, ssh: SshConfig, env: NodeJS.Process
       algorithms: { serverHostKey: preferKnownTypes(knownKeyTypes(entries, hop.host, hop.port)) },
       readyTimeout: timeoutMs,
       keepaliveInterval: ssh.keepalive_interval_s * 1000,
-      keepaliveCountMax: 3,
+      keepaliveCountMax: ssh.keepalive_count_max,
     });
   } catch (error) {
     session.dispose();

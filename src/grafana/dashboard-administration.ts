@@ -1,13 +1,12 @@
 // administration.json: the services (state and endpoints from Prometheus) and the forms that start
 // services and benchmarks and cancel services through the control API.
 import { MappingType, type DashboardBuilder, type ValueMap } from '@grafana/grafana-foundation-sdk/dashboard';
-import { VLLM_METRICS } from '../sim/metrics.js';
-import { GPU_METRICS } from '../telemetry/metric-names.js';
+import { GPU_METRICS, VLLM_METRICS } from '../common/metric-catalog.js';
 import { baseDashboard } from './dashboard-base.js';
 import { cancelServiceForm, startBenchmarkForm, startServiceForm } from './forms.js';
 import { placePanels } from './layout.js';
 import { jobLogs, stat, table, timeseries } from './panels.js';
-import { prom, promTable } from './queries.js';
+import { oneSink, prom, promTable } from './queries.js';
 import { controlApiVariables } from './variables.js';
 
 export const ADMINISTRATION_UID = 'aibench-administration';
@@ -22,7 +21,7 @@ function servicesTable(): ReturnType<typeof table> {
     promTable('A', `max by (${byService}) (${SERVICE_TARGETS})`),
     promTable('B', `sum by (${byService}) (${VLLM_METRICS.running})`),
     promTable('C', `sum by (${byService}) (${VLLM_METRICS.waiting})`),
-    promTable('D', `avg by (service_id) (${GPU_METRICS.utilization.name})`),
+    promTable('D', `avg by (service_id) (${oneSink(GPU_METRICS.utilization.name)})`),
   ];
   const transformations = [
     { id: 'merge', options: {} },
@@ -50,7 +49,7 @@ export function administrationDashboard(): DashboardBuilder {
     { panel: startBenchmarkForm(), w: 8, h: 14 },
     { panel: cancelServiceForm(), w: 8, h: 14 },
     { panel: timeseries('Requests running per service', 'short', [prom('A', `sum by (service_id) (${VLLM_METRICS.running})`, '{{service_id}}')]), w: 12, h: 8 },
-    { panel: timeseries('GPU utilisation per service', 'percentunit', [prom('A', `avg by (service_id) (${GPU_METRICS.utilization.name})`, '{{service_id}}')]), w: 12, h: 8 },
+    { panel: timeseries('GPU utilisation per service', 'percentunit', [prom('A', `avg by (service_id) (${oneSink(GPU_METRICS.utilization.name)})`, '{{service_id}}')]), w: 12, h: 8 },
     { panel: jobLogs('Slurm job log of the selected service'), w: 24, h: 10 },
   ]);
   return dashboard;

@@ -1,18 +1,20 @@
 // service.json: one service's GPUs (telemetry agent), its vLLM engine (scraped /metrics) and its Slurm job log.
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { VLLM_METRICS } from '../sim/metrics.js';
-import { GPU_METRICS, GPU_PROCESS_METRICS } from '../telemetry/metric-names.js';
+import { GPU_METRICS, GPU_PROCESS_METRICS, VLLM_METRICS } from '../common/metric-catalog.js';
 import { baseDashboard } from './dashboard-base.js';
 import { placePanels, type Cell } from './layout.js';
 import { jobLogs, timeseries } from './panels.js';
-import { forService, histogramQuantile, prom, rate } from './queries.js';
+import { SERVICE_MATCHER, forService, histogramQuantile, oneSink, prom, rate } from './queries.js';
 
 export const SERVICE_UID = 'aibench-service';
 const GPU_LEGEND = '{{host}} GPU {{gpu}}';
 const QUANTILES = [0.5, 0.9, 0.99] as const;
 
+/** The selected service's copy of a telemetry series (one per GPU, whichever sinks delivered it). */
+const gpuSeries = (metric: string): string => oneSink(metric, SERVICE_MATCHER);
+
 function gpuPanel(title: string, unit: string, metric: string): Cell {
-  return { panel: timeseries(title, unit, [prom('A', forService(metric), GPU_LEGEND)]), w: 8, h: 8 };
+  return { panel: timeseries(title, unit, [prom('A', gpuSeries(metric), GPU_LEGEND)]), w: 8, h: 8 };
 }
 
 function quantilePanel(title: string, family: string): Cell {
@@ -27,15 +29,15 @@ export function serviceDashboard(): DashboardBuilder {
     gpuPanel('GPU utilisation', 'percentunit', GPU_METRICS.utilization.name),
     {
       panel: timeseries('GPU memory', 'bytes', [
-        prom('A', forService(GPU_METRICS.memoryUsed.name), `used ${GPU_LEGEND}`),
-        prom('B', forService(GPU_METRICS.memoryTotal.name), `total ${GPU_LEGEND}`),
+        prom('A', gpuSeries(GPU_METRICS.memoryUsed.name), `used ${GPU_LEGEND}`),
+        prom('B', gpuSeries(GPU_METRICS.memoryTotal.name), `total ${GPU_LEGEND}`),
       ]),
       w: 8, h: 8,
     },
     gpuPanel('GPU power', 'watt', GPU_METRICS.power.name),
     gpuPanel('GPU temperature', 'celsius', GPU_METRICS.temperature.name),
     {
-      panel: timeseries('GPU memory per process', 'bytes', [prom('A', forService(GPU_PROCESS_METRICS.memoryUsed.name), '{{process_name}} ({{pid}}) {{host}}')]),
+      panel: timeseries('GPU memory per process', 'bytes', [prom('A', gpuSeries(GPU_PROCESS_METRICS.memoryUsed.name), '{{process_name}} ({{pid}}) {{host}}')]),
       w: 16, h: 8,
     },
     {

@@ -1,8 +1,6 @@
-// Every metric name a dashboard may use: what this project emits (telemetry agent, simulator's
-// vLLM names, bench push), imported from the emitters, plus a short documented list of external names.
-import { BENCH_PUSH_METRICS } from '../bench/results/push.js';
-import { VLLM_METRIC_NAMES } from '../sim/metrics.js';
-import { TELEMETRY_METRIC_NAMES } from '../telemetry/metric-names.js';
+// Every metric name a dashboard may use: what this project emits (the one metric catalogue:
+// telemetry agent, the simulator's vLLM names, bench push), plus a short documented list of external names.
+import { BENCH_PUSH_METRICS, TELEMETRY_METRIC_NAMES, VLLM_METRIC_NAMES } from '../common/metric-catalog.js';
 
 /** Names Prometheus itself produces (documented in dashboards/README.md); nothing else is allowed from outside. */
 export const EXTERNAL_METRICS: Readonly<Record<string, string>> = {

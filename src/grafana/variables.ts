@@ -4,7 +4,7 @@ import {
   ConstantVariableBuilder, DatasourceVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
-import { VLLM_METRICS } from '../sim/metrics.js';
+import { VLLM_METRICS } from '../common/metric-catalog.js';
 
 export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: '${prometheus}' };
 export const LOKI: DataSourceRef = { type: 'loki', uid: '${loki}' };

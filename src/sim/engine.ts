@@ -1,7 +1,7 @@
 // The simulator's shared state: options, the seeded random source, the batch scheduler, the one
 // deadline timer and the metrics. Generations register here; the HTTP layer only creates them.
 import type { SimOptions } from './options.js';
-import { createRng } from './rng.js';
+import { createRng } from '../common/rng.js';
 import { BatchScheduler } from './scheduler.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { createSimMetrics, type SimMetrics } from './metrics.js';

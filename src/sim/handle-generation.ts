@@ -9,7 +9,7 @@ import { Generation, type GenerationPlan } from './generation.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** Answer one generation request (errors as vLLM-style JSON, success by a Generation). */
+/** Answer one generation request (errors as OpenAI-shaped JSON, success by a Generation). */
 export async function handleGeneration(engine: SimEngine, kind: 'completion' | 'chat', req: IncomingMessage, res: ServerResponse, arrivedAt: number): Promise<void> {
   const fail = (status: number, message: string) => send(res, status, errorBody(status, message));
   const raw = await readBody(req);
@@ -26,7 +26,10 @@ export async function handleGeneration(engine: SimEngine, kind: 'completion' | '
   if (request.model !== undefined && !options.servedModelNames.includes(request.model)) {
     return void fail(404, `The model \`${request.model}\` does not exist.`);
   }
-  const plan = planOutput(engine, request);
+  let gone = false; // counting a long prompt yields to other clients: this one may leave meanwhile
+  res.once('close', () => (gone = true));
+  const plan = await planOutput(engine, request);
+  if (gone) return;
   if (typeof plan === 'string') return void fail(400, plan);
   // Drawn after validation so a seeded run fails the same requests every time.
   if (options.errorRate > 0 && rng() < options.errorRate) {
@@ -38,9 +41,9 @@ export async function handleGeneration(engine: SimEngine, kind: 'completion' | '
 // Output length: exactly max_tokens when given (finish 'length', as benchmarks expect); without
 // it, --default-max-tokens plays the model's natural answer length (finish 'stop') unless
 // ignore_eos is set, and otherwise generation runs to the end of the context, as in vLLM.
-function planOutput(engine: SimEngine, request: GenerationRequest): GenerationPlan | string {
+async function planOutput(engine: SimEngine, request: GenerationRequest): Promise<GenerationPlan | string> {
   const { maxModelLen, defaultMaxTokens, servedModelNames } = engine.options;
-  const promptTokens = 'text' in request.prompt ? countPromptTokens(request.prompt.text) : request.prompt.tokens;
+  const promptTokens = 'text' in request.prompt ? await countPromptTokens(request.prompt.text) : request.prompt.tokens;
   const limit = request.maxTokens ?? maxModelLen - promptTokens;
   if (promptTokens + limit > maxModelLen || limit < 1) {
     const where = request.kind === 'chat' ? 'messages' : 'prompt';

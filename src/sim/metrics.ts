@@ -1,28 +1,7 @@
-// The simulator's /metrics: vLLM's metric names and bucket boundaries (taken from vLLM v1
-// vllm/v1/metrics/loggers.py), labelled model_name, in the simulator's own prom-client Registry.
+// The simulator's /metrics: vLLM's metric names (from the metric catalogue) and bucket boundaries
+// (taken from vLLM v1 vllm/v1/metrics/loggers.py), labelled model_name, in its own prom-client Registry.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-/** vLLM's metric names as the simulator exposes them (the dashboards import these, never retype). */
-export const VLLM_METRICS = {
-  running: 'vllm:num_requests_running',
-  waiting: 'vllm:num_requests_waiting',
-  kvCacheUsage: 'vllm:kv_cache_usage_perc',
-  promptTokens: 'vllm:prompt_tokens_total',
-  generationTokens: 'vllm:generation_tokens_total',
-  requestSuccess: 'vllm:request_success_total',
-  ttft: 'vllm:time_to_first_token_seconds',
-  itl: 'vllm:inter_token_latency_seconds',
-  e2e: 'vllm:e2e_request_latency_seconds',
-  queueTime: 'vllm:request_queue_time_seconds',
-} as const;
-
-/** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */
-export const VLLM_HISTOGRAMS: readonly string[] = [VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime];
-
-/** Every series name the simulator's /metrics exposes (histograms expanded). */
-export const VLLM_METRIC_NAMES: readonly string[] = Object.values(VLLM_METRICS).flatMap((name) =>
-  VLLM_HISTOGRAMS.includes(name) ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name],
-);
+import { VLLM_METRICS } from '../common/metric-catalog.js';
 
 const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
 const ITL_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];

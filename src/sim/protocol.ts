@@ -1,4 +1,4 @@
-// Request bodies the simulator accepts (OpenAI / vLLM shapes) and vLLM-style error bodies.
+// Request bodies the simulator accepts (OpenAI / vLLM shapes) and OpenAI-shaped error bodies.
 // Bodies are loose objects: like vLLM, fields the simulator does not model (temperature, top_p,
 // seed, stop, logprobs, ...) are accepted and ignored rather than rejected.
 import { z } from 'zod';
@@ -90,7 +90,11 @@ const ERROR_TYPES: Record<number, string> = {
   503: 'ServiceUnavailable',
 };
 
-/** vLLM's error JSON: {object:'error', message, type, param, code}. */
+/**
+ * The error JSON of OpenAI and of current vLLM: {"error": {message, type, param, code}}. OpenAI SDKs
+ * read `error.message`; a flat body (older vLLM's {object: 'error', message, ...}) makes them print
+ * only "400 status code (no body)".
+ */
 export function errorBody(status: number, message: string): string {
-  return JSON.stringify({ object: 'error', message, type: ERROR_TYPES[status] ?? 'Error', param: null, code: status });
+  return JSON.stringify({ error: { message, type: ERROR_TYPES[status] ?? 'Error', param: null, code: status } });
 }

@@ -2,7 +2,7 @@
 // --follow polls: each poll reads the bytes past the last offset and the job's state, and stops
 // after a final read once the job has ended. Reads run `sh -c` with the path as a positional
 // argument ($1), so the path is never parsed as shell text.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../common/sleep.js';
 import { SlurmError } from '../errors.js';
 import type { Executor } from '../exec/types.js';
 import { pollBackoff } from './backoff.js';
@@ -52,7 +52,6 @@ async function readSince(ex: Executor, path: string, offset: number) {
 
 /** Print the last `lines` lines of a job's output; with follow, keep printing until the job ends. */
 export async function jobLogs(ex: Executor, stateDir: string, id: string, options: LogsOptions): Promise<{ path?: string; report?: JobReport }> {
-  const sleepOpts = options.signal ? { signal: options.signal } : {};
   const backoff = pollBackoff();
   let path = await outputPath(ex, stateDir, id);
   let offset: number | undefined;
@@ -71,7 +70,7 @@ export async function jobLogs(ex: Executor, stateDir: string, id: string, option
     }
     // The state was read before the file, so after a terminal state this read got everything.
     if (!options.follow || ended) break;
-    await sleep(backoff.next(`${report?.state ?? ''}:${offset ?? -1}`), undefined, sleepOpts);
+    await sleep(backoff.next(`${report?.state ?? ''}:${offset ?? -1}`), options.signal);
   }
   if (offset === undefined) {
     const where = path ?? `${jobDir(stateDir, id)}/${OUTPUT_FILE}`;

@@ -1,18 +1,20 @@
-// The telemetry agent loop: sample nvidia-smi every interval, set the registry's gauges, and send.
-// Pushgateway: PUT the latest values (it refuses timestamps), retried with backoff on failure.
-// Remote-write: every sample at its own timestamp; a failed send goes to the on-disk spool, which
-// drains oldest first when the receiver answers again. Stop (abort): drain briefly, final push,
+// The telemetry agent: a tick loop. Every interval it samples nvidia-smi, sets the registry's
+// gauges and hands the sample to its deliveries: the Pushgateway (latest values, backed off after
+// a failure: push-delivery.ts) and remote-write (every sample at its timestamp, spooled to disk
+// while the receiver is away: remote-write-delivery.ts). Stop (abort): drain briefly, final push,
 // delete the Pushgateway group.
-import { setTimeout as delay } from 'node:timers/promises';
-import { errorMessage } from '../errors.js';
-import { retryBackoff, type RetryBackoff, type RetryBackoffOptions } from './backoff.js';
+import { GPU_PUSH_JOB, SINK_NAMES } from '../common/metric-catalog.js';
+import { sleep } from '../common/sleep.js';
+import type { RetryBackoffOptions } from './backoff.js';
 import { agentGroupingPath } from './grouping.js';
-import { GPU_PUSH_JOB } from './metric-names.js';
-import { createPushgatewaySink, safeUrl, type PushgatewaySink } from './pushgateway-sink.js';
-import { createAgentRegistry } from './registry.js';
-import { createRemoteWriteSink, RemoteWriteRejected, type RemoteWriteSink, type TimeSeries } from './remote-write.js';
-import { createSampler, type GpuSample, type Sampler } from './sampler.js';
-import { openSpool, type Spool } from './spool.js';
+import { createPushDelivery, type PushDelivery } from './push-delivery.js';
+import { createPushgatewaySink, safeUrl } from './pushgateway-sink.js';
+import { createAgentRegistry, type AgentRegistry } from './registry.js';
+import { createRemoteWriteSink } from './remote-write.js';
+import { RemoteWriteDelivery, type SpoolHooks, type SpoolRecord } from './remote-write-delivery.js';
+import { createSampler, type Sampler } from './sampler.js';
+import { SinkHealth, type SinkReporter } from './sink-health.js';
+import { openSpool } from './spool.js';
 
 export interface AgentOptions {
   pushgatewayUrl?: string | undefined;
@@ -39,13 +41,6 @@ export type AgentEvent =
   | { type: 'spooled'; timestampMs: number }
   | { type: 'drained'; records: number; spoolBytes: number };
 
-/** One spooled sample: its time, the grouping labels it was taken under, and [name, labels, value] points. */
-export interface SpoolRecord {
-  t: number;
-  c: Record<string, string>;
-  p: [string, Record<string, string>, number][];
-}
-
 export interface AgentSummary {
   samples: number;
   spooled: number;
@@ -53,151 +48,88 @@ export interface AgentSummary {
   dropped: number;
 }
 
-interface SinkState {
-  backoff: RetryBackoff;
-  retryAt: number;
-  failing: boolean;
-}
-
-/** Remote-write series for spool records (common labels job/instance/slurm_job_id/service_id added). */
-export function recordsToSeries(records: readonly SpoolRecord[]): TimeSeries[] {
-  return records.flatMap((r) => r.p.map(([name, labels, value]) => ({ labels: { ...labels, ...r.c, __name__: name }, samples: [{ value, timestampMs: r.t }] })));
+/** What one tick works with. */
+interface Agent {
+  reg: AgentRegistry;
+  sampler: Sampler;
+  common: Record<string, string>;
+  push: PushDelivery | undefined;
+  remoteWrite: RemoteWriteDelivery | undefined;
+  summary: AgentSummary;
+  emit: (event: AgentEvent) => void;
 }
 
 /** Run until signal aborts; returns what happened. Never throws for sink or nvidia-smi trouble. */
 export async function runAgent(options: AgentOptions, signal: AbortSignal): Promise<AgentSummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const emit = options.onEvent ?? (() => undefined);
-  const reg = createAgentRegistry({ host: options.host, energyMaxGapMs: Math.max(60_000, options.intervalMs * 3) });
-  const sampler: Sampler = createSampler({ nvidiaSmi: options.nvidiaSmi, onProblem: log });
-  const grouping = { host: options.host, slurmJobId: options.slurmJobId, serviceId: options.serviceId };
-  const common = { job: GPU_PUSH_JOB, instance: options.host, slurm_job_id: options.slurmJobId, service_id: options.serviceId };
-  const pg = options.pushgatewayUrl ? createPushgatewaySink(options.pushgatewayUrl, agentGroupingPath(grouping), reg.registry) : undefined;
-  const rw = options.remoteWriteUrl ? createRemoteWriteSink(options.remoteWriteUrl) : undefined;
-  const spool = rw ? await openSpool<SpoolRecord>({ dir: options.spoolDir, maxBytes: options.spoolMaxBytes }) : undefined;
-  const state = (): SinkState => ({ backoff: retryBackoff(options.backoff), retryAt: 0, failing: false });
-  const pgState = state();
-  const rwState = state();
-  const summary: AgentSummary = { samples: 0, spooled: 0, spoolBytes: spool?.bytes ?? 0, dropped: 0 };
-  const sentInSegment = { name: '', count: 0 }; // a partly delivered segment is not re-sent in this run
-
-  const failed = (sink: string, s: SinkState, error: unknown): void => {
-    reg.sent(sink, false);
-    const delay = s.backoff.next();
-    s.retryAt = Date.now() + delay;
-    if (!s.failing) log(`telemetry: ${sink} send failed: ${errorMessage(error)}; retrying with backoff (next in ${delay} ms)`);
-    s.failing = true;
-  };
-  const succeeded = (sink: string, s: SinkState): void => {
-    reg.sent(sink, true);
-    if (s.failing) log(`telemetry: ${sink} answers again`);
-    s.failing = false;
-    s.backoff.reset();
-    s.retryAt = 0;
-  };
-  const updateSpoolGauge = (dropped: number): void => {
-    if (!spool) return;
-    reg.spool(spool.bytes, dropped);
-    summary.spoolBytes = spool.bytes;
-    summary.dropped += dropped;
-    if (dropped > 0) log(`telemetry: spool full (${options.spoolMaxBytes} bytes): dropped ${dropped} oldest samples`);
-  };
-
-  // Deliver the spool oldest first until it is empty, a send fails, or the deadline passes.
-  const drain = async (sink: RemoteWriteSink, store: Spool<SpoolRecord>, deadline: number): Promise<void> => {
-    const batch = options.drainBatch ?? 60;
-    while (!store.empty && Date.now() < deadline && Date.now() >= rwState.retryAt) {
-      const segment = await store.oldest();
-      if (!segment) break;
-      let done = sentInSegment.name === segment.name ? sentInSegment.count : 0;
-      while (done < segment.records.length && Date.now() < deadline) {
-        const records = segment.records.slice(done, done + batch);
-        try {
-          await sink.send(recordsToSeries(records));
-          succeeded(sink.name, rwState);
-        } catch (error) {
-          if (!(error instanceof RemoteWriteRejected)) return failed(sink.name, rwState, error);
-          log(`telemetry: ${error.message}; dropping ${records.length} spooled samples the receiver refuses`);
-          updateSpoolGauge(records.length);
-        }
-        done += records.length;
-        Object.assign(sentInSegment, { name: segment.name, count: done });
-      }
-      if (done < segment.records.length) return;
-      await store.remove(segment.name);
-      updateSpoolGauge(0);
-      emit({ type: 'drained', records: segment.records.length, spoolBytes: store.bytes });
-    }
-  };
-
-  const deliver = async (record: SpoolRecord, deadline: number): Promise<void> => {
-    if (!rw || !spool) return;
-    if (spool.empty && Date.now() >= rwState.retryAt) {
-      try {
-        await rw.send(recordsToSeries([record]));
-        return succeeded(rw.name, rwState);
-      } catch (error) {
-        if (error instanceof RemoteWriteRejected) return log(`telemetry: ${error.message}`);
-        failed(rw.name, rwState, error);
-      }
-    }
-    updateSpoolGauge(await spool.append([record]));
-    summary.spooled += 1;
-    emit({ type: 'spooled', timestampMs: record.t });
-    await drain(rw, spool, deadline);
-  };
-
-  const push = async (sink: PushgatewaySink, force = false): Promise<void> => {
-    if (!force && Date.now() < pgState.retryAt) return;
-    try {
-      await sink.push();
-      succeeded(sink.name, pgState);
-    } catch (error) {
-      failed(sink.name, pgState, error);
-    }
-  };
-
-  const tick = async (deadline: number): Promise<void> => {
-    const sample: GpuSample | undefined = await sampler.sample();
-    if (!sample) reg.sampleFailed();
-    else {
-      reg.observe(sample);
-      summary.samples += 1;
-      emit({ type: 'sample', timestampMs: sample.timestampMs });
-      if (rw) {
-        const points = await reg.snapshot();
-        await deliver({ t: sample.timestampMs, c: common, p: points.map((pt) => [pt.name, pt.labels, pt.value]) }, deadline);
-      }
-    }
-    if (rw && spool && !spool.empty) await drain(rw, spool, deadline);
-    if (pg) await push(pg);
-  };
-
-  log(`telemetry: agent on ${options.host} (slurm_job_id=${options.slurmJobId || '-'} service_id=${options.serviceId || '-'}) every ${options.intervalMs} ms -> ${[pg && `pushgateway ${safeUrl(options.pushgatewayUrl!)}`, rw && `remote-write ${safeUrl(options.remoteWriteUrl!)}`].filter(Boolean).join(', ') || 'no sink'}`);
+  const agent = await createAgent(options, log);
+  log(`telemetry: agent on ${options.host} (slurm_job_id=${options.slurmJobId || '-'} service_id=${options.serviceId || '-'}) every ${options.intervalMs} ms -> ${sinkList(options)}`);
   let next = Date.now();
   while (!signal.aborted) {
     next += options.intervalMs;
-    await tick(next);
+    await tick(agent, next);
     if (next < Date.now()) next = Date.now(); // a slow tick skips missed slots instead of bursting
     await sleep(next - Date.now(), signal);
   }
   // Clean stop: deliver what is spooled (briefly), then a final push and the group's removal.
-  if (rw && spool && !spool.empty) {
-    rwState.retryAt = 0;
-    await drain(rw, spool, Date.now() + (options.stopDrainMs ?? 5000));
-    if (!spool.empty) log(`telemetry: ${spool.bytes} spooled bytes kept in ${options.spoolDir} for the next start`);
-  }
-  if (pg) {
-    await push(pg, true);
-    await pg.deleteGroup().then(
-      () => log('telemetry: Pushgateway group deleted'),
-      (error: unknown) => log(`telemetry: could not delete the Pushgateway group: ${errorMessage(error)}`),
-    );
-  }
-  return summary;
+  await agent.remoteWrite?.finish(options.stopDrainMs ?? 5000, options.spoolDir);
+  await agent.push?.finish();
+  return agent.summary;
 }
 
-// Resolves after ms, or at once when the signal aborts (never rejects).
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return ms <= 0 || signal.aborted ? Promise.resolve() : delay(ms, undefined, { signal }).catch(() => undefined);
+// Sample once and hand the sample to each delivery; `deadline` bounds the time spent draining.
+async function tick(agent: Agent, deadline: number): Promise<void> {
+  const { reg, summary, remoteWrite } = agent;
+  const sample = await agent.sampler.sample();
+  if (!sample) reg.sampleFailed();
+  else {
+    reg.observe(sample);
+    summary.samples += 1;
+    agent.emit({ type: 'sample', timestampMs: sample.timestampMs });
+    if (remoteWrite) {
+      const points = await reg.snapshot();
+      await remoteWrite.deliver({ t: sample.timestampMs, c: agent.common, p: points.map((pt) => [pt.name, pt.labels, pt.value]) }, deadline);
+    }
+  }
+  await remoteWrite?.drain(deadline);
+  await agent.push?.tick();
+}
+
+// The registry, sampler and one delivery per configured sink.
+async function createAgent(options: AgentOptions, log: (line: string) => void): Promise<Agent> {
+  const reg = createAgentRegistry({ host: options.host, energyMaxGapMs: Math.max(60_000, options.intervalMs * 3) });
+  const emit = options.onEvent ?? (() => undefined);
+  const reporter: SinkReporter = { sent: (sink, ok) => reg.sent(sink, ok), log };
+  const grouping = { host: options.host, slurmJobId: options.slurmJobId, serviceId: options.serviceId };
+  const summary: AgentSummary = { samples: 0, spooled: 0, spoolBytes: 0, dropped: 0 };
+  const push = options.pushgatewayUrl
+    ? createPushDelivery(createPushgatewaySink(options.pushgatewayUrl, agentGroupingPath(grouping), reg.registry), new SinkHealth(SINK_NAMES.pushgateway, reporter, options.backoff), log)
+    : undefined;
+  let remoteWrite: RemoteWriteDelivery | undefined;
+  if (options.remoteWriteUrl) {
+    const spool = await openSpool<SpoolRecord>({ dir: options.spoolDir, maxBytes: options.spoolMaxBytes });
+    summary.spoolBytes = spool.bytes;
+    const hooks: SpoolHooks = {
+      log,
+      spoolChanged(bytes, dropped) {
+        reg.spool(bytes, dropped);
+        summary.spoolBytes = bytes;
+        summary.dropped += dropped;
+      },
+      spooled(timestampMs) {
+        summary.spooled += 1;
+        emit({ type: 'spooled', timestampMs });
+      },
+      drained: (records, spoolBytes) => emit({ type: 'drained', records, spoolBytes }),
+    };
+    const health = new SinkHealth(SINK_NAMES.remoteWrite, reporter, options.backoff);
+    remoteWrite = new RemoteWriteDelivery({ sink: createRemoteWriteSink(options.remoteWriteUrl), spool, spoolMaxBytes: options.spoolMaxBytes, health, hooks, ...(options.drainBatch ? { batch: options.drainBatch } : {}) });
+  }
+  const common = { job: GPU_PUSH_JOB, instance: options.host, slurm_job_id: options.slurmJobId, service_id: options.serviceId };
+  return { reg, sampler: createSampler({ nvidiaSmi: options.nvidiaSmi, onProblem: log }), common, push, remoteWrite, summary, emit };
+}
+
+function sinkList(options: AgentOptions): string {
+  const sinks = [options.pushgatewayUrl && `pushgateway ${safeUrl(options.pushgatewayUrl)}`, options.remoteWriteUrl && `remote-write ${safeUrl(options.remoteWriteUrl)}`];
+  return sinks.filter(Boolean).join(', ') || 'no sink';
 }

@@ -1,7 +1,7 @@
 // Retry delays for sinks and the tunnel: exponential (initial x factor^n, capped) with jitter, so
 // many agents that lost the same gateway do not all retry in the same instant. Seeded for tests.
 // Pure: hands out numbers, never sleeps. (src/slurm/backoff.ts is the poll interval of `jobs wait`.)
-import { createRng } from '../sim/rng.js';
+import { createRng } from '../common/rng.js';
 
 export interface RetryBackoffOptions {
   initialMs?: number;

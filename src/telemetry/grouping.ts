@@ -2,7 +2,7 @@
 // Per the Pushgateway docs, a value that contains `/` (or is empty, which a path segment cannot
 // be) is sent base64url-encoded under `<label>@base64`; the empty string is spelled `=`.
 import { UsageError } from '../errors.js';
-import { GPU_PUSH_JOB } from './metric-names.js';
+import { GPU_PUSH_JOB, SINK_LABEL, SINK_NAMES } from '../common/metric-catalog.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -26,12 +26,15 @@ export interface AgentGrouping {
   serviceId: string;
 }
 
-/** The agent's grouping labels, in path order: instance, slurm_job_id, service_id. */
+/**
+ * The agent's grouping labels, in path order: instance, slurm_job_id, service_id, and via=pushgateway
+ * (the Pushgateway adds them to every series of the group; via tells them from remote-write's).
+ */
 export function agentGroupingLabels(g: AgentGrouping): [string, string][] {
-  return [['instance', g.host], ['slurm_job_id', g.slurmJobId], ['service_id', g.serviceId]];
+  return [['instance', g.host], ['slurm_job_id', g.slurmJobId], ['service_id', g.serviceId], [SINK_LABEL, SINK_NAMES.pushgateway]];
 }
 
-/** `/metrics/job/aibench_gpu/instance/<host>/slurm_job_id/<id>/service_id/<sid>`. */
+/** `/metrics/job/aibench_gpu/instance/<host>/slurm_job_id/<id>/service_id/<sid>/via/pushgateway`. */
 export function agentGroupingPath(g: AgentGrouping): string {
   return groupingPath(GPU_PUSH_JOB, agentGroupingLabels(g));
 }

@@ -7,7 +7,7 @@ export function renderPrometheusConfig(opts: { pushgatewayTarget?: string; scrap
   return `# prometheus.yml: scrape the Pushgateway that the agents push to (through \`aibench tunnel\`)
 scrape_configs:
   - job_name: pushgateway
-    honor_labels: true   # keep job="aibench_gpu", instance=<node>, slurm_job_id, service_id as pushed
+    honor_labels: true   # keep job="aibench_gpu", instance=<node>, slurm_job_id, service_id, via as pushed
     scrape_interval: ${opts.scrapeInterval ?? '15s'}
     static_configs:
       - targets: ['${target}']

@@ -3,7 +3,7 @@
 // counter integrated from power draw, and the agent's health counters. A value nvidia-smi did not
 // give removes its series instead of setting 0.
 import { Counter, Gauge, Registry } from 'prom-client';
-import { AGENT_METRICS, GPU_LABELS, GPU_METRICS, GPU_PROCESS_LABELS, GPU_PROCESS_METRICS } from './metric-names.js';
+import { AGENT_METRICS, GPU_LABELS, GPU_METRICS, GPU_PROCESS_LABELS, GPU_PROCESS_METRICS } from '../common/metric-catalog.js';
 import type { GpuReading } from './nvidia-smi.js';
 import type { GpuSample } from './sampler.js';
 
@@ -50,62 +50,21 @@ export interface AgentRegistry {
   snapshot(): Promise<SeriesPoint[]>;
 }
 
-/** Labels of one GPU's series (metric-names.ts GPU_LABELS). */
+/** Labels of one GPU's series (metric-catalog.ts GPU_LABELS). */
 export function gpuLabels(g: GpuReading, host: string): Record<(typeof GPU_LABELS)[number], string> {
   return { gpu: g.index, uuid: g.uuid ?? '', model_name: g.name ?? '', host };
 }
 
-/** A fresh registry holding exactly the metrics of metric-names.ts. */
+/** A fresh registry holding exactly the telemetry metrics of the catalogue. */
 export function createAgentRegistry(options: AgentRegistryOptions): AgentRegistry {
   const registry = new Registry();
-  const registers = [registry];
-  const labelNames = [...GPU_LABELS];
-  const gauges = new Map<GaugeKey, Gauge<string>>(GAUGE_SOURCES.map(([key]) => [key, new Gauge({ name: GPU_METRICS[key].name, help: GPU_METRICS[key].help, labelNames, registers })]));
-  const energy = new Counter({ name: GPU_METRICS.energy.name, help: GPU_METRICS.energy.help, labelNames, registers });
-  const procMem = new Gauge({ name: GPU_PROCESS_METRICS.memoryUsed.name, help: GPU_PROCESS_METRICS.memoryUsed.help, labelNames: [...GPU_PROCESS_LABELS], registers });
-  const health = {
-    samples: new Counter({ name: AGENT_METRICS.samples.name, help: AGENT_METRICS.samples.help, registers }),
-    sampleErrors: new Counter({ name: AGENT_METRICS.sampleErrors.name, help: AGENT_METRICS.sampleErrors.help, registers }),
-    sendsOk: new Counter({ name: AGENT_METRICS.sendsOk.name, help: AGENT_METRICS.sendsOk.help, labelNames: ['sink'], registers }),
-    sendsFailed: new Counter({ name: AGENT_METRICS.sendsFailed.name, help: AGENT_METRICS.sendsFailed.help, labelNames: ['sink'], registers }),
-    spoolBytes: new Gauge({ name: AGENT_METRICS.spoolBytes.name, help: AGENT_METRICS.spoolBytes.help, registers }),
-    spoolDropped: new Counter({ name: AGENT_METRICS.spoolDropped.name, help: AGENT_METRICS.spoolDropped.help, registers }),
-  };
-  const maxGapMs = options.energyMaxGapMs ?? 60_000;
-  let previous = new Map<string, { labels: Record<string, string>; timestampMs: number }>();
-
+  const gpus = new GpuSeries(registry, options.host, options.energyMaxGapMs ?? 60_000);
+  const health = healthMetrics(registry);
   return {
     registry,
     observe(sample) {
       health.samples.inc();
-      const current = new Map<string, { labels: Record<string, string>; timestampMs: number }>();
-      for (const gpu of sample.gpus) {
-        const labels = gpuLabels(gpu, options.host);
-        const key = JSON.stringify(labels);
-        current.set(key, { labels, timestampMs: sample.timestampMs });
-        for (const [gaugeKey, read] of GAUGE_SOURCES) {
-          const value = read(gpu);
-          if (value === undefined) gauges.get(gaugeKey)!.remove(labels);
-          else gauges.get(gaugeKey)!.set(labels, value);
-        }
-        const last = previous.get(key);
-        const gapMs = last === undefined ? undefined : sample.timestampMs - last.timestampMs;
-        // Power x time since the previous sample; an unknown power or a long gap adds nothing (no guessing).
-        const joules = gpu.powerWatts !== undefined && gapMs !== undefined && gapMs > 0 && gapMs <= maxGapMs ? (gpu.powerWatts * gapMs) / 1000 : 0;
-        energy.inc(labels, joules);
-      }
-      // A GPU that vanished (reset, MIG change) leaves no stale series behind.
-      for (const [key, { labels }] of previous) {
-        if (current.has(key)) continue;
-        for (const gauge of gauges.values()) gauge.remove(labels);
-        energy.remove(labels);
-      }
-      previous = current;
-      procMem.reset();
-      for (const p of sample.processes) {
-        if (p.usedMemoryMiB === undefined) continue;
-        procMem.set({ gpu_uuid: p.gpuUuid, pid: p.pid, process_name: p.processName, host: options.host }, p.usedMemoryMiB * MIB);
-      }
+      gpus.observe(sample);
     },
     sampleFailed: () => health.sampleErrors.inc(),
     sent: (sink, ok) => (ok ? health.sendsOk : health.sendsFailed).inc({ sink }),
@@ -120,4 +79,69 @@ export function createAgentRegistry(options: AgentRegistryOptions): AgentRegistr
       );
     },
   };
+}
+
+// The agent's own health counters (AGENT_METRICS).
+function healthMetrics(registry: Registry) {
+  const registers = [registry];
+  const counter = (m: { name: string; help: string }, labelNames: string[] = []) => new Counter({ name: m.name, help: m.help, labelNames, registers });
+  return {
+    samples: counter(AGENT_METRICS.samples),
+    sampleErrors: counter(AGENT_METRICS.sampleErrors),
+    sendsOk: counter(AGENT_METRICS.sendsOk, ['sink']),
+    sendsFailed: counter(AGENT_METRICS.sendsFailed, ['sink']),
+    spoolBytes: new Gauge({ name: AGENT_METRICS.spoolBytes.name, help: AGENT_METRICS.spoolBytes.help, registers }),
+    spoolDropped: counter(AGENT_METRICS.spoolDropped),
+  };
+}
+
+type SeenGpu = { labels: Record<string, string>; timestampMs: number };
+
+// Per-GPU gauges, the energy counter and per-process memory, set from one sample at a time.
+class GpuSeries {
+  private readonly gauges: Map<GaugeKey, Gauge<string>>;
+  private readonly energy: Counter<string>;
+  private readonly procMem: Gauge<string>;
+  private previous = new Map<string, SeenGpu>();
+
+  constructor(registry: Registry, private readonly host: string, private readonly maxGapMs: number) {
+    const registers = [registry];
+    const labelNames = [...GPU_LABELS];
+    this.gauges = new Map(GAUGE_SOURCES.map(([key]) => [key, new Gauge({ name: GPU_METRICS[key].name, help: GPU_METRICS[key].help, labelNames, registers })]));
+    this.energy = new Counter({ name: GPU_METRICS.energy.name, help: GPU_METRICS.energy.help, labelNames, registers });
+    this.procMem = new Gauge({ name: GPU_PROCESS_METRICS.memoryUsed.name, help: GPU_PROCESS_METRICS.memoryUsed.help, labelNames: [...GPU_PROCESS_LABELS], registers });
+  }
+
+  observe(sample: GpuSample): void {
+    const current = new Map<string, SeenGpu>();
+    for (const gpu of sample.gpus) {
+      const labels = gpuLabels(gpu, this.host);
+      const key = JSON.stringify(labels);
+      current.set(key, { labels, timestampMs: sample.timestampMs });
+      for (const [gaugeKey, read] of GAUGE_SOURCES) {
+        const value = read(gpu);
+        if (value === undefined) this.gauges.get(gaugeKey)!.remove(labels);
+        else this.gauges.get(gaugeKey)!.set(labels, value);
+      }
+      this.energy.inc(labels, this.joules(gpu, this.previous.get(key), sample.timestampMs));
+    }
+    // A GPU that vanished (reset, MIG change) leaves no stale series behind.
+    for (const [key, { labels }] of this.previous) {
+      if (current.has(key)) continue;
+      for (const gauge of this.gauges.values()) gauge.remove(labels);
+      this.energy.remove(labels);
+    }
+    this.previous = current;
+    this.procMem.reset();
+    for (const p of sample.processes) {
+      if (p.usedMemoryMiB === undefined) continue;
+      this.procMem.set({ gpu_uuid: p.gpuUuid, pid: p.pid, process_name: p.processName, host: this.host }, p.usedMemoryMiB * MIB);
+    }
+  }
+
+  // Power x time since the previous sample; an unknown power or a long gap adds nothing (no guessing).
+  private joules(gpu: GpuReading, last: SeenGpu | undefined, now: number): number {
+    const gapMs = last === undefined ? undefined : now - last.timestampMs;
+    return gpu.powerWatts !== undefined && gapMs !== undefined && gapMs > 0 && gapMs <= this.maxGapMs ? (gpu.powerWatts * gapMs) / 1000 : 0;
+  }
 }

@@ -52,80 +52,108 @@ export function parseJsonl<T>(text: string): { records: T[]; skipped: number } {
 /** Open (or create) the spool in dir, picking up segments a previous run left. */
 export async function openSpool<T>(options: SpoolOptions): Promise<Spool<T>> {
   if (!(options.maxBytes > 0)) throw new RangeError(`Expected spool maxBytes > 0, got ${options.maxBytes}`);
-  const segmentBytes = options.segmentBytes ?? Math.max(1, Math.min(4 * 1024 * 1024, Math.floor(options.maxBytes / 8)));
   await mkdir(options.dir, { recursive: true });
   const sizes = new Map<string, number>();
   for (const name of (await readdir(options.dir)).filter((n) => SEGMENT.test(n)).sort()) {
     sizes.set(name, (await stat(join(options.dir, name))).size);
   }
-  let seq = Math.max(0, ...[...sizes.keys()].map((n) => Number(SEGMENT.exec(n)![1])));
-  let current: string | undefined; // the segment being appended to; never one from a previous run
-  let bytes = [...sizes.values()].reduce((a, b) => a + b, 0);
-  let dropped = 0;
+  return new DiskSpool<T>(options, sizes);
+}
 
-  const dropOldest = async (): Promise<number> => {
-    const [name] = sizes.keys();
+// The segments on disk (name -> bytes, oldest first) and the one being appended to.
+class DiskSpool<T> implements Spool<T> {
+  private readonly segmentBytes: number;
+  private seq: number;
+  private current: string | undefined; // the segment being appended to; never one from a previous run
+  private total: number;
+  private lost = 0;
+
+  constructor(
+    private readonly options: SpoolOptions,
+    private readonly sizes: Map<string, number>,
+  ) {
+    this.segmentBytes = options.segmentBytes ?? Math.max(1, Math.min(4 * 1024 * 1024, Math.floor(options.maxBytes / 8)));
+    this.seq = Math.max(0, ...[...sizes.keys()].map((n) => Number(SEGMENT.exec(n)![1])));
+    this.total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get dropped(): number {
+    return this.lost;
+  }
+
+  get empty(): boolean {
+    return this.sizes.size === 0;
+  }
+
+  async append(records: readonly T[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const data = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
+    if (this.current === undefined || (this.sizes.get(this.current) ?? 0) + data.length > this.segmentBytes) {
+      this.seq += 1;
+      this.current = `${String(this.seq).padStart(12, '0')}.jsonl`;
+      this.sizes.set(this.current, 0);
+    }
+    // One write of whole lines, then datasync: a crash leaves at most one torn line at the end.
+    const handle = await open(this.path(this.current), 'a');
+    try {
+      await handle.write(data);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    this.grow(this.current, data.length);
+    let lost = 0;
+    while (this.total > this.options.maxBytes && this.sizes.size > 0) lost += await this.dropOldest();
+    this.lost += lost;
+    return lost;
+  }
+
+  async oldest(): Promise<SpoolSegment<T> | undefined> {
+    for (;;) {
+      const [name] = this.sizes.keys();
+      if (name === undefined) return undefined;
+      if (name === this.current) this.current = undefined; // seal it: new appends go to a new segment
+      const text = await readFile(this.path(name), 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+      if (text === undefined) {
+        this.forget(name);
+        continue;
+      }
+      return { name, ...parseJsonl<T>(text) };
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!this.sizes.has(name)) return;
+    await unlink(this.path(name)).catch(() => undefined);
+    this.forget(name);
+  }
+
+  // Delete the oldest segment; returns how many records it held.
+  private async dropOldest(): Promise<number> {
+    const [name] = this.sizes.keys();
     if (name === undefined) return 0;
-    const text = await readFile(join(options.dir, name), 'utf8').catch(() => '');
-    await unlink(join(options.dir, name)).catch(() => undefined);
-    bytes -= sizes.get(name) ?? 0;
-    sizes.delete(name);
-    if (current === name) current = undefined;
+    const text = await readFile(this.path(name), 'utf8').catch(() => '');
+    await unlink(this.path(name)).catch(() => undefined);
+    this.forget(name);
+    if (this.current === name) this.current = undefined;
     return parseJsonl(text).records.length;
-  };
+  }
 
-  return {
-    async append(records) {
-      if (records.length === 0) return 0;
-      const data = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
-      if (current === undefined || (sizes.get(current) ?? 0) + data.length > segmentBytes) {
-        seq += 1;
-        current = `${String(seq).padStart(12, '0')}.jsonl`;
-        sizes.set(current, 0);
-      }
-      // One write of whole lines, then datasync: a crash leaves at most one torn line at the end.
-      const handle = await open(join(options.dir, current), 'a');
-      try {
-        await handle.write(data);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-      sizes.set(current, (sizes.get(current) ?? 0) + data.length);
-      bytes += data.length;
-      let lost = 0;
-      while (bytes > options.maxBytes && sizes.size > 0) lost += await dropOldest();
-      dropped += lost;
-      return lost;
-    },
-    async oldest() {
-      for (;;) {
-        const [name] = sizes.keys();
-        if (name === undefined) return undefined;
-        if (name === current) current = undefined; // seal it: new appends go to a new segment
-        const text = await readFile(join(options.dir, name), 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-        if (text === undefined) {
-          bytes -= sizes.get(name) ?? 0;
-          sizes.delete(name);
-          continue;
-        }
-        return { name, ...parseJsonl<T>(text) };
-      }
-    },
-    async remove(name) {
-      if (!sizes.has(name)) return;
-      await unlink(join(options.dir, name)).catch(() => undefined);
-      bytes -= sizes.get(name) ?? 0;
-      sizes.delete(name);
-    },
-    get bytes() {
-      return bytes;
-    },
-    get dropped() {
-      return dropped;
-    },
-    get empty() {
-      return sizes.size === 0;
-    },
-  };
+  private grow(name: string, by: number): void {
+    this.sizes.set(name, (this.sizes.get(name) ?? 0) + by);
+    this.total += by;
+  }
+
+  private forget(name: string): void {
+    this.total -= this.sizes.get(name) ?? 0;
+    this.sizes.delete(name);
+  }
+
+  private path(name: string): string {
+    return join(this.options.dir, name);
+  }
 }

@@ -9,7 +9,8 @@ export interface TunnelStatus {
   pid: number;
   cluster: string;
   target: string;
-  state: 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+  /** forwarding: SSH is up, sshd refused a forward (its port still held) and it is being asked again. */
+  state: 'connecting' | 'forwarding' | 'connected' | 'reconnecting' | 'stopped';
   connected: boolean;
   forwards: { remote: string; local: string; forwarded: boolean }[];
   bytesIn: number;

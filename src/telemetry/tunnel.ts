@@ -1,17 +1,16 @@
 // `aibench tunnel up`: keep reverse forwards (ssh2 forwardIn) from ports on the login node back to
-// the local Pushgateway / Prometheus. Each forward lands on a local byte-counting relay. When the
-// SSH link dies (keepalive, a killed sshd, a network cut) the forwards die with it: reconnect with
-// backoff + jitter and request them again, until the signal aborts.
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// the local Pushgateway / Prometheus. Each forward lands on a local byte-counting relay. A dead
+// link is noticed by SSH keepalive (a probe every interval, given up after count-max unanswered:
+// at most interval x (count-max + 1), 16 s by default); then it reconnects with backoff. After a
+// half-dead link the old sshd session may still hold the remote port: the new connection keeps
+// asking for the forward, with its own short backoff, until sshd frees the port.
 import type { SshConfig } from '../config/schema.js';
-import { setTimeout as delay } from 'node:timers/promises';
-import { errorMessage } from '../errors.js';
+import { sleep } from '../common/sleep.js';
 import { createSshExecutor } from '../exec/ssh-executor.js';
 import { startTcpProxy } from '../exec/tcp-proxy.js';
 import type { Forward } from '../exec/types.js';
-import { retryBackoff, type RetryBackoffOptions } from './backoff.js';
-import { writeTunnelStatus, type TunnelStatus } from './tunnel-status.js';
+import { retryBackoff, type RetryBackoff, type RetryBackoffOptions } from './backoff.js';
+import { TunnelRecorder } from './tunnel-recorder.js';
 
 export interface TunnelForwardSpec {
   remoteBind: string;
@@ -20,16 +19,34 @@ export interface TunnelForwardSpec {
   local: string;
 }
 
+/** The SSH connection a tunnel needs (SshExecutor is one; tests pass a fake). */
+export interface TunnelLink {
+  readonly label: string;
+  readonly connected: boolean;
+  forwardIn(bindAddr: string, bindPort: number, localHost: string, localPort: number): Promise<Forward>;
+  close(): Promise<void>;
+}
+
+/** Keepalive defaults: a probe every 4 s, the link dead after 3 unanswered (noticed within 16 s). */
+export const TUNNEL_KEEPALIVE = { intervalS: 4, countMax: 3 } as const;
+
 export interface TunnelOptions {
   cluster: string;
   ssh: SshConfig;
   forwards: TunnelForwardSpec[];
   statusFile: string;
   env?: NodeJS.ProcessEnv;
+  /** Between reconnects (default 1 s doubling to 30 s). */
   backoff?: RetryBackoffOptions;
+  /** Between requests for a forward sshd refused on a live connection (default 0.5 s doubling to 5 s). */
+  forwardBackoff?: RetryBackoffOptions;
+  /** SSH keepalive for the tunnel's connection (default TUNNEL_KEEPALIVE); overrides the cluster's. */
+  keepalive?: { intervalS: number; countMax: number };
   /** How often the link is checked and the status file refreshed. */
   checkMs?: number;
   log?: (line: string) => void;
+  /** Opens the SSH connection (default: an SshExecutor with the tunnel's keepalive). */
+  openLink?: (ssh: SshConfig) => TunnelLink;
 }
 
 /** host and port of a local URL (http://host:port or host:port). */
@@ -41,65 +58,72 @@ export function localTarget(local: string): { host: string; port: number } {
 
 /** Run the tunnel in the foreground until signal aborts; the status file tracks it. */
 export async function runTunnel(options: TunnelOptions, signal: AbortSignal): Promise<void> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const checkMs = options.checkMs ?? 1000;
-  const backoff = retryBackoff({ initialMs: 1000, maxMs: 30_000, ...options.backoff });
-  const status: TunnelStatus = {
-    pid: process.pid, cluster: options.cluster, target: options.ssh.host, state: 'connecting', connected: false,
-    forwards: options.forwards.map((f) => ({ remote: `${f.remoteBind}:${f.remotePort}`, local: f.local, forwarded: false })),
-    bytesIn: 0, bytesOut: 0, reconnects: 0, startedAt: new Date().toISOString(), updatedAt: '',
-  };
-  await mkdir(dirname(options.statusFile), { recursive: true });
-  const save = () => writeTunnelStatus(options.statusFile, { ...status, updatedAt: new Date().toISOString() }).catch(() => undefined);
+  const forwards = options.forwards.map((f) => ({ remote: `${f.remoteBind}:${f.remotePort}`, local: f.local, forwarded: false }));
+  const rec = new TunnelRecorder(options.statusFile, { cluster: options.cluster, target: options.ssh.host, forwards }, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
+  await rec.open();
   const relays: Forward[] = [];
-  for (const f of options.forwards) {
-    const t = localTarget(f.local);
-    relays.push(await startTcpProxy('127.0.0.1', 0, t.host, t.port, (dir, n) => (dir === 'in' ? (status.bytesIn += n) : (status.bytesOut += n))));
-  }
-  let everConnected = false;
-  let lastError = '';
+  const reconnect = retryBackoff({ initialMs: 1000, maxMs: 30_000, ...options.backoff });
+  const refused = retryBackoff({ initialMs: 500, maxMs: 5000, ...options.forwardBackoff });
+  const keepalive = options.keepalive ?? TUNNEL_KEEPALIVE;
+  const ssh: SshConfig = { ...options.ssh, keepalive_interval_s: keepalive.intervalS, keepalive_count_max: keepalive.countMax };
+  const open = options.openLink ?? ((c: SshConfig) => createSshExecutor(c, { env: options.env ?? process.env }));
   try {
+    for (const f of options.forwards) {
+      const t = localTarget(f.local);
+      relays.push(await startTcpProxy('127.0.0.1', 0, t.host, t.port, (dir, n) => rec.countBytes(dir, n)));
+    }
     while (!signal.aborted) {
-      const ex = createSshExecutor(options.ssh, { env: options.env ?? process.env });
+      const link = open(ssh);
       try {
-        for (const [i, f] of options.forwards.entries()) {
-          const fw = await ex.forwardIn(f.remoteBind, f.remotePort, '127.0.0.1', relays[i]!.port);
-          status.forwards[i]!.forwarded = true;
-          status.forwards[i]!.remote = `${f.remoteBind}:${fw.port}`;
+        if (await forwardAll(link, options.forwards, relays, rec, refused, signal)) {
+          reconnect.reset();
+          await rec.connected(link.label);
+          await watch(link, rec, options.checkMs ?? 1000, signal);
         }
-        if (everConnected) status.reconnects += 1;
-        everConnected = true;
-        Object.assign(status, { state: 'connected', connected: true, connectedSince: new Date().toISOString(), lastError: undefined });
-        lastError = '';
-        backoff.reset();
-        log(`tunnel: connected to ${ex.label}; forwarding ${status.forwards.map((f) => `${f.remote} -> ${f.local}`).join(', ')}`);
-        await save();
-        while (!signal.aborted && ex.connected) {
-          await sleep(checkMs, signal);
-          await save();
-        }
-        if (!signal.aborted) log(`tunnel: connection to ${ex.label} lost; reconnecting`);
       } catch (error) {
-        status.lastError = errorMessage(error);
-        if (status.lastError !== lastError) log(`tunnel: ${status.lastError}`);
-        lastError = status.lastError;
+        rec.failed(error);
       } finally {
-        await ex.close().catch(() => undefined);
-        for (const f of status.forwards) f.forwarded = false;
-        Object.assign(status, { connected: false, state: signal.aborted ? 'stopped' : 'reconnecting', connectedSince: undefined });
-        await save();
+        await link.close().catch(() => undefined);
+        await rec.down(signal.aborted);
       }
-      if (!signal.aborted) await sleep(backoff.next(), signal);
+      if (!signal.aborted) await sleep(reconnect.next(), signal);
     }
   } finally {
     await Promise.allSettled(relays.map((r) => r.close()));
-    status.state = 'stopped';
-    await save();
-    log('tunnel: stopped');
+    await rec.down(true);
+    rec.log('tunnel: stopped');
   }
 }
 
-// Resolves after ms, or at once when the signal aborts (never rejects).
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return ms <= 0 || signal.aborted ? Promise.resolve() : delay(ms, undefined, { signal }).catch(() => undefined);
+/**
+ * Ask for every forward not yet up, and keep asking on this connection while sshd refuses one
+ * (after a half-dead link the old session holds the port until sshd notices it is gone). True once
+ * all are up; false when the link dropped or the tunnel stops; a failure to connect throws.
+ */
+async function forwardAll(link: TunnelLink, specs: readonly TunnelForwardSpec[], relays: readonly Forward[], rec: TunnelRecorder, backoff: RetryBackoff, signal: AbortSignal): Promise<boolean> {
+  backoff.reset();
+  for (;;) {
+    for (const [i, f] of specs.entries()) {
+      if (rec.status.forwards[i]!.forwarded) continue;
+      try {
+        const fw = await link.forwardIn(f.remoteBind, f.remotePort, '127.0.0.1', relays[i]!.port);
+        rec.forwarded(i, `${f.remoteBind}:${fw.port}`);
+      } catch (error) {
+        if (!link.connected) throw error; // not a refused forward: the connection itself failed
+        await rec.refused(error, link.label);
+      }
+    }
+    if (rec.status.forwards.every((f) => f.forwarded)) return true;
+    if (signal.aborted || !link.connected) return false;
+    await sleep(backoff.next(), signal);
+  }
+}
+
+// Refresh the status file every checkMs until the link drops (keepalive timeout, killed sshd) or the tunnel stops.
+async function watch(link: TunnelLink, rec: TunnelRecorder, checkMs: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && link.connected) {
+    await sleep(checkMs, signal);
+    await rec.save();
+  }
+  if (!signal.aborted) rec.log(`tunnel: connection to ${link.label} lost; reconnecting`);
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer } from '../../src/sim/server.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aibench.js');

@@ -1,17 +1,17 @@
-// The built `aibench sim` as a service job runs it: ready file, real HTTP, clean exit on SIGTERM.
+// The built `aibench sim` as a service job runs it: ready file, real HTTP, clean exit on SIGTERM,
+// and an event loop that a huge prompt cannot block.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/common/rng.js';
+import { sleep } from '../../src/common/sleep.js';
+import { poll } from '../helpers/poll.js';
 import { BIN, tempHome } from '../helpers/run-bin.js';
 
-async function waitForFile(path: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) return readFileSync(path, 'utf8');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no ${path} after ${timeoutMs} ms`);
+/** The ready file's contents once `aibench sim` wrote it. */
+function waitForFile(path: string, timeoutMs: number): Promise<string> {
+  return poll(`the ready file ${path}`, async () => (existsSync(path) ? readFileSync(path, 'utf8') : undefined), timeoutMs);
 }
 
 describe('aibench sim (built bin)', () => {
@@ -36,4 +36,37 @@ describe('aibench sim (built bin)', () => {
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toMatch(/--itl-ms/);
   });
+
+  // The simulator runs as its own process here: a blocked event loop must not also block the test.
+  it('a 2 MB prompt without whitespace does not block /health: counting its tokens yields to other clients', async () => {
+    const ready = join(tempHome(), 'ready.json');
+    const child = execa(process.execPath, [BIN, 'sim', 'org/model-x', '--port', '0', '--ready-file', ready], { reject: false, env: { FORCE_COLOR: '0' } });
+    try {
+      const { port } = JSON.parse(await waitForFile(ready, 20_000)) as { port: number };
+      const url = `http://127.0.0.1:${port}`;
+      const rng = createRng(14);
+      const prompt = Array.from({ length: 2_000_000 }, () => String.fromCharCode(97 + Math.floor(rng() * 26))).join('');
+      let done = false;
+      const big = fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, max_tokens: 1 }) })
+        .then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { message: string } } }))
+        .finally(() => (done = true));
+      big.catch(() => undefined); // awaited below; a failed poll must not leave it unhandled
+      // Poll /health for as long as the big request is being counted. Before the fix one BPE run
+      // over the whole prompt held the event loop for minutes, and this request never came back.
+      let answered = 0;
+      while (!done) {
+        const health = await fetch(`${url}/health`, { signal: AbortSignal.timeout(15_000) });
+        expect(health.status).toBe(200);
+        answered += 1;
+        await sleep(50);
+      }
+      expect(answered).toBeGreaterThan(0);
+      const { status, body } = await big;
+      expect(status).toBe(400); // far past the context: counted, then refused with the count
+      expect(body.error.message).toMatch(/maximum context length is 4096 tokens. However, you requested \d{6,} tokens/);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
+  }, 120_000);
 });

@@ -16,7 +16,7 @@ import { judge } from '../../src/bench/results/verdict.js';
 import { saveResult } from '../../src/bench/results/results-store.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { ExitCode, LockedError } from '../../src/errors.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { poll } from '../helpers/poll.js';
 

@@ -10,7 +10,7 @@ import { parseResultDocument } from '../../src/bench/results/result-schema.js';
 import { mergeInput, type BenchInput } from '../../src/bench/spec/bench-input.js';
 import { buildBenchSpec } from '../../src/bench/spec/build-spec.js';
 import { addSpecOptions, settingLabel, typedInput } from '../../src/cli/bench-options.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 
 let server: SimServer;

@@ -2,7 +2,7 @@
 // rate mode, error counting, cut vs finish. No Slurm needed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBenchmark } from '../../src/bench/engine/runner.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
 import type { BenchInput } from '../../src/bench/spec/bench-input.js';

@@ -1,6 +1,7 @@
 // `dashboards check --prometheus` against the test cluster's real Prometheus, fed by a simulator
 // scraped through a file_sd target (labels service_id, slurm_job_id: the documented scheme), the
-// real telemetry agent with the fake nvidia-smi pushing to the Pushgateway, and a pushed bench result.
+// real telemetry agent with the fake nvidia-smi sending through both sinks (Pushgateway and
+// remote-write), and a pushed bench result.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { runBenchmark } from '../../src/bench/engine/runner.js';
 import { buildBenchSpec } from '../../src/bench/spec/build-spec.js';
 import { buildDashboards } from '../../src/grafana/build.js';
 import { checkDashboards, type CheckReport } from '../../src/grafana/check.js';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { runAgent } from '../../src/telemetry/agent.js';
 import { testCluster } from '../helpers/cluster.js';
@@ -37,7 +38,7 @@ describe('dashboards check --prometheus on the test cluster', () => {
     await writeFile(targetFile, JSON.stringify([{ targets: [`127.0.0.1:${sim.port}`], labels: { service_id: SERVICE_ID, slurm_job_id: JOB_ID } }]));
     spoolDir = await mkdtemp(join(tmpdir(), 'aibench-dash-spool-'));
     agent = runAgent({
-      pushgatewayUrl: cluster.pushgatewayUrl, intervalMs: 1000, spoolDir, spoolMaxBytes: 1_000_000,
+      pushgatewayUrl: cluster.pushgatewayUrl, remoteWriteUrl: new URL('/api/v1/write', cluster.prometheusUrl).href, intervalMs: 1000, spoolDir, spoolMaxBytes: 1_000_000,
       host: 'dash-test-node', slurmJobId: JOB_ID, serviceId: SERVICE_ID, nvidiaSmi: NVIDIA_SMI, log: () => undefined,
     }, agentStop.signal);
     // Traffic for the vLLM counters and histograms, and a result to push.
@@ -78,6 +79,13 @@ describe('dashboards check --prometheus on the test cluster', () => {
     for (const name of ['aibench_gpu_utilization_ratio', 'aibench_gpu_process_memory_used_bytes', 'vllm:time_to_first_token_seconds_bucket', 'aibench_bench_ttft_p99_seconds']) {
       expect(names.has(name), name).toBe(true);
     }
+    // Both sinks deliver each GPU (two copies, told apart by via); the GPU panels show each GPU once.
+    const gpuPanel = promql.find((q) => q.dashboard === 'service.json' && q.where.startsWith('panel "GPU utilisation"'));
+    expect(gpuPanel?.series, gpuPanel?.resolved).toBe(2);
+    const copies = new URL('/api/v1/query', prometheusUrl);
+    copies.searchParams.set('query', `count by (via) (aibench_gpu_utilization_ratio{service_id="${SERVICE_ID}"})`);
+    const byVia = ((await (await fetch(copies)).json()) as { data: { result: { metric: { via: string }; value: [number, string] }[] } }).data.result;
+    expect(byVia.map((r) => [r.metric.via, r.value[1]]).sort()).toEqual([['pushgateway', '2'], ['remote_write', '2']]);
     // job_id was derived from the chosen service through Prometheus.
     const logs = report!.queries.find((q) => q.language === 'logql');
     expect(logs?.resolved).toContain(`slurm_job_id="${JOB_ID}"`);

@@ -2,11 +2,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { parseSimArgs } from '../../src/sim/options.js';
+import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { buildSimCommand } from '../../src/cli/sim.js';
+import { createRng } from '../../src/common/rng.js';
+import { sleep } from '../../src/common/sleep.js';
 
 const dispatcher = new Agent({ connections: 64, pipelining: 0 });
 const servers: SimServer[] = [];
@@ -60,7 +63,17 @@ async function get(url: string, headers: Record<string, string> = {}) {
   return { status: res.statusCode, text, headers: res.headers };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The error body OpenAI SDKs understand: {"error": {message, type, param, code}} and nothing else
+ * (the SDK shows `error.message`; a flat body leaves it with "400 status code (no body)").
+ */
+function expectOpenAiError(json: unknown, status: number, type?: string): string {
+  expect(Object.keys(json as object)).toEqual(['error']);
+  const error = (json as { error: Record<string, unknown> }).error;
+  expect(error).toEqual({ message: expect.any(String), type: type ?? expect.any(String), param: null, code: status });
+  expect(error.message).not.toBe('');
+  return error.message as string;
+}
 
 /**
  * Poll GET /health every 50 ms (15 s deadline) while `waiting(status)` holds; a request that fails
@@ -97,7 +110,12 @@ describe('sim server: discovery endpoints', () => {
     expect(models.object).toBe('list');
     expect(models.data.map((m: any) => m.id)).toEqual(['a', 'b']);
     expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'vllm', root: 'sim-model', max_model_len: 2048, created: expect.any(Number) });
-    expect((await get(`${s.url}/nope`)).status).toBe(404);
+    const nope = await get(`${s.url}/nope`);
+    expect(nope.status).toBe(404);
+    expect(expectOpenAiError(JSON.parse(nope.text), 404)).toMatch(/\/nope/);
+    const wrongMethod = await post(`${s.url}/v1/models`, {});
+    expect(wrongMethod.status).toBe(405);
+    expect(expectOpenAiError(wrongMethod.json, 405)).toMatch(/POST \/v1\/models/);
   });
 
   // Delays of seconds, so that a busy machine answers the first requests well inside them; the
@@ -107,7 +125,9 @@ describe('sim server: discovery endpoints', () => {
     const t0 = performance.now();
     const s = await sim('--startup-delay', '3');
     expect((await get(`${s.url}/health`)).status).toBe(503);
-    expect((await get(`${s.url}/v1/models`)).status).toBe(503);
+    const models = await get(`${s.url}/v1/models`);
+    expect(models.status).toBe(503);
+    expect(expectOpenAiError(JSON.parse(models.text), 503)).toMatch(/starting up/);
     const { status, lastWaitingSent } = await pollHealth(s.url, (st) => st === 503);
     expect(status).toBe(200);
     expect(lastWaitingSent - t0).toBeGreaterThan(2000);
@@ -190,27 +210,27 @@ describe('sim server: generation', () => {
     expect(chat.json).toMatchObject({ object: 'chat.completion', choices: [{ message: { role: 'assistant' }, finish_reason: 'length' }], usage: { completion_tokens: 3 } });
   });
 
-  it('rejects bad bodies with 400 and vLLM error JSON', async () => {
+  it('rejects bad bodies with 400 and an OpenAI-shaped error body', async () => {
     for (const body of ['{not json', { max_tokens: 3 }, { prompt: 'x', max_tokens: 0 }, { prompt: 'x', n: 2 }, { prompt: 'x', stream: 'yes' }]) {
       const r = await post(`${s.url}/v1/completions`, body);
       expect(r.status, JSON.stringify(body)).toBe(400);
-      expect(r.json).toMatchObject({ object: 'error', type: 'BadRequestError', code: 400, message: expect.any(String) });
+      expectOpenAiError(r.json, 400, 'BadRequestError');
     }
     const chat = await post(`${s.url}/v1/chat/completions`, { messages: [] });
     expect(chat.status).toBe(400);
-    expect(chat.json.message).toMatch(/messages/);
+    expect(expectOpenAiError(chat.json, 400)).toMatch(/messages/);
   });
 
   it('rejects a request longer than the context with 400', async () => {
     const r = await post(`${s.url}/v1/completions`, { prompt: [1, 2, 3], max_tokens: 4094 });
     expect(r.status).toBe(400);
-    expect(r.json.message).toMatch(/maximum context length is 4096 tokens/);
+    expect(expectOpenAiError(r.json, 400)).toMatch(/maximum context length is 4096 tokens/);
   });
 
   it('answers 404 for an unknown model, like vLLM', async () => {
     const r = await post(`${s.url}/v1/chat/completions`, { model: 'gpt-9', messages: [{ role: 'user', content: 'x' }], max_tokens: 1 });
     expect(r.status).toBe(404);
-    expect(r.json).toMatchObject({ object: 'error', type: 'NotFoundError', code: 404, message: 'The model `gpt-9` does not exist.' });
+    expect(expectOpenAiError(r.json, 404, 'NotFoundError')).toBe('The model `gpt-9` does not exist.');
   });
 
   it('exposes every vLLM metric name after a request', async () => {
@@ -238,7 +258,9 @@ describe('sim server: generation', () => {
 describe('sim server: API key, failures, batching', () => {
   it('enforces --api-key on /v1/* only', async () => {
     const s = await sim('--api-key', 'sekret', '--itl-ms', '0');
-    expect((await get(`${s.url}/v1/models`)).status).toBe(401);
+    const unauthorized = await get(`${s.url}/v1/models`);
+    expect(unauthorized.status).toBe(401);
+    expect(expectOpenAiError(JSON.parse(unauthorized.text), 401)).toMatch(/Authorization: Bearer/);
     expect((await get(`${s.url}/v1/models`, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await post(`${s.url}/v1/completions`, { prompt: 'x', max_tokens: 1 })).status).toBe(401);
     expect((await get(`${s.url}/v1/models`, { authorization: 'Bearer sekret' })).status).toBe(200);
@@ -253,7 +275,7 @@ describe('sim server: API key, failures, batching', () => {
     for (let i = 0; i < 5; i++) {
       const r = await post(`${s.url}/v1/completions`, { prompt: 'x', max_tokens: 2, stream: i % 2 === 0 });
       expect(r.status).toBe(500);
-      expect(r.json).toMatchObject({ object: 'error', code: 500 });
+      expect(expectOpenAiError(r.json, 500)).toMatch(/--error-rate/);
     }
     expect((await get(`${s.url}/health`)).status).toBe(200);
   });
@@ -303,6 +325,31 @@ describe('sim server: API key, failures, batching', () => {
     const metrics = (await get(`${s.url}/metrics`)).text;
     expect(metrics).toContain('vllm:num_requests_running{model_name="sim-model"} 0');
   });
+
+  it('a client that leaves while its long prompt is being counted takes no batch slot', async () => {
+    // Counting 1 MB of random letters takes seconds and yields to other clients: the client can go meanwhile.
+    const s = await sim('--max-num-seqs', '1', '--max-model-len', '3000000', '--itl-ms', '10', '--prefill-ms-per-token', '0');
+    const rng = createRng(7);
+    const prompt = Array.from({ length: 1_000_000 }, () => String.fromCharCode(97 + Math.floor(rng() * 26))).join('');
+    const leaver = httpRequest(`${s.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    leaver.on('error', () => undefined);
+    const sent = new Promise((r) => leaver.once('finish', r));
+    leaver.end(JSON.stringify({ prompt, max_tokens: 4000, stream: true }));
+    await sent; // the whole body is on its way; once /health answers, the server has read it and is counting
+    expect((await get(`${s.url}/health`)).status).toBe(200);
+    leaver.destroy();
+    // The same prompt again, from a client that stays: counted alongside and finishing after the
+    // leaver's. Had the leaver been admitted once counted, its stream would hold the only slot for
+    // ever and neither this request nor the next would be answered.
+    const within = async (ms: number, answer: Promise<{ status: number }>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<{ status: string }>((r) => (timer = setTimeout(() => r({ status: `no answer within ${ms} ms` }), ms)));
+      return Promise.race([answer, gaveUp]).finally(() => clearTimeout(timer));
+    };
+    expect((await within(60_000, post(`${s.url}/v1/completions`, { prompt, max_tokens: 1 }))).status).toBe(200);
+    expect((await within(30_000, post(`${s.url}/v1/completions`, { prompt: 'y', max_tokens: 2 }))).status).toBe(200);
+    expect((await get(`${s.url}/metrics`)).text).toContain('vllm:num_requests_running{model_name="sim-model"} 0');
+  }, 120_000);
 
   it('close() cuts in-flight streams at once', async () => {
     const s = await sim('--itl-ms', '50');

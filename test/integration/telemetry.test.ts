@@ -14,6 +14,7 @@ import { runDoctor } from '../../src/doctor/checks.js';
 import { createExecutor } from '../../src/exec/create.js';
 import type { SshConfig } from '../../src/config/schema.js';
 import { runAgent, type AgentEvent } from '../../src/telemetry/agent.js';
+import { oneSink } from '../../src/grafana/queries.js';
 import { runTunnel } from '../../src/telemetry/tunnel.js';
 import { readTunnelStatus, type TunnelStatus } from '../../src/telemetry/tunnel-status.js';
 import { testCluster } from '../helpers/cluster.js';
@@ -56,6 +57,12 @@ function startTunnel(name: string, remotePort: number, local: string) {
 
 const connected = (s: TunnelStatus | undefined) => (s?.connected && s.forwards.every((f) => f.forwarded) ? s : undefined);
 
+/** The pids of the sshd session that holds a forwarded port on the "login node". */
+async function listenerPids(port: number): Promise<number[]> {
+  const ss = await execa('ss', ['-Hltnp', `sport = :${port}`]);
+  return [...new Set([...ss.stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))];
+}
+
 beforeAll(async () => {
   const config = parseConfigText(await readFile(tc.configPath, 'utf8'), tc.configPath);
   const cluster = config.clusters['tc-ssh'];
@@ -93,8 +100,7 @@ describe('telemetry through aibench tunnel', () => {
 
       // Kill the sshd process that serves this tunnel's connection (it holds the forwarded listener).
       const before = (await tunnel.status())!.reconnects;
-      const ss = await execa('ss', ['-Hltnp', `sport = :${port}`]);
-      const pids = [...new Set([...ss.stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))];
+      const pids = await listenerPids(port);
       expect(pids.length).toBeGreaterThan(0);
       for (const pid of pids) process.kill(pid, 'SIGKILL');
       await poll('the tunnel to reconnect by itself', async () => {
@@ -116,6 +122,71 @@ describe('telemetry through aibench tunnel', () => {
     }
     expect((await tunnel.status())?.state).toBe('stopped');
   }, 240_000);
+
+  // A half-dead link: the sshd session serving the tunnel is stopped (SIGSTOP), so TCP stays up but
+  // nothing answers. With the default keepalive (4 s x 3) the tunnel must notice within 20 s (the
+  // old 15 s x 3 took ~54 s), reconnect, and keep asking for the port that the stopped session still
+  // holds, until that session is resumed, sees its client gone and frees the port.
+  it('a half-dead SSH link is noticed by keepalive, and the forward is taken again once the old session frees the port', async () => {
+    const port = await freePort();
+    const tunnel = startTunnel('halfdead', port, tc.pushgatewayUrl);
+    let stopped: number[] = [];
+    try {
+      await poll('the tunnel forwarding', async () => connected(await tunnel.status()));
+      stopped = await listenerPids(port);
+      expect(stopped.length).toBeGreaterThan(0);
+      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+      const t0 = Date.now();
+      const held = await poll('the tunnel to notice the dead link and ask again for the port the stopped session holds', async () => {
+        const s = await tunnel.status();
+        return s?.state === 'forwarding' ? s : undefined;
+      }, 30_000);
+      const noticedS = (Date.now() - t0) / 1000;
+      console.log(`half-dead link: the tunnel was asking for the held port again ${noticedS} s after the sshd session stopped`);
+      expect(held.lastError, `noticed after ${noticedS} s`).toMatch(/refused to listen on 127\.0\.0\.1:\d+/);
+      expect(tunnel.log.some((l) => /connection to .* lost; reconnecting/.test(l))).toBe(true);
+      const oldSession = stopped.splice(0);
+      for (const pid of oldSession) process.kill(pid, 'SIGCONT');
+      await poll('the forward once the old session let go of the port', async () => connected(await tunnel.status()));
+      const ready = await poll('the Pushgateway through the re-forwarded port', async () => ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok ? true : undefined));
+      expect(ready).toBe(true);
+      const now = await listenerPids(port); // a new session holds it; the stopped one let go
+      for (const pid of oldSession) expect(now).not.toContain(pid);
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT'); // never leave a stopped sshd behind
+      await tunnel.stop();
+    }
+  }, 180_000);
+
+  it('an agent sending through both sinks: two copies told apart by via, every remote-write sample once, dashboards take one per GPU', async () => {
+    const serviceId = `tc-both-${randomBytes(4).toString('hex')}`;
+    const samples: number[] = [];
+    const agentStop = new AbortController();
+    const started = Date.now();
+    const agent = runAgent({
+      pushgatewayUrl: tc.pushgatewayUrl, remoteWriteUrl: new URL('/api/v1/write', tc.prometheusUrl).href, intervalMs: 1000,
+      spoolDir: join(work, 'spool-both'), spoolMaxBytes: 1e6, host: `tc-gpu-${process.pid}`, slurmJobId: '88', serviceId,
+      log: () => undefined, onEvent: (e) => void (e.type === 'sample' && samples.push(e.timestampMs)),
+    }, agentStop.signal);
+    try {
+      const matcher = `service_id="${serviceId}"`;
+      const copies = await poll('both copies in Prometheus', async () => {
+        const r = await prom(`count by (via) (aibench_gpu_utilization_ratio{${matcher}})`);
+        return r.length === 2 ? r : undefined;
+      });
+      expect(copies.map((c) => c.metric.via).sort()).toEqual(['pushgateway', 'remote_write']);
+      expect(copies.map((c) => c.value![1])).toEqual(['2', '2']); // two GPUs through each sink
+      expect(await prom(oneSink('aibench_gpu_utilization_ratio', matcher))).toHaveLength(2); // the dashboards' form: one per GPU
+      await poll('six samples', async () => (samples.length >= 6 ? true : undefined));
+    } finally {
+      agentStop.abort();
+      await agent;
+    }
+    const window = Math.ceil((Date.now() - started) / 1000) + 5;
+    const [rw] = await prom(`aibench_gpu_utilization_ratio{service_id="${serviceId}", gpu="0", via="remote_write"}[${window}s]`);
+    const stored = (rw?.values ?? []).map(([t]) => Math.round(t * 1000));
+    expect(stored).toEqual(samples); // each sample once, at its own time: no Pushgateway scrapes mixed in
+  }, 120_000);
 
   it('remote-write outage: samples spooled while the tunnel is down all land at their timestamps', async () => {
     const port = await freePort();

@@ -1,5 +1,5 @@
 // Pick and build the dataset a spec asks for; every choice seeded by the run's seed.
-import { createRng } from '../../sim/rng.js';
+import { createRng } from '../../common/rng.js';
 import type { DatasetSpec } from '../spec/bench-spec.js';
 import type { Dataset } from './dataset.js';
 import { jsonlDataset } from './jsonl.js';

@@ -1,7 +1,7 @@
 // Seeded arrival process of rate mode: gamma-distributed gaps (burstiness 1 = exponential = Poisson),
 // as vLLM's benchmark does, plus the readable label used in reports.
 import { UsageError } from '../../errors.js';
-import { createRng } from '../../sim/rng.js';
+import { createRng } from '../../common/rng.js';
 
 export { createRng };
 

@@ -2,35 +2,11 @@
 // under job aibench_bench. Names carry units; latency quantiles are separate gauges (p99 -> _p99_).
 // The grouping key is encoded by src/telemetry/grouping.ts, the one encoder of grouping keys.
 import { Gauge, Registry } from 'prom-client';
+import { BENCH_PUSH_JOB, BENCH_PUSH_METRICS } from '../../common/metric-catalog.js';
 import { BenchError, errorMessage } from '../../errors.js';
 import { httpRequest, safeUrl, withUrlCredentials } from '../../exec/http.js';
 import { groupingPath } from '../../telemetry/grouping.js';
 import type { ResultDocument } from './result-schema.js';
-
-export const BENCH_PUSH_JOB = 'aibench_bench';
-/** Grouping labels of every pushed group (Pushgateway grouping key besides job). */
-export const BENCH_PUSH_LABELS = ['model', 'load', 'run_id'] as const;
-
-const LATENCY_STATS = ['mean', 'median', 'p90', 'p95', 'p99'] as const;
-
-/** Every metric name this module pushes, with the result field it comes from (for dashboards). */
-export const BENCH_PUSH_METRICS: ReadonlyArray<{ name: string; field: string; help: string; scale: number }> = [
-  { name: 'aibench_bench_completed_requests', field: 'completed', help: 'Requests completed in the measured phase', scale: 1 },
-  { name: 'aibench_bench_failed_requests', field: 'failed', help: 'Requests failed in the measured phase', scale: 1 },
-  { name: 'aibench_bench_duration_seconds', field: 'duration_s', help: 'Measured benchmark duration', scale: 1 },
-  { name: 'aibench_bench_request_throughput_requests_per_second', field: 'request_throughput', help: 'Completed requests per second', scale: 1 },
-  { name: 'aibench_bench_request_goodput_requests_per_second', field: 'request_goodput', help: 'Requests meeting every SLO per second', scale: 1 },
-  { name: 'aibench_bench_output_throughput_tokens_per_second', field: 'output_throughput', help: 'Output tokens per second', scale: 1 },
-  { name: 'aibench_bench_total_token_throughput_tokens_per_second', field: 'total_token_throughput', help: 'Input + output tokens per second', scale: 1 },
-  ...(['ttft', 'tpot', 'itl', 'e2el'] as const).flatMap((metric) =>
-    LATENCY_STATS.map((stat) => ({
-      name: `aibench_bench_${metric}_${stat}_seconds`,
-      field: `${stat}_${metric}_ms`,
-      help: `${stat} ${metric.toUpperCase()}`,
-      scale: 1e-3,
-    })),
-  ),
-];
 
 /** Build the registry of one run's summary gauges (absent values are not set, never 0). */
 export function benchRegistry(doc: ResultDocument): Registry {
@@ -44,7 +20,7 @@ export function benchRegistry(doc: ResultDocument): Registry {
   return registry;
 }
 
-/** The grouping labels of one run, in path order (BENCH_PUSH_LABELS). */
+/** The grouping labels of one run, in path order (model, load, run_id). */
 export function benchGroupingLabels(doc: ResultDocument, runId: string): [string, string][] {
   return [['model', doc.config.target.model], ['load', doc.label ?? 'run'], ['run_id', runId]];
 }

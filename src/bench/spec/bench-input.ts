@@ -2,7 +2,7 @@
 // `bench run` flags set, an API body and a suite cell produce. One strict schema checks them with
 // the user's own key names; build-spec.ts turns a valid one into the BenchSpec.
 import { z } from 'zod';
-import { SimProfileSchema } from './sim-settings.js';
+import { SimProfileSchema } from '../../sim/embedded-profile.js';
 import { LIMITS } from './limits.js';
 
 const intIn = (min: number, max: number, what = 'an integer') =>

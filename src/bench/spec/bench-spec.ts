@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { UsageError } from '../../errors.js';
-import { SimProfileSchema } from './sim-settings.js';
+import { SimProfileSchema } from '../../sim/embedded-profile.js';
 import { LIMITS } from './limits.js';
 
 export const BENCH_SPEC_VERSION = 1;

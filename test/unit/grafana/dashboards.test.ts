@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TELEMETRY_METRIC_NAMES } from '../../../src/common/metric-catalog.js';
 import { buildDashboards, generatedFiles } from '../../../src/grafana/build.js';
 import { checkDashboards, checkQuery } from '../../../src/grafana/check.js';
 import { dashboardVariables, extractQueries } from '../../../src/grafana/extract.js';
@@ -56,6 +57,18 @@ describe('generated dashboards', () => {
     const logs = Object.entries(dashboards).flatMap(([name, model]) => extractQueries(name, model)).filter((q) => q.language === 'logql');
     expect(logs.length).toBeGreaterThanOrEqual(2);
     for (const q of logs) expect(q.expr).toContain('slurm_job_id="${job_id}"');
+  });
+
+  it('every telemetry query takes each series once, whichever sinks delivered it (via label)', async () => {
+    const report = await checkDashboards(dashboards);
+    const telemetry = report.queries.filter((q) => q.metrics.some((m) => TELEMETRY_METRIC_NAMES.includes(m)));
+    expect(telemetry.length).toBeGreaterThanOrEqual(7);
+    for (const q of telemetry) {
+      for (const name of q.metrics) {
+        expect(q.expr, q.where).toContain(`(${name}{`);
+        expect(q.expr, q.where).toMatch(new RegExp(`${name}\\{[^}]*via="remote_write"\\} or ignoring\\(via\\) ${name}\\{[^}]*via!="remote_write"\\}\\)`));
+      }
+    }
   });
 
   it('the service dashboard shows TTFT and ITL quantiles from the histograms', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jittered, planTokenTimes, prefillMs, tokenDeadline } from '../../../src/sim/latency.js';
-import { createRng } from '../../../src/sim/rng.js';
+import { createRng } from '../../../src/common/rng.js';
 
 const exact = { prefillOverheadMs: 5, prefillMsPerToken: 0.05, itlMs: 10, jitter: 0 };
 const never = () => {

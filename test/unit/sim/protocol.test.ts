@@ -40,8 +40,8 @@ describe('parseGenerationRequest', () => {
 });
 
 describe('errorBody', () => {
-  it('is vLLM-shaped', () => {
-    expect(JSON.parse(errorBody(400, 'bad'))).toEqual({ object: 'error', message: 'bad', type: 'BadRequestError', param: null, code: 400 });
-    expect(JSON.parse(errorBody(404, 'x')).type).toBe('NotFoundError');
+  it('is OpenAI-shaped (as current vLLM answers): {error: {message, type, param, code}}', () => {
+    expect(JSON.parse(errorBody(400, 'bad'))).toEqual({ error: { message: 'bad', type: 'BadRequestError', param: null, code: 400 } });
+    expect(JSON.parse(errorBody(404, 'x')).error.type).toBe('NotFoundError');
   });
 });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { agentGroupingPath, groupingPath, groupingSegment } from '../../../src/telemetry/grouping.js';
 
 describe('grouping keys', () => {
-  it('builds the agent path in job, instance, slurm_job_id, service_id order', () => {
-    expect(agentGroupingPath({ host: 'gpu-node1', slurmJobId: '4242', serviceId: 'svc-1' })).toBe('/metrics/job/aibench_gpu/instance/gpu-node1/slurm_job_id/4242/service_id/svc-1');
+  it('builds the agent path in job, instance, slurm_job_id, service_id, via order', () => {
+    expect(agentGroupingPath({ host: 'gpu-node1', slurmJobId: '4242', serviceId: 'svc-1' })).toBe('/metrics/job/aibench_gpu/instance/gpu-node1/slurm_job_id/4242/service_id/svc-1/via/pushgateway');
   });
 
   it('base64url-encodes values with / under label@base64, as the Pushgateway docs say', () => {
@@ -13,7 +13,7 @@ describe('grouping keys', () => {
   });
 
   it('encodes an empty value as = under @base64', () => {
-    expect(agentGroupingPath({ host: 'n', slurmJobId: '', serviceId: 's' })).toBe('/metrics/job/aibench_gpu/instance/n/slurm_job_id@base64/=/service_id/s');
+    expect(agentGroupingPath({ host: 'n', slurmJobId: '', serviceId: 's' })).toBe('/metrics/job/aibench_gpu/instance/n/slurm_job_id@base64/=/service_id/s/via/pushgateway');
   });
 
   it('percent-encodes other unsafe characters and refuses bad label names', () => {

@@ -1,6 +1,6 @@
 // Unit conversion (ratio, bytes, Hz), absent values removing series, energy integration.
 import { describe, expect, it } from 'vitest';
-import { GPU_METRICS, TELEMETRY_METRIC_NAMES } from '../../../src/telemetry/metric-names.js';
+import { GPU_METRICS, TELEMETRY_METRIC_NAMES } from '../../../src/common/metric-catalog.js';
 import { createAgentRegistry } from '../../../src/telemetry/registry.js';
 import type { GpuSample } from '../../../src/telemetry/sampler.js';
 
@@ -39,7 +39,7 @@ describe('agent registry', () => {
     expect((await value(reg, GPU_METRICS.energy.name))[0]!.value).toBe(1600);
   });
 
-  it('registers only names from metric-names.ts, in its own registry', async () => {
+  it('registers only names from the metric catalogue, in its own registry', async () => {
     const reg = createAgentRegistry({ host: 'n' });
     reg.observe(sample(0));
     reg.sent('pushgateway', true);

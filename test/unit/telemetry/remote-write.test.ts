@@ -2,7 +2,7 @@
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { recordsToSeries, type SpoolRecord } from '../../../src/telemetry/agent.js';
+import { recordsToSeries, type SpoolRecord } from '../../../src/telemetry/remote-write-delivery.js';
 import { decodeWriteRequest, encodeWriteRequest, remoteWriteBody } from '../../../src/telemetry/remote-write.js';
 
 describe('remote-write encoding', () => {
@@ -29,8 +29,8 @@ describe('remote-write encoding', () => {
     expect(Object.keys(decodeWriteRequest(remoteWriteBody(series))[0]!.labels)).toEqual(['__name__', 'gpu', 'host', 'uuid']);
   });
 
-  it('turns spool records into series with the common labels at the record time', () => {
+  it('turns spool records into series with the common labels and via="remote_write" at the record time', () => {
     const record: SpoolRecord = { t: 5, c: { job: 'aibench_gpu', slurm_job_id: '7' }, p: [['m', { gpu: '0' }, 1]] };
-    expect(recordsToSeries([record])).toEqual([{ labels: { gpu: '0', job: 'aibench_gpu', slurm_job_id: '7', __name__: 'm' }, samples: [{ value: 1, timestampMs: 5 }] }]);
+    expect(recordsToSeries([record])).toEqual([{ labels: { gpu: '0', job: 'aibench_gpu', slurm_job_id: '7', via: 'remote_write', __name__: 'm' }, samples: [{ value: 1, timestampMs: 5 }] }]);
   });
 });

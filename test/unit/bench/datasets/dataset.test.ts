@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../../src/sim/rng.js';
+import { createRng } from '../../../../src/common/rng.js';
 import { lengthRange, randomDataset } from '../../../../src/bench/datasets/random.js';
 import { isValidPair, sharegptFromJson } from '../../../../src/bench/datasets/sharegpt.js';
 import { jsonlFromText } from '../../../../src/bench/datasets/jsonl.js';

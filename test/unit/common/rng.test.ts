@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRng } from '../../../src/sim/rng.js';
+import { createRng } from '../../../src/common/rng.js';
 
 describe('createRng', () => {
   it('is deterministic per seed and yields floats in [0, 1)', () => {

@@ -1,4 +1,5 @@
-// Seeded pseudo-random numbers: the same seed gives the same sequence on every platform.
+// Seeded pseudo-random numbers (ground floor: the simulator, load arrivals, datasets and retry
+// jitter all draw from it): the same seed gives the same sequence on every platform.
 
 /**
  * mulberry32: a tiny, fast 32-bit PRNG, good enough for jitter, error injection and load

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIM_MODEL, parseSimArgs } from '../../../src/sim/options.js';
+import { parseSimArgs } from '../../../src/cli/sim-args.js';
+import { DEFAULT_SIM_MODEL } from '../../../src/sim/options.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('parseSimArgs', () => {

@@ -8,6 +8,8 @@ export const ExitCode = {
   USAGE: 2,
   THRESHOLD: 3,
   LOCKED: 4,
+  /** Some of what was asked for answered and was printed, some did not (each one named): `service ls`. */
+  PARTIAL: 5,
   INTERRUPTED: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

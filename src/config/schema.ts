@@ -36,6 +36,8 @@ export const SshSchema = z.strictObject({
   proxy_jump: z.string().min(1).optional(),
   connect_timeout_s: z.number().positive().max(600).default(15),
   keepalive_interval_s: z.number().positive().max(3600).default(15),
+  /** How long waits and polls (service start/wait/stop, jobs wait/cancel) retry a dropped connection before giving up. */
+  reconnect_timeout_s: z.number().nonnegative().max(3600).default(60),
   /** Read ~/.ssh/config (or this file) for HostName/User/Port/IdentityFile/ProxyJump. */
   ssh_config_file: z.string().min(1).optional(),
 });

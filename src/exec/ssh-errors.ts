@@ -79,3 +79,16 @@ export function isConnectionGone(error: unknown): boolean {
   const msg = errorMessage(error);
   return code === 'ECONNRESET' || code === 'EPIPE' || /not connected|no response from server|socket|connection lost|channel open failure.*closed/i.test(msg);
 }
+
+// Failures a network blip explains (and a later attempt may not meet): refused while sshd
+// restarts, reset or closed when the link drops, timed out, no route for a moment. Never
+// authentication, host keys or DNS: retrying those only delays the real error.
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([SshErrorCode.REFUSED, SshErrorCode.CLOSED, SshErrorCode.TIMEOUT, SshErrorCode.UNREACHABLE]);
+const TRANSIENT_ERRNO: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** True for an SSH failure worth retrying after a pause (the connection dropped or is briefly refused). */
+export function isTransientSshError(error: unknown): boolean {
+  if (error instanceof SshError) return TRANSIENT_CODES.has(error.code);
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && TRANSIENT_ERRNO.has(code)) || isConnectionGone(error);
+}

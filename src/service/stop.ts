@@ -56,13 +56,21 @@ export async function stopService(target: ServiceTarget, record: ServiceRecord, 
   let current = record;
   if (current.job_id === '') {
     const settled = await settleSubmission(target, current, store, deadline, hooks.signal);
-    if (typeof settled === 'string') {
-      const now = new Date().toISOString();
-      return { record: { ...current, status: 'STOPPED', reason: settled, stopped_at: current.stopped_at ?? now, updated_at: now }, alreadyStopped: false };
-    }
+    if (typeof settled === 'string') return { record: await recordSettled(store, current, settled), alreadyStopped: false };
     current = settled;
   }
   return { record: await cancelAndRecord(target, current, store, deadline, hooks.signal), alreadyStopped: false };
+}
+
+/** Record why nothing needed cancelling (the reservation, if still there, stops holding its id). */
+async function recordSettled(store: ServiceStore, record: ServiceRecord, reason: string): Promise<ServiceRecord> {
+  const now = new Date().toISOString();
+  const settled: ServiceRecord = { ...record, status: 'STOPPED', reason, stopped_at: record.stopped_at ?? now, updated_at: now };
+  await store.update((records) => {
+    const found = records[record.id];
+    if (found?.created_at === record.created_at && found.job_id === '') records[record.id] = { ...found, status: 'STOPPED', reason, stopped_at: found.stopped_at ?? now, updated_at: now };
+  });
+  return settled;
 }
 
 /** A reservation this old cannot belong to a start still inside sbatch (it was killed there). */

@@ -95,10 +95,11 @@ describe('service lifecycle races', () => {
     const refused = await stopService({ ex: named('4250\n'), cluster }, reservation, { store }, { timeoutMs: 300 }).catch((e: unknown) => e);
     expect((refused as Error).message).toContain('its job is not confirmed gone: Slurm runs job 4250 under its name aibench-svc-opt-1');
     expect((refused as ServiceError).hint).toContain('aibench jobs cancel 4250');
+    // Until its start settles (or a stop finds nothing under its name), the id stays taken.
+    await expect(startService({ ex: fakeExecutor(), cluster }, { model: 'm', id: 'opt-1', wait: false }, { store })).rejects.toThrow('Service opt-1 already exists (STOPPED, job being submitted)');
     const ok = await stopService({ ex: named(''), cluster }, reservation, { store }, { timeoutMs: 300 });
     expect(ok.record).toMatchObject({ status: 'STOPPED', reason: expect.stringContaining('no job named aibench-svc-opt-1 is queued or running') });
-    // Until its start settles, the id stays taken.
-    await expect(startService({ ex: fakeExecutor(), cluster }, { model: 'm', id: 'opt-1', wait: false }, { store })).rejects.toThrow('Service opt-1 already exists (STOPPED, job being submitted)');
+    expect((await store.read())['opt-1']).toMatchObject({ status: 'STOPPED', job_id: '', reason: ok.record.reason });
   });
 
   it('a stop keeps a FAILED recorded while it was cancelling (and its reason)', async () => {

@@ -12,6 +12,8 @@ import { poll } from '../helpers/poll.js';
 import { runBin, type BinResult } from '../helpers/run-bin.js';
 
 const SECRET = `sekrit-${process.pid}-value`;
+/** The names in the environment Slurm started the job with (its shell's /proc environ), then in the script's own. */
+const JOB_ENV_NAMES = 'tr "\\0" "\\n" </proc/$$/environ | cut -d= -f1 | sort; echo "--- env"; env | cut -d= -f1 | sort; sleep 60';
 const dir = mkdtempSync(join(tmpdir(), 'aibench-secrets-'));
 const jobIds = new Set<string>();
 let configPath = '';
@@ -55,7 +57,7 @@ async function runJob(args: string[], env: Record<string, string> = {}): Promise
   jobIds.add(job.job_id);
   const waited = await aibench(['jobs', 'wait', job.job_id, '--cluster', job.cluster, '--timeout', '2m']);
   expect(waited.exitCode, waited.stderr).toBe(0);
-  const logs = await aibench(['jobs', 'logs', job.job_id, '--cluster', job.cluster]);
+  const logs = await aibench(['jobs', 'logs', job.job_id, '--cluster', job.cluster, '--lines', '1000']);
   expect(logs.exitCode, logs.stderr).toBe(0);
   return { id: job.job_id, log: logs.stdout, script: readFileSync(job.script_path, 'utf8') };
 }
@@ -73,7 +75,7 @@ describe('secrets in jobs', () => {
   it('--secret-env reads the 0600 file into the job at start; the value is in no file aibench wrote; job files are owner-only', async () => {
     const job = await runJob(['--cluster', 'tc-ssh', '--secret-env', `WANDB_API_KEY=${join(dir, 'wandb-key')}`, '--wrap', 'printf "len=%s sum=%s\\n" "${#WANDB_API_KEY}" "$(printf %s "$WANDB_API_KEY" | md5sum | cut -c1-8)"']);
     const sum = (await execa('sh', ['-c', `printf %s '${SECRET}' | md5sum | cut -c1-8`])).stdout;
-    expect(job.log).toBe(`len=${SECRET.length} sum=${sum}\n`);
+    expect(job.log).toBe(`len=${SECRET.length} sum=${sum}`); // runBin strips the final newline
     expect(job.script).not.toContain(SECRET);
     const jobDir = join(testCluster().stateDir, 'jobs', job.id);
     expect(statSync(join(jobDir, '/')).mode & 0o777).toBe(0o700);
@@ -100,7 +102,7 @@ describe('secrets in jobs', () => {
 
   it("local executor: the caller's HF_TOKEN and WANDB_API_KEY reach neither the job nor Slurm's saved job environment", async () => {
     const tc = testCluster();
-    const submitted = await aibench(['jobs', 'submit', '--cluster', 'tc-local', '--wrap', 'tr "\\0" "\\n" </proc/self/environ | cut -d= -f1 | sort; sleep 60', '--json'], { HF_TOKEN: SECRET, WANDB_API_KEY: SECRET });
+    const submitted = await aibench(['jobs', 'submit', '--cluster', 'tc-local', '--wrap', JOB_ENV_NAMES, '--json'], { HF_TOKEN: SECRET, WANDB_API_KEY: SECRET });
     expect(submitted.exitCode, submitted.stderr).toBe(0);
     const id = (JSON.parse(submitted.stdout) as { job_id: string }).job_id;
     jobIds.add(id);
@@ -111,13 +113,16 @@ describe('secrets in jobs', () => {
     });
     expect(saved).not.toContain(SECRET);
     expect(saved).toContain('PATH=');
-    const names = await poll(`job ${id}'s environment in its log`, async () => {
-      const text = (await aibench(['jobs', 'logs', id, '--cluster', 'tc-local'])).stdout;
-      return text.includes('PATH') ? text.split('\n') : undefined;
+    const [initial = [], current = []] = await poll(`job ${id}'s environment in its log`, async () => {
+      const text = (await aibench(['jobs', 'logs', id, '--cluster', 'tc-local', '--lines', '1000'])).stdout;
+      return text.includes('--- env') ? text.split('--- env').map((part) => part.trim().split('\n')) : undefined;
     });
-    expect(names).not.toContain('HF_TOKEN');
-    expect(names).not.toContain('WANDB_API_KEY');
-    expect(names).toEqual(expect.arrayContaining(['PATH', 'HOME', 'HF_HOME', 'SLURM_JOB_ID']));
+    for (const names of [initial, current]) {
+      expect(names).not.toContain('HF_TOKEN');
+      expect(names).not.toContain('WANDB_API_KEY');
+    }
+    expect(initial).toEqual(expect.arrayContaining(['PATH', 'HOME', 'SLURM_JOB_ID']));
+    expect(current).toEqual(expect.arrayContaining(['PATH', 'HF_HOME']));
     await execa('scancel', [id], { env: { SLURM_CONF: tc.slurmConf } });
   });
 });
@@ -126,7 +131,7 @@ describe('state dirs and names that Slurm or a terminal would interpret', () => 
   it.each([['tc-pct', 'state 100%j %x'], ['tc-bs', 'state \\ back\\\\slash %j']])('%s: a state dir holding %j runs jobs, and their logs are where aibench reads them', async (cluster, state) => {
     mkdirSync(join(dir, state), { recursive: true });
     const job = await runJob(['--cluster', cluster, '--wrap', 'echo hello from the job']);
-    expect(job.log).toBe('hello from the job\n');
+    expect(job.log).toBe('hello from the job'); // runBin strips the final newline
     expect(readFileSync(join(dir, state, 'jobs', job.id, 'output.log'), 'utf8')).toBe('hello from the job\n');
     const doctor = await aibench(['doctor', '--cluster', cluster, '--json']);
     expect((JSON.parse(doctor.stdout) as { checks: { id: string; status: string }[] }).checks.find((c) => c.id === 'state-dir')?.status).toBe('pass');

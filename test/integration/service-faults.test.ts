@@ -73,34 +73,48 @@ describe('service stop racing service start --no-wait (over SSH, real Slurm)', (
     await exStop?.close();
   });
 
+  /** One start --no-wait racing one stop that acts `delayMs` after the start reserved the id (none: the stop comes after the start). */
+  async function race(id: string, delayMs: number | undefined, storePath: string) {
+    // The stop reads the record the moment the start reserves it (job id not known yet) and, like
+    // a CLI process that still has to connect, acts on that copy a little later.
+    const stop = (record: ServiceRecord) => stopService({ ex: exStop, cluster: cluster() }, record, { store: new ServiceStore({ path: storePath }) }, { timeoutMs: 60_000 })
+      .then((result) => ({ ok: result.record }), (error: Error) => ({ error }));
+    let stopping: ReturnType<typeof stop> | undefined;
+    const writes: Array<{ at: number; jobId: string }> = [];
+    const startStore = new ServiceStore({
+      path: storePath,
+      write: async (path, text) => {
+        await writeFileAtomic(path, text, { mode: 0o600 });
+        const seen = (JSON.parse(text) as { services: Record<string, ServiceRecord> }).services[id];
+        if (seen !== undefined) writes.push({ at: Date.now(), jobId: seen.job_id });
+        if (stopping === undefined && delayMs !== undefined && seen?.job_id === '') {
+          stopping = new Promise((r) => setTimeout(r, delayMs)).then(() => stop(seen));
+        }
+      },
+    });
+    const started = await startService({ ex: exStart, cluster: cluster() }, { model: 'facebook/opt-125m', id, wait: false }, { store: startStore })
+      .then((r) => ({ ok: r }), (error: Error) => ({ error }));
+    const stopped = await (stopping ?? ('ok' in started ? stop(started.ok) : Promise.resolve({ error: started.error })));
+    // How long the start took from reserving the id to writing its job id (when it got that far).
+    const claimed = writes.find((w) => w.jobId !== '');
+    return { started, stopped, submitMs: claimed ? claimed.at - writes[0]!.at : undefined };
+  }
+
   // 24 rounds: a failure that hits 1 round in 8 escapes all of them with probability (7/8)^24 < 4%.
+  // The stop's delay sweeps 0 to twice the time a start takes to get its job id (measured first),
+  // so rounds land both while sbatch runs and after the job id is written.
   it('24 rounds: a stop that exits 0 leaves no job running; the start never leaves one behind', { timeout: 400_000 }, async () => {
     const storePath = join(dir, 'race-services.json');
+    const submitMs = (await race(`race-${process.pid}-warmup`, undefined, storePath)).submitMs ?? 1500;
     const outcomes: string[] = [];
     for (let round = 0; round < 24; round++) {
       const id = `race-${process.pid}-${round}`;
-      // The stop reads the record the moment the start reserves it, then (like a CLI process that
-      // still has to connect) acts on that copy after a delay that sweeps the sbatch window.
-      let stopping: Promise<{ ok: ServiceRecord } | { error: Error }> | undefined;
-      const startStore = new ServiceStore({
-        path: storePath,
-        write: async (path, text) => {
-          await writeFileAtomic(path, text, { mode: 0o600 });
-          const seen = (JSON.parse(text) as { services: Record<string, ServiceRecord> }).services[id];
-          if (stopping === undefined && seen?.job_id === '') {
-            stopping = new Promise((r) => setTimeout(r, round * 40)).then(() =>
-              stopService({ ex: exStop, cluster: cluster() }, seen, { store: new ServiceStore({ path: storePath }) }, { timeoutMs: 60_000 })
-                .then((result) => ({ ok: result.record }), (error: Error) => ({ error })));
-          }
-        },
-      });
-      const started = await startService({ ex: exStart, cluster: cluster() }, { model: 'facebook/opt-125m', id, wait: false }, { store: startStore })
-        .then((r) => ({ ok: r }), (error: Error) => ({ error }));
+      const delayMs = Math.round((round / 23) * 2 * submitMs);
+      const { started, stopped } = await race(id, delayMs, storePath);
       if ('ok' in started) jobIds.add(started.ok.job_id);
-      const stopped = await stopping!;
       const running = await activeJobsNamed(`aibench-svc-${id}`);
       running.forEach((j) => jobIds.add(j));
-      outcomes.push(`${round}: start ${'ok' in started ? 'submitted' : 'refused'}, stop ${'ok' in stopped ? 'ok' : 'failed'}`);
+      outcomes.push(`${round} (stop after ${delayMs} ms): start ${'ok' in started ? 'submitted' : 'refused'}, stop ${'ok' in stopped ? 'ok' : 'failed'}`);
       if ('ok' in stopped) {
         expect(running, `round ${round}: stop exited 0 (${JSON.stringify(stopped.ok)}) while Slurm runs ${running.join(', ')}`).toEqual([]);
         expect(stopped.ok.status, `round ${round}`).toBe('STOPPED');
@@ -110,7 +124,7 @@ describe('service stop racing service start --no-wait (over SSH, real Slurm)', (
       }
       if ('error' in started) expect(started.error.message, `round ${round}`).toMatch(/was stopped while its job was being submitted; job \d+ was cancelled/);
     }
-    console.log(`stop-vs-start rounds:\n${outcomes.join('\n')}`);
+    console.log(`stop-vs-start rounds (a start takes ${submitMs} ms from reserving the id to writing its job id):\n${outcomes.join('\n')}`);
   });
 });
 

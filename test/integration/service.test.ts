@@ -260,8 +260,8 @@ describe('aibench service on tc-ssh', () => {
 
     const table = await aibench(['service', 'ls'], home, env);
     expect(table.exitCode).toBe(5);
-    expect(table.stderr).toMatch(/on-ssh .*\| tc-ssh +\| \d+ +\| STARTING/);
-    expect(table.stderr).toMatch(/on-gone .*\| tc-gone \(no answer\) +\| 424242 +\| PENDING \(last known\)/);
+    expect(table.stderr).toMatch(/on-ssh .*│ tc-ssh +│ \d+ +│ STARTING/);
+    expect(table.stderr).toMatch(/on-gone .*│ tc-gone \(no answer\) +│ 424242 +│ PENDING \(last known\)/);
   });
 });
 

@@ -6,15 +6,15 @@ import { reconnectBudgetMs } from '../config/cluster.js';
 import type { ResolvedCluster } from '../config/schema.js';
 import { errorMessage, UsageError } from '../errors.js';
 import type { Executor } from '../exec/types.js';
-import { cancelJobs, jobStatus, submitJob, type SubmittedJobInfo } from '../slurm/client.js';
+import { cancelJobs, jobStatus } from '../slurm/client.js';
 import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
-import { ENDPOINT_FILE } from './endpoint.js';
 import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
 import { endedStateText } from './reconcile.js';
 import { prepareTargetsDir, writeServiceTarget } from './targets.js';
-import { isFinalStatus, SERVICE_ID, serviceDir, ServiceError, serviceJobName, type ServiceRecord } from './record.js';
+import { isFinalStatus, SERVICE_ID, serviceDir, ServiceError, type ServiceRecord } from './record.js';
 import { isUnsettledReservation } from './stop.js';
 import { ServiceStore } from './store.js';
+import { submitReserved } from './submit-reserved.js';
 import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
 
 /** The cluster a service runs on, with an open executor. */
@@ -108,50 +108,6 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
   hooks.onProgress?.({ id, job_id: record.job_id, phase: 'SUBMITTED', detail: `job ${record.job_id} on ${cluster.name}`, elapsed_ms: 0 });
   if (input.wait === false) return record;
   return awaitReady(target, record, store, { timeoutMs: input.timeoutMs, expect: served, cancelOnAbort: true }, hooks);
-}
-
-/**
- * sbatch for a reserved id, then write the job id onto the reservation (whatever its status): a
- * `service stop` that marked it STOPPED meanwhile waits for that id. A stopped reservation's job is
- * cancelled here, and a failed sbatch gives the reservation back (the stop's proof of no job).
- */
-async function submitReserved(target: ServiceTarget, draft: ServiceRecord, body: string, input: StartServiceInput & { store: ServiceStore }): Promise<ServiceRecord> {
-  const { ex, cluster } = target;
-  const { store } = input;
-  const dir = serviceDir(cluster.paths.state_dir, draft.id);
-  let job: SubmittedJobInfo;
-  try {
-    await ex.mkdirp(dir);
-    await ex.run(['rm', '-f', '--', `${dir}/${ENDPOINT_FILE}`]);
-    job = await submitJob(ex, cluster, {
-      body, name: serviceJobName(draft.id), partition: input.partition, time: input.time, gres: input.gpus ? `gpu:${input.gpus}` : undefined,
-    });
-  } catch (error) {
-    await store.update((records) => {
-      if (records[draft.id]?.created_at === draft.created_at && records[draft.id]?.job_id === '') delete records[draft.id];
-    });
-    throw error;
-  }
-  const claimed = await store.update((records) => {
-    const current = records[draft.id];
-    if (current?.created_at !== draft.created_at || current.job_id !== '') return undefined;
-    records[draft.id] = { ...current, job_id: job.job_id, updated_at: new Date().toISOString() };
-    return records[draft.id];
-  });
-  if (claimed !== undefined && claimed.status === 'PENDING') return claimed;
-  // Stopped during sbatch (or, without the reservation, no record can own it): do not leave it running.
-  const reconnectMs = reconnectBudgetMs(cluster);
-  const gone = await cancelJobs(ex, [job.job_id], { timeoutMs: 60_000, reconnectMs }).then((reports) => reports, (error: unknown) => errorMessage(error));
-  if (typeof gone === 'string') {
-    throw new ServiceError(`Service ${draft.id} was stopped while its job was being submitted, and cancelling job ${job.job_id} failed: ${gone}`, {
-      hint: `Cancel it with \`aibench jobs cancel ${job.job_id}\`.`,
-    });
-  }
-  await store.update((records) => {
-    const current = records[draft.id];
-    if (current?.job_id === job.job_id && current.status === 'STOPPED' && current.job_state === undefined) records[draft.id] = { ...current, job_state: endedStateText(gone[0]) };
-  });
-  throw new ServiceError(`Service ${draft.id} was stopped while its job was being submitted; job ${job.job_id} was cancelled`);
 }
 
 /**

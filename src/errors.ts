@@ -9,6 +9,8 @@ export const ExitCode = {
   USAGE: 2,
   THRESHOLD: 3,
   LOCKED: 4,
+  /** Some of what was asked for answered and was printed, some did not (each one named): `service ls`. */
+  PARTIAL: 5,
   INTERRUPTED: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -111,6 +113,22 @@ export class SlurmError extends AibenchError {
 export class ServiceError extends AibenchError {
   constructor(message: string, options: AibenchErrorOptions = {}) {
     super(message, { code: 'E_SERVICE', httpStatus: 502, ...options });
+  }
+}
+
+/**
+ * The server answered 401 or 403: it is up and answering, but refuses aibench's credentials.
+ * Not "unreachable" and not "no answer yet": waiting or falling back to a cached list cannot help.
+ */
+export class ServiceAuthError extends ServiceError {
+  constructor(readonly status: number, request: string, sentKey: boolean) {
+    const what = status === 401 ? 'Unauthorized' : 'Forbidden';
+    super(`${request} answered ${status} ${what}: ${sentKey ? 'the server refused the API key aibench sent' : 'the server wants an API key and aibench sent none'}`, {
+      code: 'E_SERVICE_AUTH',
+      hint: sentKey
+        ? "Check that the service's --api-key-file holds the key its server was started with."
+        : 'Start the service with --api-key-file FILE (a 0600 file on the cluster): the job exports it as VLLM_API_KEY and aibench sends it as Bearer.',
+    });
   }
 }
 

@@ -26,6 +26,7 @@ export const SubmitFlagsSchema = z
     mem: z.string().optional(),
     time: z.string().optional(),
     env: z.array(z.string().regex(ENV_PAIR, 'expected K=V')).default([]),
+    secretEnv: z.array(z.string().regex(ENV_PAIR, 'expected NAME=FILE (a file on the cluster, mode 0600)')).default([]),
     json: z.boolean().optional(),
   })
   .superRefine((flags, ctx) => {
@@ -50,11 +51,13 @@ export const LogsFlagsSchema = z.strictObject({
 export function parseFlags<S extends z.ZodType>(schema: S, flags: unknown): z.output<S> {
   const result = schema.safeParse(flags, { reportInput: true });
   if (result.success) return result.data;
-  const lines = formatZodIssues(result.error).map((line) => `--${line.replace(/\[\d+\]/, '')}`);
+  // secretEnv -> --secret-env: name the flag as it is typed.
+  const flag = (line: string) => line.replace(/^[A-Za-z]+/, (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  const lines = formatZodIssues(result.error).map((line) => `--${flag(line.replace(/\[\d+\]/, ''))}`);
   throw new UsageError(lines.join('; '));
 }
 
-/** `--env K=V` pairs into a record; a later pair for the same key wins. */
+/** `--env K=V` (or `--secret-env NAME=FILE`) pairs into a record; a later pair for the same key wins. */
 export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
@@ -96,6 +99,7 @@ export async function submitInput(flags: SubmitFlags): Promise<SubmitInput> {
     mem: flags.mem,
     time: flags.time,
     env: parseEnvPairs(flags.env),
+    secretEnv: parseEnvPairs(flags.secretEnv),
   };
 }
 

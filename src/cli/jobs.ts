@@ -2,10 +2,12 @@
 // Exit codes come from thrown errors: sbatch rejections and failed jobs are SlurmError (1), bad
 // flags UsageError (2); `jobs wait --until done` exits 0 only for COMPLETED.
 import { Command, Option } from 'commander';
+import { reconnectBudgetMs } from '../config/cluster.js';
 import { SlurmError } from '../errors.js';
 import { createExecutor } from '../exec/create.js';
 import type { Executor } from '../exec/types.js';
 import type { ResolvedCluster } from '../config/schema.js';
+import { escapeControl } from '../report/escape.js';
 import { createOutput } from '../report/output.js';
 import {
   cancelJobs, jobLogs, jobStatus, listJobs, parseJobIds, readJobRecord, submitJob, waitForJob,
@@ -51,7 +53,8 @@ function submitCommand(): Command {
     .option('--cpus <n>', 'CPUs per task')
     .option('--mem <size>', 'memory per node, e.g. 32G')
     .option('--time <limit>', 'time limit, e.g. 02:00:00 or 30 (minutes)')
-    .option('--env <K=V>', 'extra environment for the job (repeatable)', collect)
+    .option('--env <K=V>', 'extra environment for the job (repeatable; written into the job script, so secret-looking names are refused)', collect)
+    .option('--secret-env <NAME=FILE>', 'a secret the job reads at start from FILE on the cluster (mode 0600) into NAME; the value is never written anywhere (repeatable)', collect)
     .option('--json', 'print one JSON document on stdout')
     .addHelpText('after', example(`aibench jobs submit --cluster hpc --gres gpu:1 --time 30 --wrap 'env | grep HF_' --json`))
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
@@ -62,7 +65,7 @@ function submitCommand(): Command {
       if (flags.json) out.dataJson(job);
       else {
         out.data(job.job_id);
-        out.info(`submitted job ${job.job_id} (${job.name}) on ${job.cluster}; output: ${job.output_path}`);
+        out.info(escapeControl(`submitted job ${job.job_id} (${job.name}) on ${job.cluster}; output: ${job.output_path}`));
       }
     });
 }
@@ -137,9 +140,10 @@ function waitCommand(): Command {
         return waitForJob(ex, id, {
           until: flags.until,
           signal,
+          reconnectMs: reconnectBudgetMs(cluster),
           ...(limit !== undefined ? { timeoutMs: limit } : {}),
           ...(record ? { submittedAt: Date.parse(record.submitted_at) } : {}),
-          onState: (r) => out.info(`job ${r.jobId}: ${stateText(r)}${r.reason ? ` (${r.reason})` : ''}`),
+          onState: (r) => out.info(escapeControl(`job ${r.jobId}: ${stateText(r)}${r.reason ? ` (${r.reason})` : ''}`)),
         });
       });
       if (flags.json) out.dataJson(report);
@@ -158,7 +162,7 @@ function cancelCommand(): Command {
       const ids = parseJobIds(rawIds);
       const out = createOutput({ json: opts.json });
       const signal = useInterrupt();
-      const reports = await onCluster(cmd, opts.cluster, (ex) => cancelJobs(ex, ids, { signal }));
+      const reports = await onCluster(cmd, opts.cluster, (ex, cluster) => cancelJobs(ex, ids, { signal, reconnectMs: reconnectBudgetMs(cluster) }));
       if (opts.json) out.dataJson({ jobs: reports });
       else for (const r of reports) out.info(`job ${r.jobId}: ${stateText(r)}`);
     });

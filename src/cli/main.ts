@@ -1,6 +1,7 @@
 // The aibench program: wires command groups and is the ONLY place that sets the exit code.
 import { Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
+import { escapeControl } from '../report/escape.js';
 import { VERSION } from '../version.js';
 import { wasInterrupted } from './context.js';
 
@@ -68,6 +69,24 @@ function applyExitOverride(cmd: Command): void {
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 
+/**
+ * A reader that closed the pipe early (`aibench service ls --json | head -1`) wants no more
+ * output: end the process at once, quietly and with 0, as `head` expects (not 141: a pipe that
+ * happened to take the whole document already exits 0, so the code would depend on timing).
+ * Like SIGPIPE for a C tool, this stops the command where it is.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(ExitCode.OK);
+      throw error;
+    });
+  }
+}
+
+// Messages echo names, Slurm reasons and job logs: escaped so they cannot drive the terminal.
+const say = (line: string) => process.stderr.write(`${escapeControl(line, { keepLines: true })}\n`);
+
 function report(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // help and version are "errors" to commander but successes to the user.
@@ -77,12 +96,12 @@ function report(error: unknown, debug: boolean): number {
     return ExitCode.USAGE; // commander already printed its message
   }
   if (error instanceof AibenchError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    say(`error: ${error.message}`);
+    if (error.hint) say(`hint: ${error.hint}`);
     if (debug) process.stderr.write(`${error.stack ?? ''}\n${error.cause ? `cause: ${String((error.cause as Error).stack ?? error.cause)}\n` : ''}`);
     return error.exitCode;
   }
-  process.stderr.write(`error: ${errorMessage(error)}\n`);
+  say(`error: ${errorMessage(error)}`);
   if (debug) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
   else process.stderr.write('hint: this is unexpected; run again with --debug for details and report it.\n');
   return ExitCode.FAILED;
@@ -90,6 +109,7 @@ function report(error: unknown, debug: boolean): number {
 
 /** Run the CLI with process.argv-style arguments; sets process.exitCode. */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   const debug = argv.includes('--debug');
   const program = await buildProgram(argv);
   let code: number = ExitCode.OK;

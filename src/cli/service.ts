@@ -4,9 +4,10 @@ import { Command, Option } from 'commander';
 import { parseTimeoutSpec } from '../bench/spec/duration.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { escapeControl } from '../report/escape.js';
 import { createOutput, type Output } from '../report/output.js';
-import { renderTable } from '../report/table.js';
 import type { ServiceProgress, ServiceRecord, StopResult } from '../service/index.js';
+import { partialError, progressRenderer, renderServiceTable, serviceListDocument } from './service-render.js';
 import { configFor, useInterrupt } from './context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -69,7 +70,7 @@ function startCommand(): Command {
       const out = createOutput({ json: flags.json });
       const cfg = await config(cmd);
       const { onServiceCluster, startService } = await core();
-      await untilServing(out, flags.json, (hooks) => onServiceCluster(cfg, flags.cluster, (target) => startService(target, input, { ...hooks, onWarning: (line) => out.warn(line) })));
+      await untilServing(out, flags.json, (hooks) => onServiceCluster(cfg, flags.cluster, (target) => startService(target, input, hooks)));
     });
 }
 
@@ -91,13 +92,20 @@ function waitCommand(): Command {
     });
 }
 
+interface ServingHooks {
+  signal: AbortSignal;
+  onProgress: (e: ServiceProgress) => void;
+  /** Trouble that does not end the wait (an SSH drop being retried, a target file not written). */
+  onWarning: (line: string) => void;
+}
+
 /** Run a start or wait with progress and Ctrl-C, then print the record (id on stdout, or --json). */
-async function untilServing(out: Output, json: boolean | undefined, run: (hooks: { signal: AbortSignal; onProgress: (e: ServiceProgress) => void }) => Promise<ServiceRecord>): Promise<void> {
+async function untilServing(out: Output, json: boolean | undefined, run: (hooks: ServingHooks) => Promise<ServiceRecord>): Promise<void> {
   const progress = await progressRenderer(out);
   const signal = useInterrupt();
   let record: ServiceRecord;
   try {
-    record = await run({ signal, onProgress: progress.update });
+    record = await run({ signal, onProgress: progress.update, onWarning: (line) => out.warn(escapeControl(line)) });
   } finally {
     progress.stop();
   }
@@ -106,36 +114,21 @@ async function untilServing(out: Output, json: boolean | undefined, run: (hooks:
   out.info(record.status === 'READY' ? `service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})` : `service ${record.id} submitted as job ${record.job_id}`);
 }
 
-/** Progress lines (or an ora spinner on a TTY); nothing with --json. */
-async function progressRenderer(out: Output): Promise<{ update: (e: ServiceProgress) => void; stop: () => void }> {
-  const text = (e: ServiceProgress) => `service ${e.id}: ${e.phase}${e.detail ? ` (${e.detail})` : ''} after ${(e.elapsed_ms / 1000).toFixed(0)}s`;
-  if (!out.interactive) return { update: (e) => out.info(text(e)), stop: () => undefined };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ stream: process.stderr, isEnabled: true }).start('submitting');
-  return { update: (e) => void (spinner.text = text(e)), stop: () => void spinner.stop() };
-}
-
-/** `service ls` / `status` table. */
-export function renderServiceTable(records: readonly ServiceRecord[]): string {
-  const rows = records.map((r) => [
-    r.id, r.model, r.cluster, r.job_id, r.status, r.job_state, r.endpoint ? `${r.endpoint.host}:${r.endpoint.port}` : undefined, r.updated_at.slice(0, 19),
-  ]);
-  return renderTable(['id', 'model', 'cluster', 'job', 'status', 'job state', 'endpoint', 'updated'], rows);
-}
-
 function lsCommand(): Command {
   return new Command('ls')
-    .description('list services, reconciled with Slurm (a service whose job ended or vanished is STOPPED, FAILED or LOST)')
+    .description('list services, reconciled with Slurm (a service whose job ended or vanished is STOPPED, FAILED or LOST); a cluster that does not answer is named, its services shown as last known, exit 5')
     .addOption(clusterOption())
     .option('--json', 'print one JSON document on stdout')
     .addHelpText('after', example('aibench service ls --json | jq -r \'.services[] | select(.status=="READY") | .id\''))
     .action(async (opts: { cluster?: string; json?: boolean }, cmd: Command) => {
       const out = createOutput({ json: opts.json });
-      const { listServices } = await core();
-      const services = await listServices(await config(cmd), { cluster: opts.cluster });
-      if (opts.json) out.dataJson({ services });
-      else if (services.length === 0) out.info('no services');
-      else process.stderr.write(`${renderServiceTable(services)}\n`);
+      const { surveyServices } = await core();
+      const survey = await surveyServices(await config(cmd), { cluster: opts.cluster });
+      for (const u of survey.unreachable) out.warn(escapeControl(`cluster ${u.cluster} did not answer: ${u.error.message}`));
+      if (opts.json) out.dataJson(serviceListDocument(survey));
+      else if (survey.services.length === 0) out.info('no services');
+      else process.stderr.write(`${renderServiceTable(survey.services, new Set(survey.unreachable.map((u) => u.cluster)))}\n`);
+      if (survey.unreachable.length > 0) throw partialError(survey);
     });
 }
 
@@ -152,20 +145,22 @@ function statusCommand(): Command {
       if (opts.json) out.dataJson(record);
       else {
         process.stderr.write(`${renderServiceTable([record])}\n`);
-        if (record.reason) out.info(`reason: ${record.reason}`);
+        if (record.reason) out.info(escapeControl(`reason: ${record.reason}`));
       }
     });
 }
 
 function stopCommand(): Command {
   return new Command('stop')
-    .description('scancel a service job, wait until Slurm no longer runs it, record STOPPED (stopping a stopped one is a no-op)')
+    .description('scancel a service job, wait until Slurm no longer runs it, record STOPPED (stopping a stopped one is a no-op); exit 1 naming the job when that cannot be confirmed in time')
     .argument('[id]', 'service id')
     .option('--all', 'stop every service that is not already stopped')
+    .option('--timeout <duration>', 'how long to keep trying to confirm each job gone', '60s')
     .option('--json', 'print the final records as one JSON document on stdout')
     .addHelpText('after', example('aibench service stop opt-125m-1a2b3c'))
-    .action(async (id: string | undefined, opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id: string | undefined, opts: { all?: boolean; timeout: string; json?: boolean }, cmd: Command) => {
       if ((id === undefined) === !opts.all) throw new UsageError('service stop: expected a service id or --all, not both or neither');
+      const timeoutMs = parseTimeoutSpec(opts.timeout, '--timeout');
       const out = createOutput({ json: opts.json });
       const cfg = await config(cmd);
       const { getService, isFinalStatus, onServiceCluster, ServiceStore, stopService } = await core();
@@ -173,11 +168,12 @@ function stopCommand(): Command {
       const records = opts.all ? Object.values(await store.read()).filter((r) => !isFinalStatus(r.status)) : [await getService(store, id ?? '')];
       const signal = useInterrupt();
       const results: StopResult[] = [];
-      for (const record of records) results.push(await onServiceCluster(cfg, record.cluster, (target) => stopService(target, record, { store, signal, onWarning: (line) => out.warn(line) })));
+      const stop = (record: ServiceRecord) => onServiceCluster(cfg, record.cluster, (target) => stopService(target, record, { store, signal, onWarning: (line) => out.warn(escapeControl(line)) }, { timeoutMs }));
+      for (const record of records) results.push(await stop(record));
       if (opts.json) out.dataJson({ services: results.map((r) => ({ ...r.record, already_stopped: r.alreadyStopped })) });
       if (results.length === 0) out.info('no running services');
       for (const { record, alreadyStopped } of results) {
-        out.info(alreadyStopped ? `service ${record.id} is already ${record.status}; nothing to do` : `service ${record.id} stopped (job ${record.job_id} ${record.job_state ?? 'gone'})`);
+        out.info(escapeControl(alreadyStopped ? `service ${record.id} is already ${record.status}; nothing to do` : `service ${record.id} stopped (job ${record.job_id || 'none'} ${record.job_state ?? record.reason ?? 'gone'})`));
       }
     });
 }
@@ -211,7 +207,7 @@ function modelsCommand(): Command {
       if (answer.stale) out.warn(`service ${id} is unreachable; showing the last known list from ${answer.fetched_at}`);
       if (opts.json) out.dataJson(answer);
       else {
-        for (const model of answer.models) out.data(model);
+        for (const model of answer.models) out.data(escapeControl(model));
         out.info(answer.cached ? `(cached ${answer.source}, fetched ${answer.fetched_at})` : '(fetched from the server)');
       }
     });

@@ -39,3 +39,8 @@ export function resolveCluster(config: Config, name?: string, env: NodeJS.Proces
     },
   };
 }
+
+/** How long a wait on this cluster retries a dropped SSH connection (0 for a local cluster: nothing to drop). */
+export function reconnectBudgetMs(cluster: Pick<ResolvedCluster, 'executor'> & { ssh?: { reconnect_timeout_s: number } }): number {
+  return cluster.executor === 'ssh' && cluster.ssh !== undefined ? cluster.ssh.reconnect_timeout_s * 1000 : 0;
+}

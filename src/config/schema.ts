@@ -38,6 +38,8 @@ export const SshSchema = z.strictObject({
   keepalive_interval_s: z.number().positive().max(3600).default(15),
   /** Unanswered keepalives before the link counts as dead (noticed within interval x (count + 1)). */
   keepalive_count_max: z.number().int().min(1).max(100).default(3),
+  /** How long waits and polls (service start/wait/stop, jobs wait/cancel) retry a dropped connection before giving up. */
+  reconnect_timeout_s: z.number().nonnegative().max(3600).default(60),
   /** Read ~/.ssh/config (or this file) for HostName/User/Port/IdentityFile/ProxyJump. */
   ssh_config_file: z.string().min(1).optional(),
 });

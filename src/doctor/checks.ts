@@ -3,6 +3,7 @@
 import type { ResolvedCluster } from '../config/schema.js';
 import { AibenchError, errorMessage } from '../errors.js';
 import { shellQuote } from '../exec/quote.js';
+import { inspectSecretFile } from '../exec/secret-file.js';
 import type { Executor } from '../exec/types.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -81,11 +82,10 @@ const hfCache: Check = async (ex, cluster) => {
 const hfTokenFile: Check = async (ex, cluster) => {
   const file = cluster.hf_token_file;
   if (!file) return { status: 'skip', detail: 'no hf_token_file configured' };
-  const r = await ex.run(['stat', '-L', '-c', '%a', '--', file], { timeoutMs: TIMEOUT_MS });
-  if (r.exitCode !== 0) return fail(`${file} is not readable`, 'Create it with the token and `chmod 600` it.');
-  const mode = r.stdout.trim();
-  if (mode !== '600' && mode !== '400') return fail(`${file} has mode ${mode}, expected 600`, `chmod 600 ${shellQuote(file)}`);
-  return pass(`${file} (mode ${mode})`);
+  // The same verdict `jobs submit` and `service start` act on (they refuse to submit).
+  const verdict = await inspectSecretFile(ex, file);
+  if (verdict.problem !== undefined) return fail(verdict.problem, verdict.hint ?? 'Fix hf_token_file in the config.');
+  return pass(`${file} (mode ${verdict.mode})`);
 };
 
 // Compute nodes reach `aibench tunnel`'s forward on the login node only if sshd lets it bind a

@@ -4,6 +4,7 @@ import { chmod, readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import writeFileAtomic from 'write-file-atomic';
 import { ExecError } from '../errors.js';
+import { modeArgs } from './mkdir-mode.js';
 import { startTcpProxy } from './tcp-proxy.js';
 import type { Executor, Forward, RunOptions, RunResult } from './types.js';
 
@@ -49,8 +50,8 @@ export class LocalExecutor implements Executor {
    * coreutils `mkdir -p`, not fs.mkdir({recursive}): Node 20's recursive mkdir never returns for
    * some paths (e.g. under /proc), which would hang doctor on a mistyped state_dir.
    */
-  async mkdirp(path: string): Promise<void> {
-    const r = await this.run(['mkdir', '-p', '--', path], { timeoutMs: 30_000 });
+  async mkdirp(path: string, options: { mode?: number } = {}): Promise<void> {
+    const r = await this.run(['mkdir', '-p', ...modeArgs(options.mode), '--', path], { timeoutMs: 30_000 });
     if (r.exitCode !== 0) {
       throw new ExecError(`Cannot create directory ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { code: 'E_MKDIR' });
     }

@@ -1,7 +1,7 @@
 // Turn the many shapes of SSH connection failure (socket errno codes, ssh2's `level` tags,
 // node-ssh's own errors) into SshError with one stable code and a hint a person can act on.
 // Messages name hosts, users and key *paths*, never key material or passphrases.
-import { SshError, errorMessage } from '../errors.js';
+import { AibenchError, SshError, errorMessage } from '../errors.js';
 
 export const SshErrorCode = {
   REFUSED: 'E_SSH_REFUSED',
@@ -78,4 +78,19 @@ export function isConnectionGone(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const msg = errorMessage(error);
   return code === 'ECONNRESET' || code === 'EPIPE' || /not connected|no response from server|socket|connection lost|channel open failure.*closed/i.test(msg);
+}
+
+// Failures a network blip explains (and a later attempt may not meet): refused while sshd
+// restarts, reset or closed when the link drops, timed out, no route for a moment. Never
+// authentication, host keys or DNS: retrying those only delays the real error.
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([SshErrorCode.REFUSED, SshErrorCode.CLOSED, SshErrorCode.TIMEOUT, SshErrorCode.UNREACHABLE]);
+const TRANSIENT_ERRNO: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** True for an SSH failure worth retrying after a pause (the connection dropped or is briefly refused). */
+export function isTransientSshError(error: unknown): boolean {
+  if (error instanceof SshError) return TRANSIENT_CODES.has(error.code);
+  // Other aibench errors (a Slurm command that failed, say "munge socket") are answers, not drops.
+  if (error instanceof AibenchError) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && TRANSIENT_ERRNO.has(code)) || isConnectionGone(error);
 }

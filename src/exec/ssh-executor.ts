@@ -7,6 +7,7 @@ import type { NodeSSH } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import type { SshConfig } from '../config/schema.js';
 import { ConfigError, ExecError, SshError, UsageError } from '../errors.js';
+import { modeArgs } from './mkdir-mode.js';
 import { shellJoin, shellQuote } from './quote.js';
 import { openSession, type OpenSession } from './ssh-connect.js';
 import { expandTilde, resolveSshConfig, type ResolvedSsh } from './ssh-config.js';
@@ -118,8 +119,8 @@ export class SshExecutor implements Executor {
   }
 
   /** mkdir -p on the remote side; a failure (permissions, a file in the way) throws ExecError. */
-  async mkdirp(path: string): Promise<void> {
-    const r = await this.run(['mkdir', '-p', '--', path]);
+  async mkdirp(path: string, options: { mode?: number } = {}): Promise<void> {
+    const r = await this.run(['mkdir', '-p', ...modeArgs(options.mode), '--', path]);
     if (r.exitCode !== 0) throw new ExecError(`Cannot create ${path} on ${this.label}: ${r.stderr.trim()}`);
   }
 

@@ -36,7 +36,8 @@ export interface Executor {
   readFile(path: string): Promise<string>;
   /** Write a file atomically (temp + rename) with the given mode (default 0o644). */
   writeFile(path: string, content: string, options?: { mode?: number }): Promise<void>;
-  mkdirp(path: string): Promise<void>;
+  /** `mkdir -p`; with `mode`, the last directory is created with that mode (an existing one keeps its own). */
+  mkdirp(path: string, options?: { mode?: number }): Promise<void>;
   /** Reach remoteHost:remotePort (as seen from the cluster side) through a local port. */
   forwardOut(remoteHost: string, remotePort: number): Promise<Forward>;
   /** Reverse tunnel: connections to bindAddr:bindPort on the cluster side reach localHost:localPort here. */

@@ -2,20 +2,16 @@
 // and this client reads it through the executor to send it as Bearer. It is never in argv, the
 // script, the store or an error message.
 import { UsageError } from '../errors.js';
+import { checkSecretFile } from '../exec/secret-file.js';
 import type { Executor } from '../exec/types.js';
 
 /** Refuse a key file that is missing, empty, or readable by group or others (checked on the cluster). */
 export async function checkApiKeyFile(ex: Executor, file: string): Promise<void> {
+  // Absolute: the client reads it too, through the executor, where `~` means nothing.
   if (!file.startsWith('/') || /[\n\r\0]/.test(file)) {
     throw new UsageError(`--api-key-file: expected an absolute path on the cluster, got ${JSON.stringify(file)}`);
   }
-  const res = await ex.run(['stat', '-L', '-c', '%a %s', '--', file]);
-  const [mode = '', size = '0'] = res.stdout.trim().split(' ');
-  if (res.exitCode !== 0) throw new UsageError(`--api-key-file: cannot read ${file} on ${ex.label}: ${res.stderr.trim() || 'stat failed'}`);
-  if ((parseInt(mode, 8) & 0o077) !== 0) {
-    throw new UsageError(`--api-key-file: expected mode 0600 (owner only), got ${mode.padStart(4, '0')} for ${file}`, { hint: `chmod 600 ${file}` });
-  }
-  if (Number(size) === 0) throw new UsageError(`--api-key-file: expected a key in ${file}, got an empty file`);
+  await checkSecretFile(ex, file, '--api-key-file');
 }
 
 /** The key from the cluster-side file (trimmed), or undefined when the service has none. */

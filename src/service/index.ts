@@ -1,7 +1,8 @@
 // The service room's public API: what the CLI and the suite runner (dispatch) import.
-export { startService, stopService, waitService, DetachReason, newServiceId, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks, type StopResult } from './lifecycle.js';
+export { startService, waitService, DetachReason, newServiceId, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks } from './lifecycle.js';
+export { stopService, DEFAULT_STOP_TIMEOUT_MS, type StopResult, type StopOptions } from './stop.js';
 export { openServiceEndpoint, openServiceTarget, type ServiceEndpointHandle, type ServiceBenchTarget } from './open.js';
-export { listServices, serviceStatus, serviceLogs } from './query.js';
+export { listServices, surveyServices, serviceStatus, serviceLogs, type ServiceSurvey, type UnreachableCluster } from './query.js';
 export { serviceModels, processModelsCache } from './models.js';
 export { ModelsCache, cachedModels, type ModelsAnswer } from './models-cache.js';
 export { ServiceStore, defaultStorePath } from './store.js';

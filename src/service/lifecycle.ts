@@ -2,17 +2,19 @@
 // executor (the caller opens and closes it) and the local store, accept an AbortSignal, and
 // report progress through a callback; neither prints anything.
 import { randomBytes } from 'node:crypto';
+import { reconnectBudgetMs } from '../config/cluster.js';
 import type { ResolvedCluster } from '../config/schema.js';
 import { ConflictError, errorMessage, ServiceError, UsageError } from '../errors.js';
 import type { Executor } from '../exec/types.js';
-import { cancelJobs, jobStatus, submitJob } from '../slurm/client.js';
+import { cancelJobs, jobStatus } from '../slurm/client.js';
 import { checkApiKeyFile, readServiceApiKey } from './api-key.js';
-import { ENDPOINT_FILE } from './endpoint.js';
 import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
-import { jobStateText } from './reconcile.js';
-import { prepareTargetsDir, removeServiceTarget, writeServiceTarget } from './targets.js';
-import { isFinalStatus, SERVICE_ID, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
+import { endedStateText } from './reconcile.js';
+import { prepareTargetsDir, writeServiceTarget } from './targets.js';
+import { isFinalStatus, SERVICE_ID, serviceDir, type ServiceRecord } from './record.js';
+import { isUnsettledReservation } from './stop.js';
 import { ServiceStore } from './store.js';
+import { submitReserved } from './submit-reserved.js';
 import { waitServiceReady, type ServiceProgress } from './wait-ready.js';
 
 /** The cluster a service runs on, with an open executor. */
@@ -97,34 +99,12 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
   // Reserve the id under the lock first, so two starts with the same --name cannot both submit.
   await store.update((records) => {
     const existing = records[id];
-    if (existing !== undefined && !isFinalStatus(existing.status)) {
+    if (existing !== undefined && (!isFinalStatus(existing.status) || isUnsettledReservation(existing))) {
       throw new ConflictError(`Service ${id} already exists (${existing.status}, job ${existing.job_id || 'being submitted'})`, { hint: `Stop it first: aibench service stop ${id}` });
     }
     records[id] = draft;
   });
-  let jobId: string | undefined;
-  let record: ServiceRecord | undefined;
-  try {
-    await ex.mkdirp(dir);
-    await ex.run(['rm', '-f', '--', `${dir}/${ENDPOINT_FILE}`]);
-    const job = await submitJob(ex, cluster, {
-      body, name: serviceJobName(id), partition: input.partition, time: input.time, gres: input.gpus ? `gpu:${input.gpus}` : undefined,
-    });
-    jobId = job.job_id;
-    // Only onto our own reservation: a `service stop` during sbatch left it STOPPED (and could
-    // cancel nothing); then this job is cancelled here instead of running unrecorded.
-    record = await store.patch(id, '', { job_id: job.job_id, created_at: job.submitted_at });
-  } catch (error) {
-    if (jobId !== undefined) await cancelJobs(ex, [jobId], { timeoutMs: 30_000 }).catch(() => undefined);
-    await store.update((records) => {
-      if (records[id]?.created_at === draft.created_at && records[id]?.job_id === '') delete records[id];
-    });
-    throw error;
-  }
-  if (record === undefined) {
-    await cancelJobs(ex, [jobId], { timeoutMs: 30_000 }).catch(() => undefined);
-    throw new ServiceError(`Service ${id} was stopped while its job was being submitted; job ${jobId} was cancelled`);
-  }
+  const record = await submitReserved(target, draft, body, { ...input, store });
   hooks.onProgress?.({ id, job_id: record.job_id, phase: 'SUBMITTED', detail: `job ${record.job_id} on ${cluster.name}`, elapsed_ms: 0 });
   if (input.wait === false) return record;
   return awaitReady(target, record, store, { timeoutMs: input.timeoutMs, expect: served, cancelOnAbort: true }, hooks);
@@ -164,7 +144,8 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
   try {
     const apiKey = await readServiceApiKey(ex, record.api_key_file);
     const ready = await waitServiceReady(ex, cluster.paths.state_dir, record, {
-      timeoutMs: input.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, signal: hooks.signal, onProgress: hooks.onProgress, apiKey, expectModels: input.expect,
+      timeoutMs: input.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, signal: hooks.signal, onProgress: hooks.onProgress, onWarning: hooks.onWarning,
+      apiKey, expectModels: input.expect, reconnectMs: reconnectBudgetMs(cluster),
     });
     const patch = { status: 'READY' as const, endpoint: ready.endpoint, ready_at: new Date().toISOString(), job_state: 'RUNNING', ...(ready.node ? { node: ready.node } : {}) };
     const readyRecord = await store.patch(record.id, record.job_id, patch);
@@ -181,8 +162,11 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
       // Only the watching stops (a wait interrupted, a server stopping); the job and its record stay.
     } else if (hooks.signal?.aborted) {
       // Interrupted while starting: the person no longer wants it; do not leave a GPU job behind.
-      await cancelJobs(ex, [record.job_id], { timeoutMs: 30_000 }).catch(() => undefined);
-      await store.patch(record.id, record.job_id, { status: 'STOPPED', reason: 'interrupted while starting', stopped_at: new Date().toISOString() });
+      const reports = await cancelJobs(ex, [record.job_id], { timeoutMs: 30_000, reconnectMs: reconnectBudgetMs(cluster) }).catch(() => undefined);
+      // Without a confirmed end the record has no job_state, and a later `service stop` checks again.
+      await store.patch(record.id, record.job_id, {
+        status: 'STOPPED', reason: 'interrupted while starting', stopped_at: new Date().toISOString(), ...(reports ? { job_state: endedStateText(reports[0]) } : {}),
+      });
     } else {
       const [report] = await jobStatus(ex, [record.job_id]).catch(() => []);
       if (report !== undefined && report.source !== 'none') await store.reconcile([{ id: record.id, jobId: record.job_id, report }]);
@@ -191,29 +175,4 @@ async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: S
   }
 }
 
-export interface StopResult {
-  record: ServiceRecord;
-  /** True when it was already stopped (or failed, or lost): nothing was cancelled. */
-  alreadyStopped: boolean;
-}
-
-/** scancel the service's job, wait until Slurm no longer runs it, record STOPPED. Idempotent. */
-export async function stopService(target: ServiceTarget, record: ServiceRecord, hooks: ServiceHooks = {}): Promise<StopResult> {
-  const store = hooks.store ?? new ServiceStore();
-  // Removed first and even when already stopped: a left-over target would keep Prometheus scraping a dead port.
-  if (target.targetsDir !== undefined) {
-    await removeServiceTarget(target.targetsDir, record.id).catch((error: unknown) => {
-      hooks.onWarning?.(`service ${record.id}: could not remove its Prometheus target in ${target.targetsDir}: ${errorMessage(error)}`);
-    });
-  }
-  if (isFinalStatus(record.status)) return { record, alreadyStopped: true };
-  const reports = record.job_id === '' ? [] : await cancelJobs(target.ex, [record.job_id], { timeoutMs: 60_000, ...(hooks.signal ? { signal: hooks.signal } : {}) });
-  await target.ex.run(['rm', '-f', '--', `${serviceDir(target.cluster.paths.state_dir, record.id)}/${ENDPOINT_FILE}`]).catch(() => undefined);
-  const report = reports[0];
-  const patch: Partial<ServiceRecord> = { status: 'STOPPED', stopped_at: new Date().toISOString(), reason: 'stopped by aibench service stop' };
-  if (report !== undefined && report.source !== 'none') patch.job_state = jobStateText(report);
-  // Only onto the record of the job just cancelled, and not over a final status written meanwhile
-  // (a `service ls` that found it FAILED keeps its reason).
-  const next = (await store.patch(record.id, record.job_id, patch)) ?? (await store.read())[record.id] ?? { ...record, ...patch };
-  return { record: next, alreadyStopped: false };
-}
+export { stopService, type StopResult } from './stop.js';

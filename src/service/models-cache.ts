@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { localCacheDir } from '../config/paths.js';
+import { ServiceAuthError } from '../errors.js';
 
 const EntrySchema = z.object({ service_id: z.string(), job_id: z.string(), fetched_at_ms: z.number(), models: z.array(z.string()) });
 export type ModelsEntry = z.infer<typeof EntrySchema>;
@@ -101,7 +102,11 @@ const answer = (entry: ModelsEntry, extra: Pick<ModelsAnswer, 'cached' | 'stale'
   service_id: entry.service_id, job_id: entry.job_id, models: entry.models, fetched_at: new Date(entry.fetched_at_ms).toISOString(), ...extra,
 });
 
-/** The model list for one service's job: cache within the TTL (unless refresh), else fetch; on a failed fetch the last known list, stale. */
+/**
+ * The model list for one service's job: cache within the TTL (unless refresh), else fetch; when
+ * the server cannot be reached, the last known list, stale. A server that answers but refuses the
+ * credentials is not unreachable: that error is thrown, never covered by an old list.
+ */
 export async function cachedModels(
   cache: ModelsCache,
   key: { id: string; jobId: string },
@@ -116,6 +121,7 @@ export async function cachedModels(
   try {
     models = await fetchModels();
   } catch (error) {
+    if (error instanceof ServiceAuthError) throw error;
     const last = await cache.last(key.id, key.jobId);
     if (last !== undefined) return answer(last, { cached: true, stale: true, source: 'disk' });
     throw error;

@@ -2,7 +2,7 @@
 // network, no SSH: the store and the cache are local files), fetched through the service's
 // endpoint otherwise, and falling back to the last known list, marked stale, when unreachable.
 import type { Config } from '../config/schema.js';
-import { errorMessage, ServiceError } from '../errors.js';
+import { errorMessage, ServiceAuthError, ServiceError } from '../errors.js';
 import { cachedModels, ModelsCache, type ModelsAnswer } from './models-cache.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
@@ -51,6 +51,9 @@ export async function serviceModels(config: Config, id: string, options: Service
   try {
     return await cachedModels(cache, { id, jobId: record.job_id }, () => fetch(record), { refresh: options.refresh ?? false });
   } catch (error) {
+    if (error instanceof ServiceAuthError) {
+      throw new ServiceError(`Service ${id} refuses aibench: ${error.message}`, { code: error.code, hint: error.hint, cause: error });
+    }
     throw new ServiceError(`Cannot list the models of service ${id} (${record.status}): ${errorMessage(error)}`, {
       code: 'E_SERVICE_UNREACHABLE',
       hint: `No list is cached for it yet. Check it with \`aibench service status ${id}\`.`,

@@ -1,6 +1,7 @@
 // `service ls` / `status` / `logs`: the store reconciled with Slurm (one batched status call per
 // cluster), so a service whose job ended or vanished shows FAILED, STOPPED or LOST, never READY.
 import type { Config } from '../config/schema.js';
+import { AibenchError } from '../errors.js';
 import { jobLogs, jobStatus, type JobReport } from '../slurm/client.js';
 import { changedFields, reconcileRecord } from './reconcile.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
@@ -20,17 +21,42 @@ export interface QueryOptions {
 const hasChanges = (record: ServiceRecord | undefined, report: JobReport | undefined): boolean =>
   record !== undefined && Object.keys(changedFields(record, reconcileRecord(record, report))).length > 0;
 
-/** Every (matching) service, reconciled with Slurm; changed records are written back in one locked update. */
-export async function listServices(config: Config, options: QueryOptions = {}): Promise<ServiceRecord[]> {
+/** A cluster whose services could not be checked: it did not answer (SSH, Slurm) or is no longer configured. */
+export interface UnreachableCluster {
+  cluster: string;
+  error: AibenchError;
+}
+
+/** What `service ls` shows: every matching service, and the clusters that did not answer. */
+export interface ServiceSurvey {
+  /** Reconciled with Slurm, except those of unreachable clusters: their last known record. */
+  services: ServiceRecord[];
+  unreachable: UnreachableCluster[];
+}
+
+/**
+ * Every (matching) service, reconciled with Slurm one cluster at a time; changed records are
+ * written back in one locked update. A cluster that does not answer costs only its own services
+ * their check: the others are still listed, and it is named in `unreachable`.
+ */
+export async function surveyServices(config: Config, options: QueryOptions = {}): Promise<ServiceSurvey> {
   const store = options.store ?? new ServiceStore();
   const all = Object.values(await store.read()).filter(
     (r) => (options.cluster === undefined || r.cluster === options.cluster) && (options.ids === undefined || options.ids.includes(r.id)),
   );
   const reports: Array<{ id: string; jobId: string; report: JobReport | undefined }> = [];
+  const unreachable: UnreachableCluster[] = [];
   const byCluster = new Map<string, ServiceRecord[]>();
   for (const r of all) if (!isFinalStatus(r.status) && r.job_id !== '') byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
   for (const [clusterName, records] of byCluster) {
-    const found = await onServiceCluster(config, clusterName, ({ ex }) => jobStatus(ex, records.map((r) => r.job_id)), options.open ?? openTarget);
+    let found: JobReport[];
+    try {
+      found = await onServiceCluster(config, clusterName, ({ ex }) => jobStatus(ex, records.map((r) => r.job_id)), options.open ?? openTarget);
+    } catch (error) {
+      if (!(error instanceof AibenchError)) throw error;
+      unreachable.push({ cluster: clusterName, error });
+      continue;
+    }
     for (const r of records) reports.push({ id: r.id, jobId: r.job_id, report: found.find((f) => f.jobId === r.job_id) });
   }
   // Written only when something changed, so `service ls` from cron does not rewrite the store.
@@ -44,7 +70,15 @@ export async function listServices(config: Config, options: QueryOptions = {}): 
     }
   }
   const fresh = await store.read();
-  return all.map((r) => fresh[r.id] ?? r).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const services = all.map((r) => fresh[r.id] ?? r).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  return { services, unreachable };
+}
+
+/** Every (matching) service, reconciled with Slurm; throws the first cluster's error when one does not answer. */
+export async function listServices(config: Config, options: QueryOptions = {}): Promise<ServiceRecord[]> {
+  const survey = await surveyServices(config, options);
+  if (survey.unreachable[0] !== undefined) throw survey.unreachable[0].error;
+  return survey.services;
 }
 
 /** One service, reconciled (UsageError listing the known ids when it does not exist). */

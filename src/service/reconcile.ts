@@ -14,6 +14,14 @@ export function jobStateText(report: Pick<JobReport, 'state' | 'exitCode' | 'sig
   return `${report.state}${extra}`;
 }
 
+/** The job_state of a cancelled job that Slurm no longer lists (without accounting it forgets ended jobs). */
+export const JOB_GONE = 'gone (no longer known to Slurm)';
+
+/** What a cancelled job became, for the record: its final state, or that Slurm no longer knows it. */
+export function endedStateText(report: JobReport | undefined): string {
+  return report !== undefined && report.source !== 'none' ? jobStateText(report) : JOB_GONE;
+}
+
 /** The fields of `record` that change given `report` (empty when nothing does). */
 export function reconcileRecord(record: ServiceRecord, report: JobReport | undefined): Partial<ServiceRecord> {
   if (isFinalStatus(record.status)) return {};

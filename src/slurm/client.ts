@@ -9,3 +9,4 @@ export { listJobs } from './list.js';
 export { parseJobIds } from './job-id.js';
 export { DEFAULT_GRACE_MS, type JobReport } from './status-merge.js';
 export type { ListedJob } from './parse-job-list.js';
+export { ConnectionLostError, DEFAULT_RECONNECT_MS, withReconnect } from './reconnect.js';

@@ -7,6 +7,14 @@ import { UsageError } from '../errors.js';
 import { shellQuote } from '../exec/quote.js';
 import { parseJobSpec, type JobSpec, type JobSpecInput } from './job-spec.js';
 
+/**
+ * What a job takes from the submitting environment. sbatch's default (--export=ALL) would copy
+ * everything, a caller's HF_TOKEN or WANDB_API_KEY included, into the job and into Slurm's saved
+ * job environment; aibench passes the job's environment in the script instead. Slurm adds SLURM_*
+ * and, with an explicit list, the user's login environment on the node (--get-user-env).
+ */
+export const SUBMITTER_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+
 /** The `#SBATCH` lines for the fields whose values are restricted to directive-safe characters. */
 function directives(spec: JobSpec): string[] {
   const pairs: [string, string | number | undefined][] = [
@@ -43,6 +51,7 @@ export function renderSbatch(input: JobSpec | JobSpecInput): string {
   const spec = parseJobSpec(input);
   const lines = ['#!/bin/bash', ...directives(spec)];
   lines.push('# Job name, comment, output, error and working directory are set on the sbatch command line.');
+  lines.push(`# sbatch exported only ${SUBMITTER_ENV.join(', ')} (and SLURM_*); steps (srun) get this script's environment.`, 'export SLURM_EXPORT_ENV=ALL');
   const envKeys = Object.keys(spec.env).sort();
   if (envKeys.length > 0) {
     lines.push('', '# Environment (single-quoted: values are literal).');
@@ -56,16 +65,26 @@ export function renderSbatch(input: JobSpec | JobSpecInput): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A literal path as an sbatch filename pattern (--output, --error). sbatch expands `%j`, `%x`,
+ * `%u`... and reads `%%` as `%`; but when the pattern holds a backslash it expands nothing, drops
+ * each single backslash and reads a doubled one as one (slurmstepd's remove_path_slashes). So: `%` doubled
+ * in a path without a backslash, every backslash doubled in a path with one.
+ */
+export function slurmFilenamePattern(path: string): string {
+  return path.includes('\\') ? path.replaceAll('\\', '\\\\') : path.replaceAll('%', '%%');
+}
+
 /** The sbatch argv (the executor quotes it): free-text fields as `--flag=value`, then the script path. */
 export function buildSbatchArgv(input: JobSpec | JobSpecInput, scriptFile: string): string[] {
   const spec = parseJobSpec(input);
   if (scriptFile === '' || scriptFile.startsWith('-') || /[\n\r\0]/.test(scriptFile)) {
     throw new UsageError(`Expected a script path not starting with "-" and without newline or NUL, got ${JSON.stringify(scriptFile)}`);
   }
-  const argv = ['sbatch', '--parsable', `--job-name=${spec.name}`];
+  const argv = ['sbatch', '--parsable', `--export=${SUBMITTER_ENV.join(',')}`, `--job-name=${spec.name}`];
   if (spec.comment !== undefined) argv.push(`--comment=${spec.comment}`);
-  argv.push(`--output=${spec.output}`);
-  if (spec.error !== undefined) argv.push(`--error=${spec.error}`);
+  argv.push(`--output=${slurmFilenamePattern(spec.output)}`);
+  if (spec.error !== undefined) argv.push(`--error=${slurmFilenamePattern(spec.error)}`);
   if (spec.workdir !== undefined) argv.push(`--chdir=${spec.workdir}`);
   argv.push(scriptFile);
   return argv;

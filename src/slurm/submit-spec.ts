@@ -1,6 +1,7 @@
 // Pure: turn what a user asked for plus the cluster config into a JobSpec input. Precedence:
-// the user's flags over the cluster's slurm defaults; the user's env over the HF variables; the
-// HF token only ever as a secret file.
+// the user's flags over the cluster's slurm defaults; the user's env over the HF variables;
+// secrets (the HF token, --secret-env) only ever as files the job reads at start.
+import { isSecretName } from '../config/redact.js';
 import { UsageError } from '../errors.js';
 import type { ResolvedCluster } from '../config/schema.js';
 import { hfEnv } from './job-spec.js';
@@ -20,10 +21,19 @@ export interface SubmitInput {
   mem?: string | undefined;
   time?: string | undefined;
   env?: Readonly<Record<string, string>> | undefined;
+  /** NAME -> file on the cluster (mode 0600) that the job reads into NAME at start (`--secret-env NAME=FILE`). */
+  secretEnv?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Variables that must come from a secret file, never from --env (they would land in the script). */
-const SECRET_NAMES = /^(HF_TOKEN|HUGGING_FACE_HUB_TOKEN)$/;
+/** Refuse secret-looking names in env: a value there is written into the job script in plain text. */
+export function refuseSecretEnv(env: Readonly<Record<string, string>>): void {
+  for (const key of Object.keys(env)) {
+    if (!isSecretName(key)) continue;
+    throw new UsageError(`--env ${key}: expected no secret in --env (${key} looks like one, and --env values are written into the job script in plain text)`, {
+      hint: `Put the value in a file on the cluster with mode 0600 and pass --secret-env ${key}=FILE: the job reads it at start.${/^(HF_TOKEN|HUGGING_FACE_HUB_TOKEN)$/i.test(key) ? ' For the HF token, hf_token_file in the cluster config does this for every job.' : ''}`,
+    });
+  }
+}
 
 /** The JobSpec input for one submission into `dir`, tagged with `uuid`. */
 export function buildSubmitSpec(
@@ -32,13 +42,7 @@ export function buildSubmitSpec(
   submission: { uuid: string; dir: string },
 ): JobSpecInput {
   const userEnv = input.env ?? {};
-  for (const key of Object.keys(userEnv)) {
-    if (SECRET_NAMES.test(key)) {
-      throw new UsageError(`--env ${key}: expected no secrets in --env (they would be written into the job script)`, {
-        hint: 'Put the token in a file with mode 0600 and set hf_token_file in the cluster config; the job reads it at run time.',
-      });
-    }
-  }
+  refuseSecretEnv(userEnv);
   const hf = hfEnv(cluster);
   const pick = <T>(flag: T | undefined, fallback: T | undefined) => (flag !== undefined ? flag : fallback);
   const spec: JobSpecInput = {
@@ -46,7 +50,7 @@ export function buildSubmitSpec(
     comment: jobTag(submission.uuid),
     output: `${submission.dir}/${OUTPUT_FILE}`,
     env: { ...hf.env, ...userEnv },
-    secretFiles: hf.secretFiles,
+    secretFiles: { ...hf.secretFiles, ...input.secretEnv },
     body: input.body,
   };
   const optional = {

@@ -2,6 +2,7 @@
 // through the executor (argv, quoted by the executor), then link `<state>/jobs/<job_id>` to it.
 import { randomUUID } from 'node:crypto';
 import type { ResolvedCluster } from '../config/schema.js';
+import { checkSecretFile } from '../exec/secret-file.js';
 import type { Executor } from '../exec/types.js';
 import { buildSbatchArgv, renderSbatch } from './render-sbatch.js';
 import { parseJobSpec } from './job-spec.js';
@@ -29,8 +30,10 @@ export async function submitJob(ex: Executor, cluster: ResolvedCluster, input: S
   const script = renderSbatch(spec);
   const scriptFile = `${dir}/${SCRIPT_FILE}`;
   const argv = buildSbatchArgv(spec, scriptFile);
-  await ex.mkdirp(dir);
-  await ex.writeFile(scriptFile, script, { mode: 0o644 });
+  await checkSecretFiles(ex, cluster, spec.secretFiles, input.secretEnv ?? {});
+  // Owner only: the script names secret files and the log may print anything the job does.
+  await ex.mkdirp(dir, { mode: 0o700 });
+  await ex.writeFile(scriptFile, script, { mode: 0o600 });
   const res = await ex.run(argv);
   if (res.exitCode !== 0) {
     await ex.run(['rm', '-rf', '--', dir]).catch(() => undefined);
@@ -52,8 +55,16 @@ export async function submitJob(ex: Executor, cluster: ResolvedCluster, input: S
     submitted_at: submittedAt,
   };
   const record: JobRecord = { ...info };
-  await ex.writeFile(`${dir}/${RECORD_FILE}`, `${JSON.stringify(record, null, 2)}\n`).catch(() => undefined);
+  await ex.writeFile(`${dir}/${RECORD_FILE}`, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 }).catch(() => undefined);
   return info;
+}
+
+/** Refuse to submit a job whose secret files are missing, empty or readable by others (the job would fail, or leak). */
+async function checkSecretFiles(ex: Executor, cluster: Pick<ResolvedCluster, 'name'>, files: Record<string, string>, secretEnv: Readonly<Record<string, string>>): Promise<void> {
+  for (const [name, file] of Object.entries(files)) {
+    const what = Object.hasOwn(secretEnv, name) ? `--secret-env ${name}` : `clusters.${cluster.name}.hf_token_file`;
+    await checkSecretFile(ex, file, what);
+  }
 }
 
 /** The record written at submission, or undefined for jobs aibench did not submit (or a lost record). */

@@ -6,6 +6,7 @@ import type { Executor } from '../exec/types.js';
 import { pollBackoff, type BackoffOptions } from './backoff.js';
 import { isTerminal, type JobState } from './job-state.js';
 import { DEFAULT_GRACE_MS, missingReports, type JobReport } from './status-merge.js';
+import { DEFAULT_RECONNECT_MS, withReconnect } from './reconnect.js';
 import { jobStatus } from './status.js';
 
 export type WaitUntil = 'running' | 'done';
@@ -20,6 +21,8 @@ export interface WaitOptions {
   submittedAt?: number;
   graceMs?: number;
   backoff?: BackoffOptions;
+  /** How long a dropped SSH connection is retried before the wait gives up (default 60 s). */
+  reconnectMs?: number;
 }
 
 /** States that count as "it started": running now, or already past running. */
@@ -44,7 +47,9 @@ export async function waitForJob(ex: Executor, id: string, options: WaitOptions)
   let last: string | undefined;
   for (;;) {
     options.signal?.throwIfAborted();
-    const reports = await jobStatus(ex, [id], { submittedAt: { [id]: graceFrom }, graceMs });
+    const reports = await withReconnect(() => jobStatus(ex, [id], { submittedAt: { [id]: graceFrom }, graceMs }), {
+      budgetMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS, signal: options.signal,
+    });
     const report = primary(id, reports);
     if (report === undefined || missingReports([report]).length > 0) {
       if (Date.now() - graceFrom >= graceMs) {

@@ -19,6 +19,20 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'aibench-home-'));
 }
 
+/** The clean environment the bin runs with: HOME and XDG dirs under `home`, no colour, no personal config. */
+export function binEnv(home: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.local/state'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    AIBENCH_CONFIG: undefined,
+    ...env,
+  };
+}
+
 /** Run `aibench ...args`; never throws on a non-zero exit. */
 export async function runBin(
   args: string[],
@@ -30,16 +44,7 @@ export async function runBin(
     cwd: REPO_ROOT,
     input: options.input,
     timeout: options.timeoutMs ?? 120_000,
-    env: {
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_STATE_HOME: join(home, '.local/state'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      FORCE_COLOR: '0',
-      NO_COLOR: '1',
-      AIBENCH_CONFIG: undefined,
-      ...options.env,
-    },
+    env: binEnv(home, options.env),
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -1,12 +1,13 @@
 // `aibench service` on the real test cluster through the SSH executor (tc-ssh), with the simulator
 // as the server (`vllm_command: <node> <repo>/bin/aibench.js sim`), driven through the built bin.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
 import { BIN, REPO_ROOT, tempHome, type BinResult } from '../helpers/run-bin.js';
+import { freePort } from '../helpers/second-sshd.js';
 
 const FAST = ['--vllm-arg=--itl-ms=1', '--vllm-arg=--prefill-overhead-ms=1', '--vllm-arg=--prefill-ms-per-token=0'];
 let dir = '';
@@ -219,4 +220,48 @@ describe('aibench service on tc-ssh', () => {
     await until('the agent group to be deleted', async () => !(await pushgatewayGroups()).some((g) => g.labels.service_id === id), 15_000);
     await until('the agent process to exit', async () => (await execa('pgrep', ['-f', agentPattern], { reject: false })).exitCode === 1, 15_000);
   });
+
+  it('a server that wants an API key aibench does not have: the start fails at once as an authentication problem, the job left running', async () => {
+    const home = tempHome();
+    const id = `it-auth-${process.pid}`;
+    const res = await aibench(['service', 'start', '--model', 'facebook/opt-125m', '--name', id, '--timeout', '90s', '--vllm-arg=--api-key=only-the-server-knows', ...FAST], home);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain(`error: Service ${id} is up but refuses aibench: GET /v1/models answered 401 Unauthorized: the server wants an API key and aibench sent none`);
+    expect(res.stderr).toContain('--api-key-file');
+    expect(res.stderr).not.toMatch(/unreachable|no answer|not ready after/);
+    expect((await aibench(['service', 'stop', id], home)).exitCode).toBe(0);
+  });
+
+  it('service ls with one cluster unreachable: lists the others reconciled, marks the silent one, exits 5', async () => {
+    const tc = testCluster();
+    const home = tempHome();
+    // A cluster whose sshd is gone (nothing listens on its port), beside the working tc-ssh.
+    const silentPort = await freePort();
+    const cfg = `${readFileSync(configPath, 'utf8').trimEnd()}\n  tc-gone:\n    executor: ssh\n    ssh: { host: 127.0.0.1, port: ${silentPort}, user: root, identity_file: ${tc.sshKey}, known_hosts_file: ${tc.knownHosts}, agent: false }\n    paths: { state_dir: ${tc.stateDir} }\n`;
+    const lsConfig = join(dir, 'config-ls.yaml');
+    writeFileSync(lsConfig, cfg);
+    const env = { AIBENCH_CONFIG: lsConfig };
+    const sleeper = await aibench(['jobs', 'submit', '--cluster', 'tc-ssh', '--wrap', 'sleep 120', '--json'], home, env);
+    const jobId = json<{ job_id: string }>(sleeper).job_id;
+    jobIds.add(jobId);
+    const at = '2026-01-01T00:00:00.000Z';
+    const rec = (id: string, cluster: string, job: string) => ({ id, model: 'facebook/opt-125m', cluster, job_id: job, status: 'PENDING', gpus: 0, vllm_args: [], created_at: at, updated_at: at });
+    const storeDir = join(home, '.local/state/aibench/services');
+    mkdirSync(storeDir, { recursive: true });
+    writeFileSync(join(storeDir, 'services.json'), JSON.stringify({ version: 1, services: { 'on-ssh': rec('on-ssh', 'tc-ssh', jobId), 'on-gone': rec('on-gone', 'tc-gone', '424242') } }));
+
+    const listed = await aibench(['service', 'ls', '--json'], home, env);
+    expect(listed.exitCode, listed.stderr).toBe(5);
+    const doc = JSON.parse(listed.stdout) as { services: Array<Rec & { stale?: boolean }>; unreachable_clusters: Array<{ cluster: string; code: string; error: string }> };
+    expect(doc.services.map((s) => [s.id, s.status, s.stale ?? false])).toEqual([['on-ssh', 'STARTING', false], ['on-gone', 'PENDING', true]]);
+    expect(doc.unreachable_clusters).toEqual([{ cluster: 'tc-gone', code: 'E_SSH_REFUSED', error: `Connection refused by 127.0.0.1:${silentPort}` }]);
+    expect(listed.stderr).toContain(`warning: cluster tc-gone did not answer: Connection refused by 127.0.0.1:${silentPort}`);
+    expect(listed.stderr).toContain('error: 1 cluster did not answer: tc-gone');
+
+    const table = await aibench(['service', 'ls'], home, env);
+    expect(table.exitCode).toBe(5);
+    expect(table.stderr).toMatch(/on-ssh .*│ tc-ssh +│ \d+ +│ STARTING/);
+    expect(table.stderr).toMatch(/on-gone .*│ tc-gone \(no answer\) +│ 424242 +│ PENDING \(last known\)/);
+  });
 });
+

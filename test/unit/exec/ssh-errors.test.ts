@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SshError, UsageError } from '../../../src/errors.js';
-import { classifySshError, type SshAttempt } from '../../../src/exec/ssh-errors.js';
+import { SlurmError, SshError, UsageError } from '../../../src/errors.js';
+import { classifySshError, isTransientSshError, type SshAttempt } from '../../../src/exec/ssh-errors.js';
 import { renderRemoteCommand } from '../../../src/exec/ssh-executor.js';
 
 const attempt: SshAttempt = { label: 'alice@login1:2222', host: 'login1', port: 2222, identities: ['/home/a/.ssh/id_ed25519'], agent: true, timeoutMs: 15_000 };
@@ -50,5 +50,16 @@ describe('renderRemoteCommand', () => {
       expect(() => renderRemoteCommand(['true'], { env: { [name]: 'v' } })).toThrow(UsageError);
     }
     expect(() => renderRemoteCommand([])).toThrow(UsageError);
+  });
+});
+
+describe('isTransientSshError', () => {
+  it('retries drops (refused, closed, timed out, reset), never auth, host keys, DNS or a Slurm answer', () => {
+    for (const code of ['E_SSH_REFUSED', 'E_SSH_CLOSED', 'E_SSH_TIMEOUT', 'E_SSH_UNREACHABLE']) expect(isTransientSshError(new SshError('x', { code }))).toBe(true);
+    for (const code of ['E_SSH_AUTH', 'E_SSH_HOSTKEY_CHANGED', 'E_SSH_DNS', 'E_SSH_IDENTITY']) expect(isTransientSshError(new SshError('x', { code }))).toBe(false);
+    expect(isTransientSshError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransientSshError(new Error('Not connected'))).toBe(true);
+    expect(isTransientSshError(new SlurmError('squeue failed: Failed to access "/run/munge/munge.socket.2"'))).toBe(false);
+    expect(isTransientSshError(new Error('Expected a number'))).toBe(false);
   });
 });

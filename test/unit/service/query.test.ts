@@ -8,7 +8,8 @@ import { resolveCluster } from '../../../src/config/cluster.js';
 import { parseConfigText } from '../../../src/config/load.js';
 import type { Executor } from '../../../src/exec/types.js';
 import { fakeExecutor } from '../../helpers/fake-executor.js';
-import { listServices } from '../../../src/service/query.js';
+import { listServices, surveyServices } from '../../../src/service/query.js';
+import { SshError } from '../../../src/errors.js';
 import type { ServiceRecord } from '../../../src/service/record.js';
 import { ServiceStore } from '../../../src/service/store.js';
 
@@ -54,5 +55,26 @@ describe('listServices', () => {
     await store.update((records) => void (records['opt-1'] = record({ status: 'READY' })));
     const [listed] = await listServices(config, { store, open: openWith(squeueExecutor('4242|FAILED|NonZeroExitCode|node7|0:05|aibench-opt-1')) });
     expect(listed).toMatchObject({ status: 'FAILED', job_state: 'FAILED', reason: 'job ended FAILED' });
+  });
+});
+
+describe('surveyServices', () => {
+  it('lists every cluster that answers and names the one that does not; its services keep their last known record', async () => {
+    const two = parseConfigText('clusters:\n  hpc:\n    executor: local\n  down:\n    executor: local\n', 't');
+    const store = new ServiceStore({ path: join(mkdtempSync(join(tmpdir(), 'aibench-query-')), 'services.json') });
+    await store.update((records) => {
+      records['opt-1'] = record({ status: 'PENDING' });
+      records['opt-2'] = record({ id: 'opt-2', cluster: 'down', job_id: '77', status: 'READY', created_at: '2026-01-02T00:00:00.000Z' });
+    });
+    const refused = new SshError('Connection refused by 10.0.0.9:22', { code: 'E_SSH_REFUSED' });
+    const open = async (_c: unknown, name: string | undefined) => {
+      if (name === 'down') throw refused;
+      return { ex: squeueExecutor('4242|RUNNING|None|node7|0:05|aibench-opt-1'), cluster: resolveCluster(two, name) };
+    };
+    const survey = await surveyServices(two, { store, open });
+    expect(survey.services.map((s) => [s.id, s.status])).toEqual([['opt-1', 'STARTING'], ['opt-2', 'READY']]);
+    expect(survey.unreachable).toEqual([{ cluster: 'down', error: refused }]);
+    // The strict form (what `service status` and the API use) still fails on the silent cluster.
+    await expect(listServices(two, { store, open })).rejects.toBe(refused);
   });
 });

@@ -55,7 +55,7 @@ describe('service targets', () => {
     await writeServiceTarget(dir, record());
     const cluster = resolveCluster(parseConfigText('clusters:\n  hpc:\n    executor: local\n', 't'), 'hpc');
     const ex = fakeExecutor();
-    const result = await stopService({ ex, cluster, targetsDir: dir }, record({ status: 'STOPPED' }), { store });
+    const result = await stopService({ ex, cluster, targetsDir: dir }, record({ status: 'STOPPED', job_state: 'CANCELLED' }), { store });
     expect(result.alreadyStopped).toBe(true);
     expect(existsSync(targetFile(dir, 'opt-1'))).toBe(false);
     expect(ex.calls).toEqual([]); // nothing cancelled

@@ -30,9 +30,25 @@ describe('buildSubmitSpec', () => {
     });
   });
 
-  it('refuses a token in --env: it would be written into the script', () => {
-    expect(() => buildSubmitSpec(cluster, { body: 'true', env: { HF_TOKEN: 'hf_x' } }, submission)).toThrow(UsageError);
-    expect(() => buildSubmitSpec(cluster, { body: 'true', env: { HF_TOKEN: 'hf_x' } }, submission)).toThrow(/hf_token_file|secrets/);
+  it.each(['HF_TOKEN', 'hf_token', 'VLLM_API_KEY', 'WANDB_API_KEY', 'DB_PASSWORD', 'MY_SECRET'])('refuses %s in --env (it would be written into the script), pointing to --secret-env', (name) => {
+    const error = (() => {
+      try {
+        buildSubmitSpec(cluster, { body: 'true', env: { [name]: 'sekrit' } }, submission);
+      } catch (e) {
+        return e as UsageError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(new RegExp(`^--env ${name}: expected no secret in --env`));
+    expect(error.message).not.toContain('sekrit');
+    expect(error.hint).toContain(`--secret-env ${name}=FILE`);
+  });
+
+  it('takes --secret-env as secret files the job reads (a user file for HF_TOKEN replaces hf_token_file); HF_TOKEN_FILE-style names are plain env', () => {
+    const spec = parseJobSpec(buildSubmitSpec(cluster, { body: 'true', env: { HF_TOKEN_FILE: '/x' }, secretEnv: { VLLM_API_KEY: '/k', HF_TOKEN: '~/mine' } }, submission));
+    expect(spec.secretFiles).toEqual({ HF_TOKEN: '~/mine', VLLM_API_KEY: '/k' });
+    expect(spec.env).toMatchObject({ HF_TOKEN_FILE: '/x' });
   });
 });
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildSbatchArgv, renderSbatch } from '../../../src/slurm/render-sbatch.js';
+import { buildSbatchArgv, slurmFilenamePattern, renderSbatch } from '../../../src/slurm/render-sbatch.js';
 import { hfEnv, type JobSpecInput } from '../../../src/slurm/job-spec.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/slurm/golden');
@@ -99,17 +99,25 @@ describe('buildSbatchArgv', () => {
     expect(argv).toEqual([
       'sbatch',
       '--parsable',
+      '--export=PATH,HOME,USER,LOGNAME,LANG,LC_ALL,TZ,TMPDIR',
       `--job-name=x'; touch /tmp/pwned #`,
       '--comment=a b "c" $(d)',
       '--output=/tmp/dir with space/o.log',
-      '--error=/tmp/e %j.log',
+      '--error=/tmp/e %%j.log',
       '--chdir=/tmp/w d',
       '/s/job.sbatch',
     ]);
   });
 
   it('omits optional flags that are not set', () => {
-    expect(buildSbatchArgv(specs['minimal'] as JobSpecInput, '/s/a.sh')).toEqual(['sbatch', '--parsable', '--job-name=hello', '--output=/tmp/hello-%j.out', '/s/a.sh']);
+    expect(buildSbatchArgv(specs['minimal'] as JobSpecInput, '/s/a.sh')).toEqual(['sbatch', '--parsable', '--export=PATH,HOME,USER,LOGNAME,LANG,LC_ALL,TZ,TMPDIR', '--job-name=hello', '--output=/tmp/hello-%%j.out', '/s/a.sh']);
+  });
+
+  it('names output and error paths literally: % doubled (sbatch expands %j, %x, %u); with a backslash, backslashes doubled and % kept (Slurm then expands nothing)', () => {
+    const argv = buildSbatchArgv({ name: 'x', output: '/state/100%/j%x/o.log', error: '/e%', body: '' }, '/s/a.sh');
+    expect(argv).toContain('--output=/state/100%%/j%%x/o.log');
+    expect(argv).toContain('--error=/e%%');
+    expect(slurmFilenamePattern('/a\\b%j/\\\\c')).toBe('/a\\\\b%j/\\\\\\\\c');
   });
 
   it.each(['', '-x.sh', '/a\nb'])('refuses script path %j', (path) => {

@@ -1,0 +1,45 @@
+// What `aibench service` shows people and scripts: progress lines (or a spinner), the service
+// table, the `service ls --json` document, and the partial-answer error when a cluster is silent.
+import { AibenchError, ExitCode } from '../errors.js';
+import { escapeControl } from '../report/escape.js';
+import type { Output } from '../report/output.js';
+import { renderTable } from '../report/table.js';
+import type { ServiceProgress, ServiceRecord, ServiceSurvey } from '../service/index.js';
+
+/** Progress lines (or an ora spinner on a TTY); nothing with --json. */
+export async function progressRenderer(out: Output): Promise<{ update: (e: ServiceProgress) => void; stop: () => void }> {
+  const text = (e: ServiceProgress) => escapeControl(`service ${e.id}: ${e.phase}${e.detail ? ` (${e.detail})` : ''} after ${(e.elapsed_ms / 1000).toFixed(0)}s`);
+  if (!out.interactive) return { update: (e) => out.info(text(e)), stop: () => undefined };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: process.stderr, isEnabled: true }).start('submitting');
+  return { update: (e) => void (spinner.text = text(e)), stop: () => void spinner.stop() };
+}
+
+/** `service ls` / `status` table; services of a cluster in `unreachable` show their last known status, marked. */
+export function renderServiceTable(records: readonly ServiceRecord[], unreachable: ReadonlySet<string> = new Set()): string {
+  const rows = records.map((r) => [
+    r.id, r.model, unreachable.has(r.cluster) ? `${r.cluster} (no answer)` : r.cluster, r.job_id,
+    unreachable.has(r.cluster) ? `${r.status} (last known)` : r.status,
+    r.job_state, r.endpoint ? `${r.endpoint.host}:${r.endpoint.port}` : undefined, r.updated_at.slice(0, 19),
+  ]);
+  return renderTable(['id', 'model', 'cluster', 'job', 'status', 'job state', 'endpoint', 'updated'], rows);
+}
+
+/** The `service ls --json` document: services of unreachable clusters carry `stale: true`. */
+export function serviceListDocument(survey: ServiceSurvey): { services: Array<ServiceRecord & { stale?: true }>; unreachable_clusters: Array<{ cluster: string; code: string; error: string }> } {
+  const down = new Set(survey.unreachable.map((u) => u.cluster));
+  return {
+    services: survey.services.map((r) => (down.has(r.cluster) ? { ...r, stale: true as const } : r)),
+    unreachable_clusters: survey.unreachable.map((u) => ({ cluster: u.cluster, code: u.error.code, error: u.error.message })),
+  };
+}
+
+/** After printing what answered: exit PARTIAL (5), naming each cluster that did not. */
+export function partialError(survey: ServiceSurvey): AibenchError {
+  const names = survey.unreachable.map((u) => u.cluster);
+  return new AibenchError(`${names.length} cluster${names.length > 1 ? 's' : ''} did not answer: ${names.join(', ')}; the services listed for ${names.length > 1 ? 'them' : 'it'} show their last known status`, {
+    code: 'E_PARTIAL', exitCode: ExitCode.PARTIAL,
+    hint: `Check the connection with \`aibench doctor --cluster ${names[0]}\`; the other clusters' services were checked with Slurm.`,
+  });
+}
+

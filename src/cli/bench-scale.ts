@@ -54,6 +54,7 @@ export function buildMergeCommand(): Command {
       const output = createOutput({});
       const spec = readRunSpec(dir);
       const outcome = mergeRunDir(dir, spec.client.tasks * spec.client.workers);
+      if (outcome.runs.length === 0) return output.info(`nothing was measured in ${dir} (stopped before the first measured phase): no result`);
       const out = opts.out ?? runPath(dir, RUN_FILES.result);
       const doc = await outputDocument(outcome.runs, rescuePath(out));
       await writeResultFile(out, doc);

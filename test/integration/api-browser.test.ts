@@ -98,10 +98,10 @@ describe('the Start-benchmark form in a real browser', () => {
     expect(sent.body?.tier).toBe('interactive'); // a person at a form
 
     const id = sent.body?.id as string;
-    const running = await poll('benchmark running', async () => {
+    const running = await poll('benchmark running with a first completed request', async () => {
       const got = await api.call('GET', `/api/benchmarks/${id}`);
-      return got.body.status === 'running' ? got.body : undefined;
-    }, 30_000);
+      return got.body.status === 'running' && (got.body.progress?.completed ?? 0) > 0 ? got.body : undefined;
+    }, 60_000);
     expect(running.request.duration_seconds).toBe(300);
     const cancelled = await api.call('DELETE', `/api/benchmarks/${id}`);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', request: { duration_seconds: 300 } });

@@ -40,7 +40,7 @@ export async function startRealApi(corsOrigins: string[] = []): Promise<ApiHarne
   const dir = mkdtempSync(join(tmpdir(), 'aibench-api-it-'));
   const configPath = join(dir, 'config.yaml');
   const generated = readFileSync(tc.configPath, 'utf8');
-  writeFileSync(configPath, generated.replace(/^(\s+)paths: /gm, `$1vllm_command: ${process.execPath} ${BIN} sim\n$1paths: `));
+  writeFileSync(configPath, generated.replace(/^(\s+)paths: /gm, `$1vllm_command: ${process.execPath} ${BIN} sim\n$1aibench_command: ${JSON.stringify(`${process.execPath} ${BIN}`)}\n$1paths: `));
   const token = `it-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, token);

@@ -44,6 +44,8 @@ describe('control API on tc-ssh', () => {
     expect(done.result.config.stop.duration_s).toBe(6);
     expect(done.result.config.load).toEqual({ kind: 'concurrency', concurrency: 4 });
     expect(done.result.provenance).toMatchObject({ cluster: 'tc-ssh', job_id: svc.job_id, service_id: name });
+    // The API benchmarks a service from inside the cluster by default, as bench run --service does.
+    expect(done.result.client).toMatchObject({ placement: 'cluster', slurm: { placement: 'service-allocation', job_id: svc.job_id } });
     expect(existsSync(done.result_path)).toBe(true);
     expect((await listResults(api.resultsDir)).map((r) => [r.id, r.path, r.service_id])).toContainEqual([id, done.result_path, name]);
     const listed = await api.call('GET', '/api/benchmarks');

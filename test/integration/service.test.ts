@@ -98,7 +98,7 @@ describe('aibench service on tc-ssh', () => {
     expect(JSON.parse(readFileSync(countFile, 'utf8'))).toEqual({ http: 0, sockets: 0 });
 
     const bench = json<{ completed: number; provenance: Record<string, string>; config: { target: { model: string } } }>(
-      await aibench(['bench', 'run', '--service', 'it-main', '--num-requests', '20', '--input-len', '32', '--output-len', '8', '--json'], home),
+      await aibench(['bench', 'run', '--service', 'it-main', '--client', 'local', '--num-requests', '20', '--input-len', '32', '--output-len', '8', '--json'], home),
     );
     expect(bench.completed).toBe(20);
     expect(bench.provenance).toMatchObject({ cluster: 'tc-ssh', job_id: started.job_id, service_id: 'it-main' });

@@ -3,7 +3,7 @@
 // cut what is in flight and save their records); only if they do not end in time is the client
 // killed, and then what they wrote is merged here. The result document comes back over the executor.
 import { performance } from 'node:perf_hooks';
-import { BenchError } from '../../errors.js';
+import { BenchError, InterruptedRun } from '../../errors.js';
 import type { Executor } from '../../exec/types.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
 import { loadLabel } from '../engine/schedule.js';
@@ -126,6 +126,7 @@ async function collect(ex: Executor, h: ClientHandle, spec: BenchSpec, stopped: 
     await ex.run([...h.aibench, 'bench', 'merge', h.dir]);
     text = await ex.readFile(path).catch(() => undefined);
   }
+  if (text === undefined && stopped) throw new InterruptedRun();
   if (text === undefined) throw await clientFailure(ex, h, 'no result was merged');
   const doc = parseResultDocument(JSON.parse(text), path);
   const runs: ResultDocument[] = 'runs' in doc ? doc.runs : [doc];

@@ -2,13 +2,13 @@
 // Exit: 0 all passed, 1 runs failed, 2 invalid suite, 3 thresholds breached, 4 suite locked, 130 Ctrl-C.
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { createServiceLauncher } from '../dispatch/suite-services.js';
-import { lockSuite } from '../dispatch/suite-lock.js';
-import { planSuite, renderPlanTable } from '../dispatch/suite-plan.js';
-import { createSuiteProgress } from '../dispatch/suite-progress.js';
-import { runSuite, suiteVerdict } from '../dispatch/suite-run.js';
-import { loadSuite } from '../dispatch/suite-schema.js';
-import { renderSummaryTable } from '../dispatch/suite-summary.js';
+import { createServiceLauncher } from '../suite/services.js';
+import { lockSuite } from '../suite/lock.js';
+import { planSuite, renderPlanTable } from '../suite/plan.js';
+import { createSuiteProgress } from '../suite/progress.js';
+import { runSuite, suiteVerdict } from '../suite/run.js';
+import { loadSuite } from '../suite/schema.js';
+import { renderSummaryTable } from '../suite/summary.js';
 import { ConfigSchema } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { createOutput } from '../report/output.js';

@@ -7,7 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
 import { BIN, REPO_ROOT, runBin, tempHome, type BinResult } from '../helpers/run-bin.js';
-import type { SuiteSummary } from '../../src/dispatch/suite-summary.js';
+import type { SuiteSummary } from '../../src/suite/summary.js';
 
 let dir = '';
 let configPath = '';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { planSuite, renderPlanTable } from '../../../src/dispatch/suite-plan.js';
-import { parseSuite } from '../../../src/dispatch/suite-schema.js';
+import { planSuite, renderPlanTable } from '../../../src/suite/plan.js';
+import { parseSuite } from '../../../src/suite/schema.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const base = {

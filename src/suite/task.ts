@@ -7,9 +7,9 @@ import type { ResultDocument } from '../bench/results/result-schema.js';
 import { judge, type Verdict } from '../bench/results/verdict.js';
 import { loadLabel } from '../bench/engine/schedule.js';
 import { BenchError } from '../errors.js';
-import type { RunningTarget } from './suite-services.js';
-import type { SuiteTask } from './suite-plan.js';
-import { pickMetrics, type BenchmarkRow } from './suite-summary.js';
+import type { RunningTarget } from './services.js';
+import type { SuiteTask } from './plan.js';
+import { pickMetrics, type BenchmarkRow } from './summary.js';
 
 /** The summary row of a finished run, from its verdict: passed, over threshold (breaches named), or failed. */
 export function rowFor(task: SuiteTask, doc: ResultDocument, verdict: Verdict, resumed: boolean): BenchmarkRow {

@@ -17,7 +17,7 @@ import { ServiceStore } from '../service/store.js';
 import type { ServiceProgress } from '../service/wait-ready.js';
 import { parseSimArgs } from '../sim/options.js';
 import { startSimServer } from '../sim/server.js';
-import type { SuiteService } from './suite-schema.js';
+import type { SuiteService } from './schema.js';
 
 /** A service ready for benchmarks. */
 export interface RunningTarget {

@@ -7,7 +7,7 @@ import { SimProfileSchema } from '../bench/spec/sim-settings.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { SERVICE_ID } from '../service/record.js';
-import { TIER_NAMES } from './tiers.js';
+import { TIER_NAMES } from '../dispatch/tiers.js';
 import { readYamlFile } from '../config/yaml-file.js';
 
 const posInt = z.number().int().positive();

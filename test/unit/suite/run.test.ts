@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
-import { lockSuite, suiteLockPath } from '../../../src/dispatch/suite-lock.js';
-import { planSuite } from '../../../src/dispatch/suite-plan.js';
-import { runSuite, suiteVerdict, type SuiteEvent } from '../../../src/dispatch/suite-run.js';
-import { parseSuite, type SuiteService } from '../../../src/dispatch/suite-schema.js';
-import type { RunningTarget, ServiceLauncher } from '../../../src/dispatch/suite-services.js';
-import { createServiceLauncher } from '../../../src/dispatch/suite-services.js';
+import { lockSuite, suiteLockPath } from '../../../src/suite/lock.js';
+import { planSuite } from '../../../src/suite/plan.js';
+import { runSuite, suiteVerdict, type SuiteEvent } from '../../../src/suite/run.js';
+import { parseSuite, type SuiteService } from '../../../src/suite/schema.js';
+import type { RunningTarget, ServiceLauncher } from '../../../src/suite/services.js';
+import { createServiceLauncher } from '../../../src/suite/services.js';
 import { ConfigSchema } from '../../../src/config/schema.js';
 
 const suite = (failOn: string[] = []) => parseSuite({

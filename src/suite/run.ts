@@ -4,14 +4,14 @@
 import { mkdir } from 'node:fs/promises';
 import { BenchError, errorMessage, ThresholdError, type AibenchError } from '../errors.js';
 import type { ServiceProgress } from '../service/wait-ready.js';
-import { Dispatcher } from './dispatcher.js';
-import type { ServiceLauncher } from './suite-services.js';
-import type { SuitePlan, SuiteTask } from './suite-plan.js';
-import type { SuiteService } from './suite-schema.js';
-import { buildSummary, writeSummary, type BenchmarkRow, type ServiceRow, type SuiteSummary } from './suite-summary.js';
-import { baseRow, existingResult, rowFor, runTask } from './suite-task.js';
-import { Tier } from './tiers.js';
-import type { DispatchCounts } from './counts.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import type { ServiceLauncher } from './services.js';
+import type { SuitePlan, SuiteTask } from './plan.js';
+import type { SuiteService } from './schema.js';
+import { buildSummary, writeSummary, type BenchmarkRow, type ServiceRow, type SuiteSummary } from './summary.js';
+import { baseRow, existingResult, rowFor, runTask } from './task.js';
+import { Tier } from '../dispatch/tiers.js';
+import type { DispatchCounts } from '../dispatch/counts.js';
 
 /** Benchmark counts of the whole plan: they add up to total and never exceed it. */
 export type SuiteCounts = DispatchCounts;

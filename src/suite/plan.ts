@@ -7,8 +7,8 @@ import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import type { BenchInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { renderTable } from '../report/table.js';
-import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './suite-schema.js';
-import { tierFromName, type TierValue } from './tiers.js';
+import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './schema.js';
+import { tierFromName, type TierValue } from '../dispatch/tiers.js';
 
 export interface SuiteTask {
   /** Stable: `<service>__c8_in128_out256` or `<service>__r2.5_in128_out256`. */

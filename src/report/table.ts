@@ -1,6 +1,7 @@
 // Tables for people (cli-table3). Plain ASCII borders so CI logs stay greppable; no colour codes
 // in cells unless colour is allowed.
 import Table from 'cli-table3';
+import { tableString } from './table-draw.js';
 
 export type Cell = string | number | undefined | null;
 
@@ -25,6 +26,6 @@ export function renderTable(head: string[], rows: Cell[][], options: { title?: s
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const row of rows) table.push(row.map(cellText));
-  const body = table.toString();
+  const body = tableString(table);
   return options.title ? `${options.title}\n${body}` : body;
 }

@@ -75,8 +75,9 @@ export function planSuite(suite: Suite): SuitePlan {
   const tier = tierFromName(suite.priority);
   const tasks: SuiteTask[] = [];
   const seen = new Set<string>();
+  const byId = new Map(suite.services.map((s) => [s.id, s]));
   for (const { binding } of bindings(suite)) {
-    const service = suite.services.find((s) => s.id === binding.service) as SuiteService;
+    const service = byId.get(binding.service) as SuiteService;
     const m = mergeMatrix(suite.matrix, binding.matrix);
     const stop: StopCondition = {
       ...(m.duration_min === undefined ? {} : { durationS: minutesToSeconds(m.duration_min, 'matrix.duration_min') }),
@@ -95,12 +96,13 @@ export function planSuite(suite: Suite): SuitePlan {
       }
     }
   }
-  const services = suite.services.filter((s) => tasks.some((t) => t.service.id === s.id));
+  const used = new Set(tasks.map((t) => t.service.id));
+  const services = suite.services.filter((s) => used.has(s.id));
   return { suite, tasks, services };
 }
 
 /** Where a service runs, for tables: `slurm hpc (1 GPU)`, the URL, or `embedded sim`. */
-export function describeTarget(service: SuiteService, defaultCluster?: string): string {
+export function serviceLocation(service: SuiteService, defaultCluster?: string): string {
   if (service.kind === 'url') return service.url;
   if (service.kind === 'sim') return 'embedded sim';
   const gpus = service.gpus ? ` (${service.gpus} GPU${service.gpus > 1 ? 's' : ''})` : '';
@@ -114,11 +116,11 @@ function describeStop(stop: StopCondition): string {
   return parts.join(' or ');
 }
 
-/** The --dry-run table: one row per task. */
+/** The --dry-run table: one row per task (drawn in time linear in the tasks, see report/table-draw.ts). */
 export function renderPlanTable(plan: SuitePlan): string {
   const rows = plan.tasks.map((t, i) => [
     i + 1, t.id, t.service.id, t.service.kind === 'sim' ? t.service.sim.model ?? 'sim' : t.service.model ?? '(discover)',
-    describeTarget(t.service, plan.suite.cluster), loadKey(t.load), t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
+    serviceLocation(t.service, plan.suite.cluster), loadKey(t.load), t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
   ].map(String));
   return renderTable(['#', 'task', 'service', 'model', 'target', 'load', 'input', 'output', 'stop', 'priority'], rows, {
     title: `suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s)`,

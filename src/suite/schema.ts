@@ -110,11 +110,13 @@ const SuiteBase = z.strictObject({
 
 export const SuiteSchema = SuiteBase.superRefine((suite, ctx) => {
     const ids = suite.services.map((s) => s.id);
+    const known = new Set<string>();
     ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `expected a unique id, got ${JSON.stringify(id)} twice` });
+      if (known.has(id)) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `expected a unique id, got ${JSON.stringify(id)} twice` });
+      known.add(id);
     });
     suite.benchmarks?.forEach((b, i) => {
-      if (!ids.includes(b.service)) {
+      if (!known.has(b.service)) {
         ctx.addIssue({ code: 'custom', path: ['benchmarks', i, 'service'], message: `expected one of the services (${ids.join(', ')}), got ${JSON.stringify(b.service)}` });
       }
     });

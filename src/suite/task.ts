@@ -1,13 +1,16 @@
 // One suite benchmark: run its spec against a ready service and write its result file (whatever
 // the verdict: a failed or interrupted run keeps what it measured); and the --resume check.
+// benchOnService is the one place a suite runs a spec against a service: the seam where a run can
+// go through the cluster client (a client job next to the server) instead of this process.
 import { join } from 'node:path';
-import { runBenchmark } from '../bench/engine/runner.js';
+import { runBenchmark, type BenchOutcome } from '../bench/engine/runner.js';
 import { outputDocument, readResultFile, writeResultFile } from '../bench/results/result-io.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
 import { judge, type Verdict } from '../bench/results/verdict.js';
 import { loadLabel } from '../bench/engine/schedule.js';
 import { BenchError } from '../errors.js';
-import type { RunningTarget } from './services.js';
+import type { SuiteEndpoint } from './services.js';
+import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import type { SuiteTask } from './plan.js';
 import { pickMetrics, type BenchmarkRow } from './summary.js';
 
@@ -26,9 +29,14 @@ export function baseRow(task: SuiteTask): Omit<BenchmarkRow, 'status' | 'resumed
   return { id: task.id, service: task.service.id, load: loadLabel(task.load), input_len: task.inputLen, output_len: task.outputLen };
 }
 
+/** Run one task's spec against a ready service: the seam for routing suite runs through the cluster client. */
+export async function benchOnService(spec: BenchSpec, endpoint: SuiteEndpoint, signal: AbortSignal): Promise<BenchOutcome> {
+  return runBenchmark(spec, endpoint, { signal });
+}
+
 /** Run one benchmark and write its result; throws when it was interrupted (after writing what it measured). */
-export async function runTask(task: SuiteTask, target: RunningTarget, outDir: string, signal: AbortSignal): Promise<{ doc: ResultDocument; verdict: Verdict }> {
-  const outcome = await runBenchmark(task.spec, { url: target.url, ...(target.apiKey ? { apiKey: target.apiKey } : {}), provenance: target.provenance }, { signal });
+export async function runTask(task: SuiteTask, endpoint: SuiteEndpoint, outDir: string, signal: AbortSignal): Promise<{ doc: ResultDocument; verdict: Verdict }> {
+  const outcome = await benchOnService(task.spec, endpoint, signal);
   const path = join(outDir, task.file);
   const doc = (await outputDocument(outcome.runs, `${path}.invalid.json`)) as ResultDocument;
   await writeResultFile(path, doc);

@@ -6,7 +6,7 @@ import { parseFailOn } from '../bench/results/compare.js';
 import { SimProfileSchema } from '../bench/spec/sim-settings.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
-import { SERVICE_ID } from '../service/record.js';
+import { SERVICE_ID } from '../service/index.js';
 import { TIER_NAMES } from '../dispatch/tiers.js';
 import { readYamlFile } from '../config/yaml-file.js';
 

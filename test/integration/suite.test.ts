@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
 import { poll } from '../helpers/poll.js';
 import { BIN, REPO_ROOT, runBin, tempHome, type BinResult } from '../helpers/run-bin.js';
@@ -51,6 +51,12 @@ async function ourJobs(prefix: string): Promise<string[]> {
   return res.stdout.split('\n').filter((l) => l.includes(`aibench-svc-${prefix}`));
 }
 
+/** Cancel the jobs a failing test left behind (a passing one has already asserted there are none). */
+async function cancelOurJobs(prefix: string): Promise<void> {
+  const ids = (await ourJobs(prefix)).map((line) => line.split(' ')[0] ?? '');
+  if (ids.length > 0) await execa('scancel', ids, { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
+}
+
 /** Every job of this file's services Slurm still knows (running, or ended within MinJobAge, 600 s). */
 async function jobsEver(prefix: string): Promise<string[]> {
   const res = await execa('scontrol', ['show', 'job', '--oneline'], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
@@ -58,16 +64,15 @@ async function jobsEver(prefix: string): Promise<string[]> {
 }
 
 /** Resolve when the run's stderr so far matches `pattern`; fail with its output if it ends first. */
-function stderrLine(run: ResultPromise, pattern: RegExp, what: string): Promise<void> {
+async function stderrLine(run: ResultPromise, pattern: RegExp, what: string): Promise<void> {
   let text = '';
-  let ended: string | undefined;
   run.stderr?.on('data', (chunk: Buffer) => void (text += chunk.toString()));
-  void run.then((r) => void (ended = `exit ${r.exitCode}: ${String(r.stderr)}`), () => undefined);
-  return poll(what, async () => {
-    if (pattern.test(text)) return true;
-    if (ended !== undefined) throw new Error(`${what}: the run ended first (${ended})`);
-    return undefined;
-  }, 120_000).then(() => undefined);
+  const found = poll(what, async () => (pattern.test(text) ? true : undefined), 120_000);
+  found.catch(() => undefined); // superseded when the run ends first
+  const endedFirst = run.then((r) => {
+    if (!pattern.test(text)) throw new Error(`Expected ${what}, but the run ended first (exit ${r.exitCode}):\n${String(r.stderr)}`);
+  });
+  await Promise.race([found, endedFirst.then(() => found)]);
 }
 
 describe('suite run on real Slurm', () => {
@@ -133,6 +138,7 @@ describe('suite run on real Slurm', () => {
   it('SIGKILL while its service is READY, then --resume at once, six times: never locked out, the READY service is reused, and at the end no job is left and exactly one ran', async () => {
     const home = tempHome();
     const id = `itkill${randomBytes(3).toString('hex')}`; // Slurm remembers this file's earlier runs' jobs for MinJobAge
+    onTestFinished(() => cancelOurJobs(id));
     const file = join(dir, 'kill.yaml');
     const out = join(dir, 'kill-out');
     writeFileSync(file, suiteYaml('it-kill', service(id, FAST_SIM), '  concurrency: [1, 2]\n  input_len: [16, 32, 48]\n  output_len: [8]\n  duration_min: 0.03'));
@@ -168,6 +174,7 @@ describe('suite run on real Slurm', () => {
   it('without --resume, the READY service of a killed run is stopped before a new one starts; no job is left', async () => {
     const home = tempHome();
     const id = `itstale${randomBytes(3).toString('hex')}`;
+    onTestFinished(() => cancelOurJobs(id));
     const file = join(dir, 'stale.yaml');
     const out = join(dir, 'stale-out');
     writeFileSync(file, suiteYaml('it-stale', service(id, FAST_SIM), '  concurrency: [1]\n  input_len: [16]\n  output_len: [8]\n  num_requests: 5'));

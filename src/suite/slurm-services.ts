@@ -131,9 +131,11 @@ export class SlurmServices {
       timeoutMs: service.start_timeout_min === undefined ? undefined : minutesToSeconds(service.start_timeout_min, 'start_timeout_min') * 1000,
     };
     try {
-      return await startService(target, input, { store: this.#store, signal: hooks.signal, onProgress });
-    } catch (error) {
+      const record = await startService(target, input, { store: this.#store, signal: hooks.signal, onProgress });
       await submitted;
+      return record;
+    } catch (error) {
+      await submitted?.catch(() => undefined);
       await this.#stop(entry).catch(() => undefined);
       throw error;
     }

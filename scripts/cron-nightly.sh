@@ -23,7 +23,8 @@ bin=${AIBENCH_BIN:-bin/aibench.js}
 mkdir -p "$log_dir" "$(dirname "$results")" || exit 1
 log="$log_dir/nightly-$day.log"
 
-# --resume: a second start on the same day (after a crash or reboot) redoes only what is missing.
+# --resume: a second start on the same day (after a crash or reboot) redoes only what is missing and
+# reuses a service the crashed run left READY (any other it left is stopped).
 {
   echo "=== $(date -Is) start: $suite -> $results"
   node "$bin" suite run "$suite" --out "$results" --resume

@@ -2,16 +2,17 @@
 // Exit: 0 all passed, 1 runs failed, 2 invalid suite, 3 thresholds breached, 4 suite locked, 130 Ctrl-C.
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { createServiceLauncher } from '../dispatch/suite-services.js';
-import { lockSuite } from '../dispatch/suite-lock.js';
-import { planSuite, renderPlanTable } from '../dispatch/suite-plan.js';
-import { createSuiteProgress } from '../dispatch/suite-progress.js';
-import { runSuite, suiteVerdict } from '../dispatch/suite-run.js';
-import { loadSuite } from '../dispatch/suite-schema.js';
-import { renderSummaryTable } from '../dispatch/suite-summary.js';
-import { ConfigSchema } from '../config/schema.js';
+import { createServiceLauncher } from '../suite/services.js';
+import { lockSuite } from '../suite/lock.js';
+import { planSuite, renderPlanTable, type SuitePlan } from '../suite/plan.js';
+import { createSuiteProgress } from '../suite/progress.js';
+import { REPORT_FILE, runSuite } from '../suite/run.js';
+import { StartedServices } from '../suite/started-services.js';
+import { loadSuite } from '../suite/schema.js';
+import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { createOutput } from '../report/output.js';
+import { createOutput, type Output } from '../report/output.js';
 import { configFor, useInterrupt } from './context.js';
 
 interface SuiteRunFlags {
@@ -39,10 +40,10 @@ export function buildSuiteCommand(): Command {
     new Command('run')
       .description('start the suite\'s services, run every benchmark of its matrix, stop the services, write results and a summary')
       .argument('<file>', 'suite YAML (see profiles/nightly.yaml)')
-      .option('--resume', 'skip benchmarks whose result file in the output directory exists and is valid')
+      .option('--resume', 'skip benchmarks whose result file in the output directory exists and is valid; reuse a service an interrupted run left READY')
       .option('--dry-run', 'print the expanded plan as a table (or JSON with --json) and exit')
       .option('--max-parallel <n>', 'ceiling of the adaptive concurrency (overrides max_parallel in the file)')
-      .option('--out <dir>', 'output directory for result files and summary.{json,csv} (default: aibench-results/<suite name>)')
+      .option('--out <dir>', 'output directory for result files, summary.{json,csv}, report.html and services.json (default: aibench-results/<suite name>)')
       .option('--cluster <name>', 'cluster for services that name none (overrides the file\'s cluster)')
       .option('--json', 'print the summary (or the dry-run plan) as JSON on stdout')
       .option('--quiet', 'no progress, no table')
@@ -58,27 +59,34 @@ export function buildSuiteCommand(): Command {
         }
         const needsCluster = plan.services.some((s) => s.kind === 'slurm');
         const config = needsCluster ? (await configFor(cmd)).config : ConfigSchema.parse({});
-        const release = await lockSuite(plan.suite.name, resolve(file), { onCompromised: (e) => output.warn(`suite lock: ${e.message}`) });
-        const outDir = flags.out ?? join('aibench-results', plan.suite.name);
-        const progress = createSuiteProgress(output, maxParallel);
-        let summary;
-        try {
-          output.info(`suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s), results in ${outDir}`);
-          summary = await runSuite({
-            plan, outDir, resume: Boolean(flags.resume), maxParallel, signal: useInterrupt(),
-            launcher: createServiceLauncher({ config, cluster: flags.cluster ?? plan.suite.cluster }),
-            onEvent: (event) => progress.update(event),
-          });
-        } finally {
-          progress.stop();
-          await release();
-        }
+        const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config });
         output.info(renderSummaryTable(summary));
-        output.info(`summary: ${join(outDir, 'summary.json')} and summary.csv`);
+        output.info(`summary: ${join(summary.out_dir, 'summary.json')} and summary.csv${summary.benchmarks.some((b) => b.file !== undefined) ? `; report: ${join(summary.out_dir, REPORT_FILE)}` : ''}`);
         if (flags.json) output.dataJson(summary);
         const verdict = suiteVerdict(summary);
         if (verdict) throw verdict;
       }),
   );
   return suite;
+}
+
+// Under the suite's lock: find what an earlier run of it left (services.json in the output
+// directory), run the suite, release the lock.
+async function runLocked(plan: SuitePlan, file: string, flags: Omit<SuiteRunFlags, 'maxParallel'> & { maxParallel: number; output: Output; config: Config }): Promise<SuiteSummary> {
+  const { output } = flags;
+  const release = await lockSuite(plan.suite.name, file, { onCompromised: (e) => output.warn(`suite lock: ${e.message}`) });
+  const outDir = flags.out ?? join('aibench-results', plan.suite.name);
+  const progress = createSuiteProgress(output, flags.maxParallel);
+  try {
+    const ledger = await StartedServices.open(outDir, plan.suite.name);
+    output.info(`suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s), results in ${outDir}`);
+    return await runSuite({
+      plan, outDir, resume: Boolean(flags.resume), maxParallel: flags.maxParallel, signal: useInterrupt(),
+      launcher: createServiceLauncher({ config: flags.config, cluster: flags.cluster ?? plan.suite.cluster, ledger, reuse: Boolean(flags.resume) }),
+      onEvent: (event) => progress.update(event),
+    });
+  } finally {
+    progress.stop();
+    await release();
+  }
 }

@@ -3,6 +3,7 @@
 // ESC or a newline is shown escaped, never interpreted by the terminal or split across rows.
 import Table from 'cli-table3';
 import { escapeControl } from './escape.js';
+import { tableString } from './table-draw.js';
 
 export type Cell = string | number | undefined | null;
 
@@ -27,6 +28,6 @@ export function renderTable(head: string[], rows: Cell[][], options: { title?: s
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const row of rows) table.push(row.map(cellText));
-  const body = table.toString();
+  const body = tableString(table);
   return options.title ? `${escapeControl(options.title)}\n${body}` : body;
 }

@@ -4,6 +4,7 @@ export { stopService, DEFAULT_STOP_TIMEOUT_MS, type StopResult, type StopOptions
 export { openServiceEndpoint, openServiceTarget, type ServiceEndpointHandle, type ServiceBenchTarget } from './open.js';
 export { listServices, surveyServices, serviceStatus, serviceLogs, type ServiceSurvey, type UnreachableCluster } from './query.js';
 export { serviceModels, processModelsCache } from './models.js';
+export { SERVICE_ID } from './record.js';
 export { ModelsCache, cachedModels, type ModelsAnswer } from './models-cache.js';
 export { ServiceStore, defaultStorePath } from './store.js';
 export { findService, getService, onServiceCluster, openTarget } from './session.js';

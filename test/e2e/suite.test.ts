@@ -1,5 +1,5 @@
 // `aibench suite run` through the built bin on the embedded simulator: plan, results, resume.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runBin, tempHome } from '../helpers/run-bin.js';
@@ -15,6 +15,19 @@ describe('aibench suite run (built bin)', () => {
     expect(plan.tasks.map((t) => t.id)).toEqual(['sim__c1_in32_out16', 'sim__c4_in32_out16']);
   });
 
+  it('--dry-run prints an 8,000-task plan as one table, a row per task', async () => {
+    const home = tempHome();
+    const file = join(home, 'big.yaml');
+    const inputLen = Array.from({ length: 400 }, (_, i) => i + 1);
+    writeFileSync(file, `name: big\nservices:\n  - id: s\n    sim: {}\nmatrix:\n  concurrency: [1, 2, 4, 8]\n  input_len: [${inputLen.join(', ')}]\n  output_len: [1, 2, 3, 4, 5]\n  num_requests: 5\n`);
+    const r = await runBin(['suite', 'run', file, '--dry-run'], { home });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('suite big: 8000 benchmark(s) on 1 service(s)');
+    expect(lines).toHaveLength(8000 + 4);
+    expect(lines.at(-2)).toMatch(/^│ 8000 +│ s__c8_in400_out5 +│ s +│ sim +│ embedded sim +│ c8 +│ 400 +│ 5 +│ 5 req +│ background +│$/);
+  });
+
   it('writes one result per benchmark plus summaries; --resume then skips them', async () => {
     const home = tempHome();
     const out = join(home, 'results');
@@ -23,6 +36,9 @@ describe('aibench suite run (built bin)', () => {
     expect(first.stderr).toMatch(/2 passed, 0 over threshold, 0 failed, 0 cancelled of 2/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { results?: unknown[]; benchmarks?: unknown[] };
     expect(JSON.stringify(summary)).toContain('sim__c4_in32_out16');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<title>suite smoke</title>');
+    expect(first.stderr).toContain(`report: ${join(out, 'report.html')}`);
+    expect(existsSync(join(out, 'services.json'))).toBe(false); // only Slurm services are recorded there
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(3);
     const before = readFileSync(join(out, 'sim__c1_in32_out16.json'), 'utf8');

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBenchProfile } from '../../src/bench/spec/profile.js';
-import { loadSuite } from '../../src/dispatch/suite-schema.js';
+import { loadSuite } from '../../src/suite/schema.js';
 
 const dir = join(import.meta.dirname, '../../profiles');
 const benchProfiles = ['quickstart.yaml', 'smoke-bench.yaml'];

@@ -1,15 +1,19 @@
 // One suite benchmark: run its spec against a ready service and write its result file (whatever
 // the verdict: a failed or interrupted run keeps what it measured); and the --resume check.
+// benchOnService is the one place a suite runs a spec against a service: the seam where a run can
+// go through the cluster client (a client job next to the server) instead of this process.
 import { join } from 'node:path';
-import { runBenchmark } from '../bench/engine/runner.js';
+import { runLocal } from '../bench/engine/execute.js';
+import type { BenchOutcome } from '../bench/engine/runner.js';
 import { outputDocument, readResultFile, writeResultFile } from '../bench/results/result-io.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
 import { judge, type Verdict } from '../bench/results/verdict.js';
 import { loadLabel } from '../bench/engine/schedule.js';
 import { BenchError } from '../errors.js';
-import type { RunningTarget } from './suite-services.js';
-import type { SuiteTask } from './suite-plan.js';
-import { pickMetrics, type BenchmarkRow } from './suite-summary.js';
+import type { SuiteEndpoint } from './services.js';
+import type { BenchSpec } from '../bench/spec/bench-spec.js';
+import type { SuiteTask } from './plan.js';
+import { pickMetrics, type BenchmarkRow } from './summary.js';
 
 /** The summary row of a finished run, from its verdict: passed, over threshold (breaches named), or failed. */
 export function rowFor(task: SuiteTask, doc: ResultDocument, verdict: Verdict, resumed: boolean): BenchmarkRow {
@@ -26,9 +30,15 @@ export function baseRow(task: SuiteTask): Omit<BenchmarkRow, 'status' | 'resumed
   return { id: task.id, service: task.service.id, load: loadLabel(task.load), input_len: task.inputLen, output_len: task.outputLen };
 }
 
+/** Run one task's spec against a ready service: the seam for routing suite runs through the cluster client. */
+export async function benchOnService(spec: BenchSpec, endpoint: SuiteEndpoint, signal: AbortSignal): Promise<BenchOutcome> {
+  if (spec.client.placement === 'cluster' && endpoint.bench !== undefined) return endpoint.bench(spec, signal);
+  return runLocal(spec, endpoint, { signal });
+}
+
 /** Run one benchmark and write its result; throws when it was interrupted (after writing what it measured). */
-export async function runTask(task: SuiteTask, target: RunningTarget, outDir: string, signal: AbortSignal): Promise<{ doc: ResultDocument; verdict: Verdict }> {
-  const outcome = await runBenchmark(task.spec, { url: target.url, ...(target.apiKey ? { apiKey: target.apiKey } : {}), provenance: target.provenance }, { signal });
+export async function runTask(task: SuiteTask, endpoint: SuiteEndpoint, outDir: string, signal: AbortSignal): Promise<{ doc: ResultDocument; verdict: Verdict }> {
+  const outcome = await benchOnService(task.spec, endpoint, signal);
   const path = join(outDir, task.file);
   const doc = (await outputDocument(outcome.runs, `${path}.invalid.json`)) as ResultDocument;
   await writeResultFile(path, doc);

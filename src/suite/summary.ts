@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { ResultDocument } from '../bench/results/result-schema.js';
+import { BenchError, ThresholdError, type AibenchError } from '../errors.js';
 import { renderTable, type Cell } from '../report/table.js';
 import { VERSION } from '../version.js';
 
@@ -106,4 +107,19 @@ export function renderSummaryTable(summary: SuiteSummary): string {
     ...summary.benchmarks.filter((b) => b.status === 'threshold').map((b) => `${b.id} breached: ${(b.breaches ?? []).join('; ')}`),
   ];
   return problems.length === 0 ? table : `${table}\n${problems.join('\n')}`;
+}
+
+/** The error a finished suite ends with: runs failed (exit 1) over thresholds (exit 3); none when all passed or it was interrupted. */
+export function suiteVerdict(summary: SuiteSummary): AibenchError | undefined {
+  if (summary.interrupted) return undefined; // main turns the interrupt into 130
+  const c = summary.counts;
+  // A service that failed only at stopping has a url (it was ready): it did start.
+  const failedServices = summary.services.filter((s) => s.status === 'failed' && s.url === undefined).map((s) => s.id);
+  if (c.failed > 0 || c.cancelled > 0) {
+    return new BenchError(`Suite ${summary.suite}: ${c.failed} of ${c.total} benchmark(s) failed${failedServices.length ? `; service(s) that did not start: ${failedServices.join(', ')}` : ''}`, {
+      hint: `See ${summary.out_dir}/summary.json for each error; re-run with --resume to redo only what did not finish.`,
+    });
+  }
+  if (c.threshold > 0) return new ThresholdError(`Suite ${summary.suite}: ${c.threshold} of ${c.total} benchmark(s) breached fail_on thresholds`);
+  return undefined;
 }

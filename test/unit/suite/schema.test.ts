@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { planSuite, renderPlanTable } from '../../../src/dispatch/suite-plan.js';
-import { parseSuite } from '../../../src/dispatch/suite-schema.js';
+import { planSuite } from '../../../src/suite/plan.js';
+import { parseSuite } from '../../../src/suite/schema.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const base = {
@@ -45,34 +45,5 @@ describe('suite schema', () => {
   it.each(['nightly.yaml', 'smoke.yaml'])('profiles/%s is a valid suite', (file) => {
     const suite = parseSuite(parse(readFileSync(join(REPO, 'profiles', file), 'utf8')), file);
     expect(planSuite(suite).tasks.length).toBeGreaterThan(0);
-  });
-});
-
-describe('suite plan', () => {
-  it('expands services x load x lengths with stable ids and minutes converted once', () => {
-    const plan = planSuite(parseSuite(base, 'x'));
-    expect(plan.tasks.map((t) => t.id)).toEqual([
-      'a__c1_in128_out64', 'a__c1_in512_out64', 'a__c8_in128_out64', 'a__c8_in512_out64',
-      'b__c1_in128_out64', 'b__c1_in512_out64', 'b__c8_in128_out64', 'b__c8_in512_out64',
-    ]);
-    expect(plan.tasks[0]).toMatchObject({ file: 'a__c1_in128_out64.json', stop: { durationS: 30 }, tier: 0 });
-    expect(planSuite(parseSuite(base, 'x')).tasks.map((t) => t.id)).toEqual(plan.tasks.map((t) => t.id));
-  });
-
-  it('bindings override matrix keys per service; rates get their own ids; fail_on adds up', () => {
-    const plan = planSuite(parseSuite({
-      ...base, priority: 'interactive', fail_on: ['failed>0'],
-      benchmarks: [{ service: 'b', matrix: { concurrency: undefined, rate: [2.5, 'inf'], num_requests: 10, input_len: [16] }, fail_on: ['p99_ttft_ms>100'] }],
-    }, 'x'));
-    expect(plan.services.map((s) => s.id)).toEqual(['b']);
-    expect(plan.tasks.map((t) => t.id)).toEqual(['b__r2.5_in16_out64', 'b__rinf_in16_out64']);
-    expect(plan.tasks[0]).toMatchObject({ tier: 2, stop: { durationS: 30, numRequests: 10 }, failOn: ['failed>0', 'p99_ttft_ms>100'], load: { kind: 'rate', rate: 2.5, burstiness: 1 } });
-  });
-
-  it('renders the dry-run table', () => {
-    const table = renderPlanTable(planSuite(parseSuite(base, 'x')));
-    expect(table).toContain('suite unit: 8 benchmark(s) on 2 service(s)');
-    expect(table).toContain('a__c8_in512_out64');
-    expect(table).toContain('slurm (default) (1 GPU)');
   });
 });

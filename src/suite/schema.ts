@@ -6,8 +6,8 @@ import { parseFailOn } from '../bench/results/compare.js';
 import { SimProfileSchema } from '../sim/embedded-profile.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
-import { SERVICE_ID } from '../service/record.js';
-import { TIER_NAMES } from './tiers.js';
+import { SERVICE_ID } from '../service/index.js';
+import { TIER_NAMES } from '../dispatch/tiers.js';
 import { readYamlFile } from '../config/yaml-file.js';
 
 const posInt = z.number().int().positive();
@@ -69,6 +69,11 @@ const SettingsSchema = z.strictObject({
   goodput: z.string().min(1).optional(),
   percentiles: z.array(z.number().min(0).max(100)).optional(),
   on_deadline: z.enum(['finish', 'cut']).default('finish'),
+  /** Where Slurm services are measured from: inside the cluster next to them (default), or this process. */
+  client: z.enum(['cluster', 'local']).default('cluster'),
+  /** Client processes that split each benchmark's load: Slurm tasks (client cluster) and worker processes each. */
+  client_tasks: posInt.optional(),
+  workers: posInt.optional(),
 });
 
 const failOn = z.array(z.string().min(1)).superRefine((rules, ctx) => {
@@ -103,18 +108,20 @@ const SuiteBase = z.strictObject({
   matrix: MatrixSchema.partial().optional(),
   /** Default: every service x the whole matrix. */
   benchmarks: z.array(BenchmarkSchema).min(1).optional(),
-  settings: SettingsSchema.default({ api: 'completions', warmup: 0, seed: 0, range_ratio: 0, burstiness: 1, on_deadline: 'finish' }),
+  settings: SettingsSchema.default({ api: 'completions', warmup: 0, seed: 0, range_ratio: 0, burstiness: 1, on_deadline: 'finish', client: 'cluster' }),
   /** Gates on every result, e.g. `p99_ttft_ms>2000`: a breach makes the suite exit 3. */
   fail_on: failOn.default([]),
 });
 
 export const SuiteSchema = SuiteBase.superRefine((suite, ctx) => {
     const ids = suite.services.map((s) => s.id);
+    const known = new Set<string>();
     ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `expected a unique id, got ${JSON.stringify(id)} twice` });
+      if (known.has(id)) ctx.addIssue({ code: 'custom', path: ['services', i, 'id'], message: `expected a unique id, got ${JSON.stringify(id)} twice` });
+      known.add(id);
     });
     suite.benchmarks?.forEach((b, i) => {
-      if (!ids.includes(b.service)) {
+      if (!known.has(b.service)) {
         ctx.addIssue({ code: 'custom', path: ['benchmarks', i, 'service'], message: `expected one of the services (${ids.join(', ')}), got ${JSON.stringify(b.service)}` });
       }
     });

@@ -2,7 +2,7 @@
 // service phase or benchmark outcome, plus a heartbeat), greppable in cron logs. Nothing with --json/--quiet.
 import ora, { type Ora } from 'ora';
 import type { Output } from '../report/output.js';
-import type { SuiteEvent } from './suite-run.js';
+import type { SuiteEvent } from './run.js';
 
 /** `done 3/8  failed 1  running 2  queued 2  cancelled 0  concurrency 3/4`: counts clamped to the total. */
 export function suiteProgressLine(event: SuiteEvent, ceiling: number): string {

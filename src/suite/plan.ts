@@ -7,8 +7,8 @@ import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import type { BenchInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { renderTable } from '../report/table.js';
-import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './suite-schema.js';
-import { tierFromName, type TierValue } from './tiers.js';
+import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './schema.js';
+import { tierFromName, type TierValue } from '../dispatch/tiers.js';
 
 export interface SuiteTask {
   /** Stable: `<service>__c8_in128_out256` or `<service>__r2.5_in128_out256`. */
@@ -59,6 +59,11 @@ export function cellInput(settings: Suite['settings'], service: SuiteService, ce
     ...(settings.goodput === undefined ? {} : { goodput: settings.goodput }),
     ...(settings.percentiles === undefined ? {} : { percentiles: settings.percentiles }),
     ...(service.kind === 'url' && service.model !== undefined ? { model: service.model } : {}),
+    // A Slurm service is measured from inside the cluster unless the suite says local; the id is the
+    // suite's name for it until the run knows the started service's own id.
+    ...(service.kind === 'slurm' ? { service: service.id, client: settings.client } : {}),
+    ...(settings.client_tasks === undefined || service.kind !== 'slurm' ? {} : { client_tasks: settings.client_tasks }),
+    ...(settings.workers === undefined ? {} : { workers: settings.workers }),
     ...load, input_len: cell.inputLen, output_len: cell.outputLen, fail_on: cell.failOn,
     ...(cell.stop.durationS === undefined ? {} : { duration_seconds: cell.stop.durationS }),
     ...(cell.stop.numRequests === undefined ? {} : { num_requests: cell.stop.numRequests }),
@@ -75,8 +80,9 @@ export function planSuite(suite: Suite): SuitePlan {
   const tier = tierFromName(suite.priority);
   const tasks: SuiteTask[] = [];
   const seen = new Set<string>();
+  const byId = new Map(suite.services.map((s) => [s.id, s]));
   for (const { binding } of bindings(suite)) {
-    const service = suite.services.find((s) => s.id === binding.service) as SuiteService;
+    const service = byId.get(binding.service) as SuiteService;
     const m = mergeMatrix(suite.matrix, binding.matrix);
     const stop: StopCondition = {
       ...(m.duration_min === undefined ? {} : { durationS: minutesToSeconds(m.duration_min, 'matrix.duration_min') }),
@@ -95,12 +101,13 @@ export function planSuite(suite: Suite): SuitePlan {
       }
     }
   }
-  const services = suite.services.filter((s) => tasks.some((t) => t.service.id === s.id));
+  const used = new Set(tasks.map((t) => t.service.id));
+  const services = suite.services.filter((s) => used.has(s.id));
   return { suite, tasks, services };
 }
 
 /** Where a service runs, for tables: `slurm hpc (1 GPU)`, the URL, or `embedded sim`. */
-export function describeTarget(service: SuiteService, defaultCluster?: string): string {
+export function serviceLocation(service: SuiteService, defaultCluster?: string): string {
   if (service.kind === 'url') return service.url;
   if (service.kind === 'sim') return 'embedded sim';
   const gpus = service.gpus ? ` (${service.gpus} GPU${service.gpus > 1 ? 's' : ''})` : '';
@@ -114,11 +121,11 @@ function describeStop(stop: StopCondition): string {
   return parts.join(' or ');
 }
 
-/** The --dry-run table: one row per task. */
+/** The --dry-run table: one row per task (drawn in time linear in the tasks, see report/table-draw.ts). */
 export function renderPlanTable(plan: SuitePlan): string {
   const rows = plan.tasks.map((t, i) => [
     i + 1, t.id, t.service.id, t.service.kind === 'sim' ? t.service.sim.model ?? 'sim' : t.service.model ?? '(discover)',
-    describeTarget(t.service, plan.suite.cluster), loadKey(t.load), t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
+    serviceLocation(t.service, plan.suite.cluster), loadKey(t.load), t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
   ].map(String));
   return renderTable(['#', 'task', 'service', 'model', 'target', 'load', 'input', 'output', 'stop', 'priority'], rows, {
     title: `suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s)`,

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
-import { lockSuite, suiteLockPath } from '../../../src/dispatch/suite-lock.js';
-import { planSuite } from '../../../src/dispatch/suite-plan.js';
-import { runSuite, suiteVerdict, type SuiteEvent } from '../../../src/dispatch/suite-run.js';
-import { parseSuite, type SuiteService } from '../../../src/dispatch/suite-schema.js';
-import type { RunningTarget, ServiceLauncher } from '../../../src/dispatch/suite-services.js';
-import { createServiceLauncher } from '../../../src/dispatch/suite-services.js';
+import { lockSuite, suiteLockPath } from '../../../src/suite/lock.js';
+import { planSuite } from '../../../src/suite/plan.js';
+import { runSuite, type SuiteEvent } from '../../../src/suite/run.js';
+import { suiteVerdict } from '../../../src/suite/summary.js';
+import { parseSuite, type SuiteService } from '../../../src/suite/schema.js';
+import type { ServiceLauncher, SuiteEndpoint } from '../../../src/suite/services.js';
+import { createServiceLauncher } from '../../../src/suite/services.js';
 import { ConfigSchema } from '../../../src/config/schema.js';
 
 const suite = (failOn: string[] = []) => parseSuite({
@@ -22,11 +23,12 @@ function launcher(log: string[]): ServiceLauncher {
   const real = createServiceLauncher({ config: ConfigSchema.parse({}) });
   return {
     startResource: (s) => (s.kind === 'slurm' ? 'slurm:x' : undefined),
+    stopLeftovers: async () => [],
     async start(s: SuiteService, hooks) {
       log.push(`start ${s.id}`);
       if (s.kind === 'slurm') throw new Error('job 7 ended OUT_OF_MEMORY before the server was ready');
       const t = await real.start(s, hooks);
-      return { ...t, close: async () => void log.push(`stop ${s.id}`) } satisfies RunningTarget;
+      return { ...t, close: async () => void log.push(`stop ${s.id}`) } satisfies SuiteEndpoint;
     },
     closeAll: () => real.closeAll(),
   };
@@ -45,6 +47,11 @@ describe('runSuite', () => {
     ]);
     expect(log.filter((l) => l.startsWith('stop'))).toEqual(['stop ok']);
     expect(existsSync(join(out, 'ok__c1_in8_out4.json'))).toBe(true);
+    // report.html: the offline report of the results measured, a sweep curve across the loads.
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<title>suite unit-run</title>');
+    expect(html).toContain('id="sweep"');
+    expect(html.match(/<section id="r\d+"/g)).toHaveLength(2);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({
       kind: 'suite', counts: { total: 4 }, services: [{ id: 'ok', status: 'stopped' }, { id: 'broken', status: 'failed' }],
     });
@@ -81,6 +88,7 @@ describe('runSuite', () => {
     const summary = await runSuite({ plan: planSuite(only), outDir: out, launcher: aborting, signal: abort.signal });
     expect(summary.interrupted).toBe(true);
     expect(log).toContain('stop ok');
+    expect(existsSync(join(out, 'report.html'))).toBe(false); // nothing was measured
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).services).toEqual([expect.objectContaining({ id: 'ok', status: 'stopped' })]);
   });
 

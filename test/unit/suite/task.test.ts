@@ -2,8 +2,8 @@
 // percentiles, the suite's settings and the cell's axes, checked when the suite is planned.
 import { describe, expect, it } from 'vitest';
 import { withDefaultPercentiles } from '../../../src/bench/spec/build-spec.js';
-import { planSuite } from '../../../src/dispatch/suite-plan.js';
-import { parseSuite } from '../../../src/dispatch/suite-schema.js';
+import { planSuite } from '../../../src/suite/plan.js';
+import { parseSuite } from '../../../src/suite/schema.js';
 
 const plan = (settings?: Record<string, unknown>, matrix: Record<string, unknown> = {}) => planSuite(parseSuite({
   name: 'unit-task',

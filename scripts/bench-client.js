@@ -30,6 +30,81 @@ async function bench(url, concurrency, stop, inputLen, outputLen) {
 
 const f = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : '-');
 
+// (c) A bare undici stream reader: the least CPU any client could spend per streamed token (it only
+// counts `data: {` events, parses nothing, records nothing).
+async function bareReader(url, concurrency, requests, outputLen) {
+  const { Pool } = await import('undici');
+  const pool = new Pool(url, { connections: concurrency });
+  const body = JSON.stringify({ model: 'facebook/opt-125m', prompt: 'hello world', max_tokens: outputLen, stream: true, ignore_eos: true });
+  let tokens = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < requests) {
+      next++;
+      const res = await pool.request({ path: '/v1/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      for await (const chunk of res.body) {
+        const text = chunk.toString('latin1');
+        for (let i = text.indexOf('data: {'); i >= 0; i = text.indexOf('data: {', i + 7)) tokens++;
+      }
+    }
+  };
+  const cpu0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  await pool.close();
+  return { cpuS: (cpu.user + cpu.system) / 1e6, tokens };
+}
+
+// aibench in this process: CPU from the first measured send to the end (setup excluded).
+async function inProcessCpu(url, concurrency, requests, outputLen) {
+  const { runBenchmark } = await import('../dist/bench/engine/runner.js');
+  const { buildBenchSpec } = await import('../dist/bench/spec/build-spec.js');
+  const spec = buildBenchSpec({ url, concurrency, num_requests: requests, input_len: 32, output_len: outputLen, seed: 1 });
+  let cpu0;
+  const { runs } = await runBenchmark(spec, { url }, { onProgress: (e) => { if (e.phase === 'measure' && cpu0 === undefined) cpu0 = process.cpuUsage(); } });
+  const cpu = process.cpuUsage(cpu0);
+  return { cpuS: (cpu.user + cpu.system) / 1e6, tokens: runs[0].total_output_tokens, throughput: runs[0].output_throughput };
+}
+
+// `bench run --workers N` as its own process: user + system CPU of it and its worker processes (GNU time).
+async function workersCpu(url, workers, concurrency, requests, outputLen) {
+  const { execFileSync } = await import('node:child_process');
+  const bin = fileURLToPath(new URL('../bin/aibench.js', import.meta.url));
+  const args = ['-f', '%U %S', process.execPath, bin, 'bench', 'run', '--url', url, '--workers', String(workers), '--concurrency', String(concurrency),
+    '--num-requests', String(requests), '--input-len', '32', '--output-len', String(outputLen), '--json', '--quiet'];
+  let stderr = '';
+  let stdout = '';
+  try {
+    stdout = execFileSync('/usr/bin/time', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  } catch (error) {
+    stdout = error.stdout ?? '';
+    stderr = error.stderr ?? '';
+  }
+  const times = (stderr || '').trim().split('\n').pop();
+  const doc = JSON.parse(stdout);
+  const [user, sys] = (times ?? '0 0').split(' ').map(Number);
+  return { cpuS: user + sys, tokens: doc.total_output_tokens, throughput: doc.output_throughput };
+}
+
+// Marginal CPU per million tokens: (big run - small run) / (their token difference), so fixed start-up costs cancel.
+const perMillion = (big, small) => ((big.cpuS - small.cpuS) / (big.tokens - small.tokens)) * 1e6;
+
+async function cpuPerToken() {
+  const { cpus } = await import('node:os');
+  console.log(`\n(c) client CPU-seconds per million streamed tokens (marginal), sim itl 0 ms, 128 output tokens, concurrency 64, ${cpus().length} cores`);
+  const sim = await startSim(['--itl-ms', '0', '--prefill-overhead-ms', '0', '--prefill-ms-per-token', '0']);
+  const big = 4000, small = 500;
+  const bare = perMillion(await bareReader(sim.url, 64, big, 128), await bareReader(sim.url, 64, small, 128));
+  const one = perMillion(await inProcessCpu(sim.url, 64, big, 128), await inProcessCpu(sim.url, 64, small, 128));
+  console.log(`bare undici reader: ${f(bare)} CPU-s per M tokens`);
+  console.log(`aibench, 1 worker (in process): ${f(one)} CPU-s per M tokens (${f((one / bare - 1) * 100, 1)}% over the bare reader)`);
+  for (const w of [2, 4]) {
+    const many = perMillion(await workersCpu(sim.url, w, 64, big, 128), await workersCpu(sim.url, w, 64, small, 128));
+    console.log(`aibench --workers ${w}: ${f(many)} CPU-s per M tokens`);
+  }
+  await sim.stop();
+}
+
 async function main() {
   const ITL = 20, TTFT = 50; // prefill: 50 ms overhead, 0 ms per token
   console.log(`(a) timing error, sim itl ${ITL} ms, ttft ${TTFT} ms, 64 output tokens, simulator in a separate process`);
@@ -62,6 +137,9 @@ if (process.argv[2] === '--serve') {
   const server = await startSimServer(parseSimArgs(process.argv.slice(3)).options);
   process.send?.({ url: server.url });
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
+} else if (process.argv.includes('--cpu')) {
+  await cpuPerToken();
 } else {
   await main();
+  await cpuPerToken();
 }

@@ -6,7 +6,7 @@ import { ThresholdError, UsageError } from '../errors.js';
 import { renderCompareTable } from '../report/bench-table.js';
 import { compareInputs } from '../report/compare-sets.js';
 import { createOutput } from '../report/output.js';
-import { loadResultInputs, requireRuns } from '../report/result-inputs.js';
+import { loadResultInputs, requireRuns, warnIncomplete } from '../report/result-inputs.js';
 import { workloadTitle } from '../report/workload.js';
 
 export { runsOf } from '../report/result-inputs.js';
@@ -46,6 +46,7 @@ export function buildCompareCommand(): Command {
       const maxRegressionPct = flags.maxRegression === undefined ? undefined : parseRegression(flags.maxRegression);
       const base = requireRuns(await loadResultInputs([basePath]), [basePath]);
       const next = requireRuns(await loadResultInputs([newPath]), [newPath]);
+      warnIncomplete([...base, ...next], output);
       const report = compareInputs(base, next, { maxRegressionPct, metrics: parseMetricList(flags.metrics), allowDifferent: flags.allowDifferent });
       if (flags.json) output.dataJson(report);
       for (const step of report.steps) {

@@ -8,7 +8,7 @@ import { buildHistory, DEFAULT_HISTORY_METRICS, parseSince } from '../report/his
 import { historyHtml } from '../report/history-html.js';
 import { renderHistoryTables } from '../report/history-table.js';
 import { createOutput } from '../report/output.js';
-import { loadResultInputs, reportSkipped, requireRuns } from '../report/result-inputs.js';
+import { loadResultInputs, reportSkipped, requireRuns, warnIncomplete } from '../report/result-inputs.js';
 import { parseMetricList, parseRegression } from './bench-compare.js';
 
 interface HistoryFlags {
@@ -55,6 +55,7 @@ export function buildHistoryCommand(): Command {
       };
       const inputs = await loadResultInputs(dirs);
       reportSkipped(inputs, output);
+      warnIncomplete(inputs.runs, output);
       const report = buildHistory(requireRuns(inputs, dirs), options);
       if (report.groups.length === 0) output.warn(`no runs since ${report.since}`);
       if (flags.json) output.dataJson({ ...report, skipped: inputs.skipped });

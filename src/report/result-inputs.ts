@@ -79,6 +79,16 @@ export function reportSkipped(inputs: LoadedInputs, out: { info(line: string): v
   if (other > 0) out.info(`skipped ${other} JSON file(s) that are not aibench results (e.g. ${inputs.skipped.find((s) => s.kind === 'other')?.path})`);
 }
 
+/** Warn about runs that did not measure the whole of what they were asked to: interrupted, or with a client share that died. */
+export function warnIncomplete(runs: readonly LoadedRun[], out: { warn(line: string): void }): void {
+  for (const { file, doc, step } of runs) {
+    const where = `${file}${step === undefined ? '' : ` (step ${step + 1})`}`;
+    if (doc.interrupted !== undefined) out.warn(`${where} was interrupted (${doc.interrupted.reason} at ${doc.interrupted.at}): it measured only part of its run, so it is not like for like`);
+    const died = doc.client.shares?.filter((s) => s.status === 'died') ?? [];
+    if (died.length > 0) out.warn(`${where}: ${died.length} client share(s) died during the run, so its load was lower than asked`);
+  }
+}
+
 /** Refuse an empty selection with the reason, so a typo'd directory is not a silent "no regressions". */
 export function requireRuns(inputs: LoadedInputs, paths: readonly string[]): LoadedRun[] {
   if (inputs.runs.length > 0) return inputs.runs;

@@ -20,6 +20,17 @@ function plainCopy(from: string, to: string): string {
 }
 
 describe('aibench bench compare (built bin)', () => {
+  it('warns that an interrupted input measured only part of its run', async () => {
+    const doc = JSON.parse(readFileSync(detailed('same'), 'utf8'));
+    doc.interrupted = { reason: 'SIGINT', at: doc.ended_at };
+    const cut = join(work, 'interrupted.json');
+    writeFileSync(cut, JSON.stringify(doc));
+    const { stderr } = await runBin(['bench', 'compare', detailed('base'), cut]);
+    expect(stderr).toContain(`warning: ${cut} was interrupted (SIGINT at ${doc.ended_at}): it measured only part of its run, so it is not like for like`);
+    const history = await runBin(['history', cut, detailed('base')]);
+    expect(history.stderr).toContain(`warning: ${cut} was interrupted (SIGINT`);
+  });
+
   it('exits 3 on a significant regression past the threshold, naming the test and interval', async () => {
     const { exitCode, stderr } = await runBin(['bench', 'compare', detailed('base'), detailed('slower'), '--max-regression', '5%']);
     expect(exitCode).toBe(3);

@@ -1,6 +1,8 @@
 // The test cluster itself: real Slurm, sshd, Pushgateway and Prometheus answer as the other
 // integration tests expect them to.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -89,13 +91,19 @@ describe('test cluster', () => {
   });
 
   it('Prometheus: file_sd targets dropped in prometheus/targets are scraped', async () => {
+    // A /metrics of our own, not the Pushgateway: scraping that without honor_labels would copy every
+    // pushed group into Prometheus under another job, and other tests count those series.
+    const server = createServer((_req, res) => res.end('# TYPE aibench_tc_file_sd_probe gauge\naibench_tc_file_sd_probe 7\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const file = join(cluster.dir, 'prometheus/targets', `tc-test-${process.pid}.json`);
-    const target = new URL(cluster.pushgatewayUrl).host;
+    const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     await writeFile(file, JSON.stringify([{ targets: [target], labels: { job: 'tc_file_sd' } }]));
     try {
-      expect(await poll('the file_sd target up', () => queryValue('up{job="tc_file_sd"} == 1'))).toBe('1');
+      expect(await poll('the file_sd target up', () => queryValue(`up{job="tc_file_sd", instance="${target}"} == 1`))).toBe('1');
+      expect(await poll('the scraped sample', () => queryValue(`aibench_tc_file_sd_probe{instance="${target}"}`))).toBe('7');
     } finally {
       await rm(file, { force: true });
+      server.close();
     }
   });
 

@@ -65,6 +65,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   { flags: '--deadline-grace <s>', key: 'deadline_grace_s', parse: number, help: 'seconds in-flight requests may finish after the deadline before they are cut', shownDefault: '60' },
   { flags: '--fail-on <expr>', key: 'fail_on', parse: collect, help: "exit 3 when a result field crosses a threshold, e.g. 'p99_ttft_ms>500' (repeatable)" },
   { flags: '--save-detailed', key: 'save_detailed', help: 'include per-request records in the result' },
+  { flags: '--repeat <n>', key: 'repeat', parse: number, help: 'run the same workload n times: every repetition and the mean and 95% CI of each headline metric', shownDefault: '1' },
   { flags: '--client <where>', key: 'client', choices: ['local', 'cluster'], help: 'where the load comes from: this machine, or Slurm work next to the server (default: cluster for --service, else local)' },
   { flags: '--client-tasks <n>', key: 'client_tasks', parse: number, help: 'client processes as Slurm tasks that split the load (--client cluster)', shownDefault: '1' },
   { flags: '--client-nodes <n>', key: 'client_nodes', parse: number, help: 'nodes the client tasks spread over (a client partition, or a multi-node service allocation)' },

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { benchmarkService } from '../bench/cluster/service-benchmark.js';
 import { executeBenchmark } from '../bench/engine/execute.js';
+import { runRepeated, type RepeatedOutcome } from '../bench/engine/repeat.js';
 import type { ProgressEvent } from '../bench/engine/runner.js';
 import { pushBenchResult } from '../bench/results/push.js';
 import { outputDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
-import type { ResultDocument } from '../bench/results/result-schema.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
 import type { Verdict } from '../bench/results/verdict.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
@@ -16,7 +16,7 @@ import { mergeInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { loadBenchProfile } from '../bench/spec/profile.js';
 import { BenchError, ThresholdError } from '../errors.js';
-import { renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { renderRepeatTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
@@ -82,13 +82,14 @@ function buildRunCommand(): Command {
       const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
       let outcome;
       try {
-        outcome = spec.target.service === undefined
-          ? await executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
-          : await benchmarkService((await configFor(command)).config, spec, hooks, flags.apiKeyFile !== undefined && apiKey ? { apiKey } : {});
+        const config = spec.target.service === undefined ? undefined : (await configFor(command)).config;
+        outcome = await runRepeated(spec, async () => config === undefined
+          ? executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
+          : benchmarkService(config, spec, hooks, flags.apiKeyFile !== undefined && apiKey ? { apiKey } : {}), hooks);
       } finally {
         progress.stop();
       }
-      await deliverRun(output, outcome.runs, flags);
+      await deliverRun(output, outcome, flags);
       verdictToExit(output, outcome.verdict);
     });
   return cmd;
@@ -102,14 +103,16 @@ async function specFromCommandLine(profilePath: string | undefined, command: Com
 }
 
 // What was measured is written first (--out), then shown, printed (--json) and pushed.
-async function deliverRun(output: Output, runs: ResultDocument[], flags: RunFlags): Promise<void> {
-  const doc = await outputDocument(runs, rescuePath(flags.out));
+async function deliverRun(output: Output, outcome: RepeatedOutcome, flags: RunFlags): Promise<void> {
+  const { runs } = outcome;
+  const doc = await outputDocument(runs, rescuePath(flags.out), outcome.repeat === undefined ? {} : { repeat: outcome.repeat });
   if (flags.out !== undefined && flags.out !== '-') {
     await writeResultFile(flags.out, doc);
     output.info(`result written to ${flags.out}`);
   }
   for (const run of runs) output.info(renderRunTable(run));
-  if (runs.length > 1) output.info(renderSweepTable(runs));
+  if (runs.length > 1) output.info(renderSweepTable(runs, outcome.repeat === undefined ? 'Sweep' : `Runs (${outcome.repeat} repetitions)`));
+  if ('summary' in doc && doc.summary !== undefined) output.info(renderRepeatTable(doc.summary));
   if (flags.json || flags.out === '-') output.dataJson(doc);
   if (flags.html !== undefined) {
     await writeHtmlReport([doc], flags.html);

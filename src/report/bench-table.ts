@@ -63,12 +63,20 @@ export function renderRunTable(doc: ResultDocument): string {
 }
 
 /** One line per sweep step: the load label and its headline numbers. */
-export function renderSweepTable(docs: readonly ResultDocument[]): string {
+export function renderSweepTable(docs: readonly ResultDocument[], title = 'Sweep'): string {
   const rows = docs.map((d) => [
     d.label ?? '-', String(d.completed), String(d.failed), fmtNumber(d.request_throughput), fmtNumber(d.output_throughput),
     fmtNumber(d.median_ttft_ms), fmtNumber(d.p99_ttft_ms), fmtNumber(d.median_itl_ms), fmtNumber(d.p99_itl_ms),
   ]);
-  return renderTable(['load', 'ok', 'failed', 'req/s', 'out tok/s', 'med TTFT', 'p99 TTFT', 'med ITL', 'p99 ITL'], rows, { title: 'Sweep' });
+  return renderTable(['load', 'ok', 'failed', 'req/s', 'out tok/s', 'med TTFT', 'p99 TTFT', 'med ITL', 'p99 ITL'], rows, { title });
+}
+
+/** Repetitions of one workload: per load level, each headline metric's mean and 95 % CI over the runs. */
+export function renderRepeatTable(summary: ReadonlyArray<{ label: string; metrics: Readonly<Record<string, { n: number; mean: number; low?: number; high?: number }>> }>): string {
+  const rows = summary.flatMap(({ label, metrics }) =>
+    Object.entries(metrics).map(([metric, m]) => [label, metric, fmtNumber(m.mean), m.low === undefined ? '-' : `${fmtNumber(m.low)} .. ${fmtNumber(m.high)}`, String(m.n)]),
+  );
+  return renderTable(['load', 'metric', 'mean', '95% CI', 'runs'], rows, { title: 'Repetitions' });
 }
 
 /** Side-by-side comparison of two results with deltas, the test that judged each and the verdict. */

@@ -74,6 +74,8 @@ const SettingsSchema = z.strictObject({
   /** Client processes that split each benchmark's load: Slurm tasks (client cluster) and worker processes each. */
   client_tasks: posInt.optional(),
   workers: posInt.optional(),
+  /** Run each benchmark this many times; its result holds every repetition and the mean and 95 % CI. */
+  repeat: z.number().int().min(1).max(1000).optional(),
 });
 
 const failOn = z.array(z.string().min(1)).superRefine((rules, ctx) => {

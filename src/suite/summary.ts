@@ -2,7 +2,6 @@
 // summary.json and summary.csv next to the result files, and shown as a table on stderr.
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { ResultDocument } from '../bench/results/result-schema.js';
 import { BenchError, ThresholdError, type AibenchError } from '../errors.js';
 import { renderTable, type Cell } from '../report/table.js';
 import { VERSION } from '../version.js';
@@ -54,10 +53,10 @@ export interface SuiteSummary {
 }
 
 /** The summary fields of one result document (absent metrics stay absent, never 0). */
-export function pickMetrics(doc: ResultDocument): BenchmarkRow['metrics'] {
+export function pickMetrics(doc: Readonly<Record<string, unknown>>): BenchmarkRow['metrics'] {
   const out: BenchmarkRow['metrics'] = {};
   for (const key of SUMMARY_METRICS) {
-    const value = (doc as unknown as Record<string, unknown>)[key];
+    const value = doc[key];
     if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
   }
   return out;

@@ -5,8 +5,10 @@
 import { join } from 'node:path';
 import { runLocal } from '../bench/engine/execute.js';
 import type { BenchOutcome } from '../bench/engine/runner.js';
-import { outputDocument, readResultFile, writeResultFile } from '../bench/results/result-io.js';
-import type { ResultDocument } from '../bench/results/result-schema.js';
+import { runRepeated } from '../bench/engine/repeat.js';
+import { outputDocument, readResultFile, writeResultFile, type OutputDocument } from '../bench/results/result-io.js';
+import { meanFields } from '../report/repetitions.js';
+import { runsOf } from '../report/result-inputs.js';
 import { judge, type Verdict } from '../bench/results/verdict.js';
 import { loadLabel } from '../bench/engine/schedule.js';
 import { BenchError } from '../errors.js';
@@ -16,10 +18,11 @@ import type { SuiteTask } from './plan.js';
 import { pickMetrics, type BenchmarkRow } from './summary.js';
 
 /** The summary row of a finished run, from its verdict: passed, over threshold (breaches named), or failed. */
-export function rowFor(task: SuiteTask, doc: ResultDocument, verdict: Verdict, resumed: boolean): BenchmarkRow {
+export function rowFor(task: SuiteTask, doc: OutputDocument, verdict: Verdict, resumed: boolean): BenchmarkRow {
   const status = verdict.status === 'breached' ? 'threshold' : verdict.status === 'passed' ? 'passed' : verdict.status === 'failed' ? 'failed' : 'cancelled';
   return {
-    ...baseRow(task), status, resumed, file: task.file, metrics: pickMetrics(doc),
+    // Repetitions: the mean of each metric over them (their intervals are in the result file).
+    ...baseRow(task), status, resumed, file: task.file, metrics: pickMetrics(meanFields(runsOf(doc))),
     ...(verdict.breaches.length > 0 ? { breaches: verdict.breaches } : {}),
     ...(status === 'failed' ? { error: verdict.reasons.join('; ') } : {}),
   };
@@ -37,21 +40,23 @@ export async function benchOnService(spec: BenchSpec, endpoint: SuiteEndpoint, s
 }
 
 /** Run one benchmark and write its result; throws when it was interrupted (after writing what it measured). */
-export async function runTask(task: SuiteTask, endpoint: SuiteEndpoint, outDir: string, signal: AbortSignal): Promise<{ doc: ResultDocument; verdict: Verdict }> {
-  const outcome = await benchOnService(task.spec, endpoint, signal);
+export async function runTask(task: SuiteTask, endpoint: SuiteEndpoint, outDir: string, signal: AbortSignal): Promise<{ doc: OutputDocument; verdict: Verdict }> {
+  const outcome = await runRepeated(task.spec, () => benchOnService(task.spec, endpoint, signal));
   const path = join(outDir, task.file);
-  const doc = (await outputDocument(outcome.runs, `${path}.invalid.json`)) as ResultDocument;
+  const doc = await outputDocument(outcome.runs, `${path}.invalid.json`, outcome.repeat === undefined ? {} : { repeat: outcome.repeat });
   await writeResultFile(path, doc);
   if (outcome.interrupted || signal.aborted) throw signal.reason ?? new BenchError(`${task.id}: interrupted`);
   return { doc, verdict: outcome.verdict };
 }
 
 /** --resume: the task's existing result and verdict, when the file is there, validates, measured something and was not interrupted. */
-export async function existingResult(task: SuiteTask, outDir: string): Promise<{ doc: ResultDocument; verdict: Verdict } | undefined> {
+export async function existingResult(task: SuiteTask, outDir: string): Promise<{ doc: OutputDocument; verdict: Verdict } | undefined> {
   try {
     const doc = await readResultFile(join(outDir, task.file));
-    if (doc.kind !== 'run' || doc.completed === 0 || doc.interrupted !== undefined) return undefined;
-    return { doc, verdict: judge([doc], task.spec.fail_on, false) };
+    const runs = runsOf(doc);
+    const complete = doc.kind === 'run' || (doc.kind === 'repeat' && runs.length === (doc.repeat ?? 0) * task.spec.loads.length);
+    if (!complete || runs.some((r) => r.completed === 0 || r.interrupted !== undefined)) return undefined;
+    return { doc, verdict: judge(runs, task.spec.fail_on, false) };
   } catch {
     return undefined;
   }

@@ -62,6 +62,17 @@ describe('aibench bench (built bin)', () => {
     expect(doc.itls!.flat().reduce((a, b) => a + b, 0) * 1000 / (12 * 7)).toBeCloseTo(doc.mean_itl_ms!, 6);
   });
 
+  it('--repeat 2 writes both repetitions and the mean and 95% CI of each headline metric', async () => {
+    const { exitCode, stdout, stderr } = await aibench(['bench', 'run', ...quick, '--repeat', '2', '--json']);
+    expect(exitCode).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ kind: 'repeat', repeat: 2 });
+    expect(doc.runs).toHaveLength(2);
+    expect(doc.summary[0].metrics.output_throughput.n).toBe(2);
+    expect(doc.summary[0].metrics.output_throughput.mean).toBeCloseTo((doc.runs[0].output_throughput + doc.runs[1].output_throughput) / 2, 9);
+    expect(stderr).not.toMatch(/error/);
+  });
+
   it('--out writes a valid document', () => {
     const doc = ResultDocumentSchema.parse(JSON.parse(readFileSync(basePath, 'utf8')));
     expect(doc.total_output_tokens).toBe(12 * 8);

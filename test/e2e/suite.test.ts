@@ -47,4 +47,22 @@ describe('aibench suite run (built bin)', () => {
     expect(again.stderr).toMatch(/resumed|skip/i);
     expect(readFileSync(join(out, 'sim__c1_in32_out16.json'), 'utf8')).toBe(before);
   });
+
+  it('settings.repeat runs each benchmark N times: a repeat document per task, the mean in the summary, and --resume keeps it', async () => {
+    const home = tempHome();
+    const file = join(home, 'repeat.yaml');
+    const out = join(home, 'repeat-out');
+    writeFileSync(file, 'name: rep\nservices:\n  - id: s\n    sim: { itl_ms: 1 }\nmatrix:\n  concurrency: [2]\n  input_len: [8]\n  output_len: [4]\n  num_requests: 6\nsettings:\n  repeat: 2\n');
+    const first = await runBin(['suite', 'run', file, '--out', out], { home });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 's__c2_in8_out4.json'), 'utf8'));
+    expect(doc).toMatchObject({ kind: 'repeat', repeat: 2 });
+    expect(doc.runs).toHaveLength(2);
+    const row = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { benchmarks: Array<{ metrics: { completed: number; request_throughput: number } }> }).benchmarks[0];
+    expect(row?.metrics.completed).toBe(6);
+    expect(row?.metrics.request_throughput).toBeCloseTo((doc.runs[0].request_throughput + doc.runs[1].request_throughput) / 2, 9);
+    const again = await runBin(['suite', 'run', file, '--out', out, '--resume'], { home });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/resumed/);
+  });
 });

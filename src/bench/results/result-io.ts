@@ -7,17 +7,26 @@ import writeFileAtomic from 'write-file-atomic';
 import { localStateDir } from '../../config/paths.js';
 import { BenchError, UsageError } from '../../errors.js';
 import { formatZodIssues } from '../../config/zod-error.js';
+import { repetitionSummary } from '../../report/repetitions.js';
 import { parseResultDocument, ResultDocumentSchema, SweepDocumentSchema, type ResultDocument, type SweepDocument } from './result-schema.js';
 
 export type OutputDocument = ResultDocument | SweepDocument;
 
-/** The raw document of runs: one run's own, or a sweep wrapping several. Not validated. */
-function assemble(runs: readonly ResultDocument[]): unknown {
-  if (runs.length === 1) return runs[0];
+/** The raw document of runs: one run's own, a sweep wrapping several, or repetitions with their summary. Not validated. */
+function assemble(runs: readonly ResultDocument[], repeat?: number): unknown {
+  if (runs.length === 1 && repeat === undefined) return runs[0];
   return {
-    schema_version: 1, kind: 'sweep', aibench_version: runs[0]?.aibench_version,
-    started_at: runs[0]?.started_at, ended_at: runs[runs.length - 1]?.ended_at, runs,
+    schema_version: 1, kind: repeat === undefined ? 'sweep' : 'repeat', aibench_version: runs[0]?.aibench_version,
+    started_at: runs[0]?.started_at, ended_at: runs[runs.length - 1]?.ended_at,
+    ...(repeat === undefined ? {} : { repeat, summary: repeatSummary(runs) }),
+    runs,
   };
+}
+
+/** Per load level (label), the mean and 95 % CI of each headline metric over the repetitions. */
+function repeatSummary(runs: readonly ResultDocument[]): Array<{ label: string; metrics: ReturnType<typeof repetitionSummary> }> {
+  const labels = [...new Set(runs.map((r) => r.label ?? 'run'))];
+  return labels.map((label) => ({ label, metrics: repetitionSummary(runs.filter((r) => (r.label ?? 'run') === label)) }));
 }
 
 /** Where a document that failed validation goes when there is no --out (or --out is not a file). */
@@ -31,9 +40,9 @@ export function rescuePath(out?: string, env: NodeJS.ProcessEnv = process.env): 
  * The validated document of runs. When validation fails, the raw document (every record) is
  * written to `rescue` first, and the error says where, so the measurement survives the bug.
  */
-export async function outputDocument(runs: readonly ResultDocument[], rescue: string): Promise<OutputDocument> {
-  const raw = assemble(runs);
-  const parsed = runs.length === 1 ? ResultDocumentSchema.safeParse(raw) : SweepDocumentSchema.safeParse(raw);
+export async function outputDocument(runs: readonly ResultDocument[], rescue: string, options: { repeat?: number } = {}): Promise<OutputDocument> {
+  const raw = assemble(runs, options.repeat);
+  const parsed = runs.length === 1 && options.repeat === undefined ? ResultDocumentSchema.safeParse(raw) : SweepDocumentSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = formatZodIssues(parsed.error).slice(0, 5).join('; ');
   try {

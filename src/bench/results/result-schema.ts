@@ -259,19 +259,44 @@ export const ResultDocumentSchema = z
   .transform((doc) => doc as unknown as ResultDocument);
 
 /** Several runs of one sweep (rates or concurrencies), in the order they ran. */
-export const SweepDocumentSchema = z.strictObject({
-  schema_version: z.literal(RESULT_SCHEMA_VERSION),
-  kind: z.literal('sweep'),
-  aibench_version: z.string().min(1),
-  started_at: z.iso.datetime({ offset: true }),
-  ended_at: z.iso.datetime({ offset: true }),
-  runs: z.array(ResultDocumentSchema).min(1),
+/** A headline metric over repetitions: mean and 95 % confidence interval (Student t). */
+const MeanIntervalSchema = z.strictObject({
+  n: posInt,
+  mean: z.number().finite(),
+  std: z.number().finite().nonnegative().optional(),
+  low: z.number().finite().optional(),
+  high: z.number().finite().optional(),
 });
+
+/**
+ * Several runs in one document: a sweep's load levels in order, or (`kind: "repeat"`) the same
+ * workload run `repeat` times (each repetition's levels in order) with the mean and 95 % CI of each
+ * headline metric per load level.
+ */
+export const SweepDocumentSchema = z
+  .strictObject({
+    schema_version: z.literal(RESULT_SCHEMA_VERSION),
+    kind: z.enum(['sweep', 'repeat']),
+    aibench_version: z.string().min(1),
+    started_at: z.iso.datetime({ offset: true }),
+    ended_at: z.iso.datetime({ offset: true }),
+    /** kind repeat: how many repetitions were asked for (fewer ran when it was interrupted). */
+    repeat: posInt.optional(),
+    /** kind repeat: per load level (by label), each headline metric over the repetitions. */
+    summary: z.array(z.strictObject({ label: z.string(), metrics: z.record(z.string(), MeanIntervalSchema) })).optional(),
+    runs: z.array(ResultDocumentSchema).min(1),
+  })
+  .superRefine((doc, ctx) => {
+    if (doc.kind === 'repeat' && (doc.repeat === undefined || doc.summary === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected repeat and summary in a repeat document', path: ['repeat'] });
+    }
+  });
 export type SweepDocument = z.output<typeof SweepDocumentSchema>;
 
 /** Validate a parsed JSON value as a run or sweep document; UsageError listing every issue with its path. */
 export function parseResultDocument(value: unknown, source = 'result'): ResultDocument | SweepDocument {
-  const isSweep = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'sweep';
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  const isSweep = kind === 'sweep' || kind === 'repeat';
   const parsed = isSweep ? SweepDocumentSchema.safeParse(value) : ResultDocumentSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const lines = formatZodIssues(parsed.error);

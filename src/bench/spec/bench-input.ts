@@ -45,6 +45,8 @@ export const BenchInputShape = {
   deadline_grace_s: z.number().min(0, 'expected seconds >= 0').max(LIMITS.deadlineGraceS, `expected at most ${LIMITS.deadlineGraceS} s`).optional(),
   fail_on: z.array(z.string().min(1)).optional(),
   save_detailed: z.boolean().optional(),
+  /** Run the same workload this many times; the result holds every repetition and the mean and 95 % CI. */
+  repeat: intIn(1, 1000).optional(),
   client: z.enum(['local', 'cluster']).optional(),
   client_tasks: intIn(1, LIMITS.clientTasks).optional(),
   client_nodes: intIn(1, LIMITS.clientTasks).optional(),

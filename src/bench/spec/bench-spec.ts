@@ -103,6 +103,8 @@ export const BenchSpecSchema = z.strictObject({
   /** Gates on result fields, e.g. `p99_ttft_ms>500`; a breach is exit 3. */
   fail_on: z.array(z.string().min(1)),
   save_detailed: z.boolean(),
+  /** Repetitions of the whole workload. */
+  repeat: int(1, 1000),
   client: ClientSpecSchema,
 });
 export type BenchSpec = z.output<typeof BenchSpecSchema>;

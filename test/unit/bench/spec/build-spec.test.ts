@@ -11,7 +11,7 @@ import { UsageError } from '../../../../src/errors.js';
 
 // The real `bench run` settings flags, so value sources are commander's own ('cli' vs 'default').
 function specOf(argv: string[], profile: BenchInput = {}, profilePath = 'p.yaml'): BenchSpec {
-  const cmd = addSpecOptions(new Command('run').exitOverride());
+  const cmd = addSpecOptions(new Command('run').exitOverride().configureOutput({ writeErr: () => undefined }));
   cmd.parse(argv, { from: 'user' });
   const typed = typedInput(cmd);
   return buildBenchSpec(mergeInput(profile, typed), { label: settingLabel(typed, { path: profilePath, input: profile }) });
@@ -60,6 +60,7 @@ describe('defaults live in the spec', () => {
       percentiles: [90, 95, 99],
       fail_on: [],
       save_detailed: false,
+      repeat: 1,
       client: { placement: 'local', tasks: 1, workers: 1 },
     });
   });

@@ -56,6 +56,17 @@ export function cutReasonOf(reason: unknown): CutReason {
   return reason === 'deadline' || reason === 'grace' ? reason : 'interrupted';
 }
 
+/** What one target's requests share: its pool, paths and headers, and how to scrub its key from text. */
+interface Target {
+  pool: Pool;
+  origin: string;
+  prefix: string;
+  paths: Record<BenchApi, string>;
+  headers: Record<string, string>;
+  apiKey?: string;
+  redact: (text: string) => string;
+}
+
 /** Create the pool and the request function for one target. */
 export function createBenchClient(options: BenchClientOptions): BenchClient {
   const { origin, prefix } = splitTarget(options.url);
@@ -68,58 +79,68 @@ export function createBenchClient(options: BenchClientOptions): BenchClient {
   });
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const paths = { completions: `${prefix}/v1/completions`, chat: `${prefix}/v1/chat/completions` };
   const secret = options.apiKey;
-  const redact = (text: string): string => (secret ? text.split(secret).join('[redacted]') : text);
-
-  const send = (req: StreamRequest, signal?: AbortSignal): Promise<RequestRecord> =>
-    new Promise((resolve) => {
-      const recorder = createStreamRecorder(req, redact);
-      if (signal?.aborted) return resolve(recorder.cut(cutReasonOf(signal.reason), performance.now()));
-      let controller: Dispatcher.DispatchController | undefined;
-      let cutBy: CutReason | undefined;
-      const onAbort = (): void => {
-        cutBy = cutReasonOf(signal?.reason);
-        if (controller) controller.abort(new Error(cutBy));
-        else resolve(recorder.cut(cutBy, performance.now()));
-      };
-      const settle = (record: RequestRecord): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(record);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const body = requestBody(req);
-      recorder.start(performance.now(), req.scheduledMs);
-      pool.dispatch(
-        { origin, path: paths[req.api], method: 'POST', headers, body },
-        {
-          onRequestStart: (ctl) => void (controller = ctl),
-          onResponseStart: (_ctl, statusCode) => recorder.status(statusCode),
-          onResponseData: (_ctl, chunk) => recorder.data(chunk, performance.now()),
-          onResponseEnd: () => settle(recorder.end(performance.now())),
-          onResponseError: (_ctl, error) => settle(cutBy ? recorder.cut(cutBy, performance.now()) : recorder.fail(error.message, performance.now())),
-        },
-      );
-    });
-
-  const getJson = async (path: string, timeoutMs = 10_000): Promise<{ status: number; body: unknown } | undefined> => {
-    try {
-      const res = await pool.request({
-        path: `${prefix}${path}`, method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
-        headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
-      });
-      const text = await res.body.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      return { status: res.statusCode, body };
-    } catch {
-      return undefined;
-    }
+  const target: Target = {
+    pool, origin, prefix, headers, paths: { completions: `${prefix}/v1/completions`, chat: `${prefix}/v1/chat/completions` },
+    ...(secret ? { apiKey: secret } : {}),
+    redact: (text) => (secret ? text.split(secret).join('[redacted]') : text),
   };
+  return {
+    origin,
+    send: (req, signal) => sendStreaming(target, req, signal),
+    getJson: (path, timeoutMs) => getJson(target, path, timeoutMs),
+    close: () => pool.close(),
+  };
+}
 
-  return { origin, send, getJson, close: () => pool.close() };
+// One streamed request: undici's dispatch handlers feed the recorder with the time each event was read.
+function sendStreaming(t: Target, req: StreamRequest, signal?: AbortSignal): Promise<RequestRecord> {
+  return new Promise((resolve) => {
+    const recorder = createStreamRecorder(req, t.redact);
+    if (signal?.aborted) return resolve(recorder.cut(cutReasonOf(signal.reason), performance.now()));
+    let controller: Dispatcher.DispatchController | undefined;
+    let cutBy: CutReason | undefined;
+    const onAbort = (): void => {
+      cutBy = cutReasonOf(signal?.reason);
+      if (controller) controller.abort(new Error(cutBy));
+      else resolve(recorder.cut(cutBy, performance.now()));
+    };
+    const settle = (record: RequestRecord): void => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(record);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const body = requestBody(req);
+    recorder.start(performance.now(), req.scheduledMs);
+    t.pool.dispatch(
+      { origin: t.origin, path: t.paths[req.api], method: 'POST', headers: t.headers, body },
+      {
+        onRequestStart: (ctl) => void (controller = ctl),
+        onResponseStart: (_ctl, statusCode) => recorder.status(statusCode),
+        onResponseData: (_ctl, chunk) => recorder.data(chunk, performance.now()),
+        onResponseEnd: () => settle(recorder.end(performance.now())),
+        onResponseError: (_ctl, error) => settle(cutBy ? recorder.cut(cutBy, performance.now()) : recorder.fail(error.message, performance.now())),
+      },
+    );
+  });
+}
+
+// GET a JSON document: the status and parsed body (undefined when not JSON), or undefined when nothing answered.
+async function getJson(t: Target, path: string, timeoutMs = 10_000): Promise<{ status: number; body: unknown } | undefined> {
+  try {
+    const res = await t.pool.request({
+      path: `${t.prefix}${path}`, method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+      headers: t.apiKey ? { authorization: `Bearer ${t.apiKey}` } : {},
+    });
+    const text = await res.body.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: res.statusCode, body };
+  } catch {
+    return undefined;
+  }
 }

@@ -51,97 +51,118 @@ export function chunkText(chunk: StreamChunk): string {
 
 /** A recorder for one request; `redact` scrubs secrets from error text before it is stored. */
 export function createStreamRecorder(req: RecordedRequest, redact: (text: string) => string = (t) => t): StreamRecorder {
-  const record: RequestRecord = {
-    index: req.index, startMs: 0, scheduledMs: 0, chunkTimesMs: [], endMs: 0, success: false,
-    promptTokens: req.promptTokens, outputTokens: 0, outputTokensSource: 'chunks', expectedOutputTokens: req.maxTokens,
-  };
-  if (req.warmup) record.warmup = true;
-  if (req.client !== undefined) record.client = req.client;
-  const texts: string[] = [];
-  let usageOut: number | undefined;
-  let errorBody = '';
-  let now = 0;
-  let malformed = 0;
-  let sawDone = false;
-  let settled = false;
-  let started = false;
-  const parser: SseParser = createSseParser((data) => {
-    if (data === '[DONE]') return void (sawDone = true);
+  return new Recorder(req, redact);
+}
+
+class Recorder implements StreamRecorder {
+  readonly record: RequestRecord;
+  readonly #texts: string[] = [];
+  readonly #parser: SseParser;
+  #usageOut: number | undefined;
+  #errorBody = '';
+  /** The read time of the bytes being parsed: every event they hold happened then. */
+  #now = 0;
+  #malformed = 0;
+  #sawDone = false;
+  #settled = false;
+  #started = false;
+
+  constructor(private readonly req: RecordedRequest, private readonly redact: (text: string) => string) {
+    this.record = {
+      index: req.index, startMs: 0, scheduledMs: 0, chunkTimesMs: [], endMs: 0, success: false,
+      promptTokens: req.promptTokens, outputTokens: 0, outputTokensSource: 'chunks', expectedOutputTokens: req.maxTokens,
+    };
+    if (req.warmup) this.record.warmup = true;
+    if (req.client !== undefined) this.record.client = req.client;
+    this.#parser = createSseParser((data) => this.#event(data));
+  }
+
+  start(nowMs: number, scheduledMs?: number): void {
+    this.#started = true;
+    this.record.startMs = nowMs;
+    this.record.scheduledMs = scheduledMs ?? nowMs;
+  }
+
+  status(code: number): void {
+    this.record.status = code;
+  }
+
+  data(chunk: Uint8Array, nowMs: number): void {
+    if (this.record.status !== 200) {
+      if (this.#errorBody.length < 1000) this.#errorBody += Buffer.from(chunk).toString('utf8');
+      return;
+    }
+    this.#now = nowMs;
+    this.#parser.push(chunk);
+  }
+
+  end(nowMs: number): RequestRecord {
+    if (this.record.status === 200) this.#parser.end();
+    return this.#settle(nowMs, undefined);
+  }
+
+  fail(message: string, nowMs: number): RequestRecord {
+    return this.#settle(nowMs, message);
+  }
+
+  cut(reason: CutReason, nowMs: number): RequestRecord {
+    if (this.#settled) return this.record;
+    this.record.cut = true;
+    this.record.cutReason = reason;
+    if (!this.#started) this.record.startMs = this.record.scheduledMs = nowMs;
+    return this.#settle(nowMs, CUT_MESSAGES[reason]);
+  }
+
+  // One SSE event: [DONE], a chunk with content and/or usage, or data that is not JSON (counted).
+  #event(data: string): void {
+    if (data === '[DONE]') return void (this.#sawDone = true);
     let chunk: StreamChunk;
     try {
       chunk = JSON.parse(data) as StreamChunk;
     } catch {
-      malformed++;
+      this.#malformed++;
       return;
     }
     const text = chunkText(chunk);
     if (text !== '') {
-      record.chunkTimesMs.push(now);
-      texts.push(text);
+      this.record.chunkTimesMs.push(this.#now);
+      this.#texts.push(text);
     }
     const usage = chunk.usage;
     if (usage) {
-      if (typeof usage.completion_tokens === 'number') usageOut = usage.completion_tokens;
-      if (typeof usage.prompt_tokens === 'number') record.promptTokens = usage.prompt_tokens;
+      if (typeof usage.completion_tokens === 'number') this.#usageOut = usage.completion_tokens;
+      if (typeof usage.prompt_tokens === 'number') this.record.promptTokens = usage.prompt_tokens;
     }
-  });
+  }
 
-  const settle = (nowMs: number, error: string | undefined): RequestRecord => {
-    if (settled) return record;
-    settled = true;
+  #settle(nowMs: number, error: string | undefined): RequestRecord {
+    const record = this.record;
+    if (this.#settled) return record;
+    this.#settled = true;
     record.endMs = nowMs;
-    countOutput();
+    this.#countOutput();
     if (record.status === 200 && !record.cut) {
-      if (malformed > 0) record.malformedEvents = malformed;
-      if (error === undefined) record.done = sawDone;
+      if (this.#malformed > 0) record.malformedEvents = this.#malformed;
+      if (error === undefined) record.done = this.#sawDone;
     }
     if (error === undefined && record.status === 200 && record.chunkTimesMs.length === 0) error = 'stream ended without any content';
-    if (error !== undefined) record.error = redact(error).slice(0, 500);
-    else if (record.status !== 200) record.error = redact(`HTTP ${record.status ?? '?'}: ${errorBody.trim()}`).slice(0, 500);
+    if (error !== undefined) record.error = this.redact(error).slice(0, 500);
+    else if (record.status !== 200) record.error = this.redact(`HTTP ${record.status ?? '?'}: ${this.#errorBody.trim()}`).slice(0, 500);
     else record.success = true;
     return record;
-  };
-  const countOutput = (): void => {
-    if (usageOut !== undefined) {
-      record.outputTokens = usageOut;
+  }
+
+  // Output tokens: the server's usage, else the tokenizer's count of the text, else the content chunks.
+  #countOutput(): void {
+    const record = this.record;
+    if (this.#usageOut !== undefined) {
+      record.outputTokens = this.#usageOut;
       record.outputTokensSource = 'usage';
-    } else if (req.countTokens && texts.length > 0) {
-      record.outputTokens = req.countTokens(texts.join(''));
+    } else if (this.req.countTokens && this.#texts.length > 0) {
+      record.outputTokens = this.req.countTokens(this.#texts.join(''));
       record.outputTokensSource = 'tokenizer';
     } else {
       record.outputTokens = record.chunkTimesMs.length;
     }
-  };
-
-  return {
-    record,
-    start(nowMs, scheduledMs) {
-      started = true;
-      record.startMs = nowMs;
-      record.scheduledMs = scheduledMs ?? nowMs;
-    },
-    status(code) {
-      record.status = code;
-    },
-    data(chunk, nowMs) {
-      if (record.status !== 200) {
-        if (errorBody.length < 1000) errorBody += Buffer.from(chunk).toString('utf8');
-        return;
-      }
-      now = nowMs;
-      parser.push(chunk);
-    },
-    end(nowMs) {
-      if (record.status === 200) parser.end();
-      return settle(nowMs, undefined);
-    },
-    fail: (message, nowMs) => settle(nowMs, message),
-    cut(reason, nowMs) {
-      if (settled) return record;
-      record.cut = true;
-      record.cutReason = reason;
-      if (!started) record.startMs = record.scheduledMs = nowMs;
-      return settle(nowMs, CUT_MESSAGES[reason]);
-    },
-  };
+  }
 }

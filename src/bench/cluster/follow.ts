@@ -11,6 +11,7 @@ import { parseResultDocument, type ResultDocument } from '../results/result-sche
 import { judge } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { RUN_FILES, type ProgressNote } from '../scale/run-dir.js';
+import { sleep } from '../../common/sleep.js';
 
 export interface ClientHandle {
   dir: string;
@@ -95,21 +96,9 @@ export async function followClient(ex: Executor, h: ClientHandle, spec: BenchSpe
       killed = true;
       await cancelClient(ex, h);
     }
-    await pause(1000, hooks.signal?.aborted ? undefined : hooks.signal);
+    await sleep(1000, hooks.signal?.aborted ? undefined : hooks.signal);
   }
   return collect(ex, h, spec, stopAt !== undefined);
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Kill the client: its detached script's process group, or its job. */

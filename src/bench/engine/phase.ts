@@ -8,6 +8,7 @@ import type { BenchApi, BenchClient } from './client.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
 import { canStart, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
 import type { RequestRecord } from './types.js';
+import { sleep } from '../../common/sleep.js';
 
 export interface PhaseCounts {
   sent: number;
@@ -50,20 +51,6 @@ export interface PhaseResult {
   startMs: number;
   endMs: number;
   interrupted: boolean;
-}
-
-/** Resolve after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** When requests may start and when in-flight ones are cut: the deadline, its grace, the user's abort. */

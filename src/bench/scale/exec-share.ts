@@ -12,6 +12,7 @@ import { shareOf } from '../engine/share.js';
 import { tokenizerNote } from '../results/build-result.js';
 import { readApiKey } from '../results/result-io.js';
 import { parseBenchSpec, type BenchSpec } from '../spec/bench-spec.js';
+import { sleep } from '../../common/sleep.js';
 import {
   encodeRecord, progressFile, readyFile, recordsFile, RUN_FILES, runPath, summaryFile,
   type ProgressNote, type ReadyNote, type ShareStepNote, type ShareSummary,
@@ -54,25 +55,12 @@ async function barrier(dir: string, step: number, share: number, count: number, 
     const ready = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json'));
     if (ready.length >= count) {
       const last = Math.max(...ready.map((f) => (JSON.parse(readFileSync(runPath(dir, f), 'utf8')) as ReadyNote).at));
-      await pause(last + START_DELAY_MS - Date.now(), signal);
+      await sleep(last + START_DELAY_MS - Date.now(), signal);
       return;
     }
     if (Date.now() > deadline) throw new BenchError(`client share ${share}: only ${ready.length} of ${count} shares reached load level ${step + 1} within ${BARRIER_TIMEOUT_MS / 1000} s`);
-    await pause(50, signal);
+    await sleep(50, signal);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Abort when the follower writes the stop file (checked twice a second) or a signal arrives. */

@@ -1,6 +1,7 @@
 // zod schemas for the cluster config file (~/.config/aibench/config.yaml).
 // Unknown keys are errors (strictObject) so a typo never silently falls back to a default.
 import { z } from 'zod';
+import { hasUrlCredentials } from '../common/url-credentials.js';
 
 const absolutePath = z.string().min(1).refine((p) => p.startsWith('/') || p.startsWith('~/'), {
   message: 'expected an absolute path (starting with / or ~/)',
@@ -47,7 +48,7 @@ export const SshSchema = z.strictObject({
 // No credentials: the URL is written into the job script and the agent's argv (visible in `ps`).
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
-  .refine((u) => !/^https?:\/\/[^/?#]*@/i.test(u), { message: 'expected a URL without user:password@ (it would appear in the job script and in ps), got one with credentials' });
+  .refine((u) => !hasUrlCredentials(u), { message: 'expected a URL without user:password@ (it would appear in the job script and in ps), got one with credentials' });
 
 /** The GPU telemetry agent that `service start --telemetry` runs inside the service's job. URLs as COMPUTE NODES reach them. */
 export const TelemetryConfigSchema = z.strictObject({

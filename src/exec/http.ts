@@ -6,6 +6,7 @@
 // (src/bench/client.ts) is deliberately not built on this.
 import { request, type Dispatcher } from 'undici';
 import { HttpError, HttpStatusError } from '../errors.js';
+import { scrubUrlCredentials } from '../common/url-credentials.js';
 
 export interface HttpRequestOptions {
   /** Default GET. */
@@ -32,17 +33,12 @@ export interface HttpResponse {
   json(): Promise<unknown>;
 }
 
-const CREDENTIALS = /\/\/[^/?#\s]*@/;
-
 /** A URL safe to print: `user:pass@` removed (the last `@` of the authority, as URL parsing does). */
 export function safeUrl(url: string): string {
-  return url.replace(CREDENTIALS, '//');
+  return scrubUrlCredentials(url);
 }
 
-/** Every URL in a free text with its credentials removed (for messages from below). */
-function scrub(text: string): string {
-  return text.replace(new RegExp(CREDENTIALS.source, 'g'), '//');
-}
+const scrub = scrubUrlCredentials;
 
 /**
  * The URL without credentials and, when it had some, the Basic `authorization` header they stand

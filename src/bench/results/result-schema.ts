@@ -9,6 +9,7 @@ import {
 } from './result-fields.js';
 import type { Slo } from '../engine/types.js';
 import { LoadPatternSchema, SloSchema } from '../spec/bench-spec.js';
+import { hasUrlCredentials } from '../../common/url-credentials.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
@@ -19,7 +20,7 @@ const posInt = z.number().int().positive();
 const ms = z.number().finite();
 
 const TargetSchema = z.strictObject({
-  url: z.url().refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(u), { message: 'expected a URL without credentials' }),
+  url: z.url().refine((u) => !hasUrlCredentials(u), { message: 'expected a URL without credentials' }),
   model: z.string().min(1),
   api: z.enum(['completions', 'chat']),
 });

@@ -6,6 +6,7 @@ import { formatZodIssues } from '../../config/zod-error.js';
 import { UsageError } from '../../errors.js';
 import { SimProfileSchema } from '../../sim/embedded-profile.js';
 import { LIMITS } from './limits.js';
+import { hasUrlCredentials } from '../../common/url-credentials.js';
 
 export const BENCH_SPEC_VERSION = 1;
 
@@ -14,7 +15,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** An http(s) URL without user:password@ (credentials go in an API key file). */
 export const EndpointUrlSchema = z
   .url({ protocol: /^https?$/ })
-  .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(u), { message: 'expected a URL without credentials' });
+  .refine((u) => !hasUrlCredentials(u), { message: 'expected a URL without credentials' });
 
 /** Closed loop at a fixed concurrency, or open loop at a rate with gamma gaps (burstiness 1 = Poisson). */
 export const LoadPatternSchema = z.discriminatedUnion('kind', [

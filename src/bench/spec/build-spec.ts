@@ -9,6 +9,7 @@ import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type DatasetSpec
 import { BenchInputSchema, type BenchInput, type BenchInputKey } from './bench-input.js';
 import { minutesToSeconds, parseDurationSeconds } from './duration.js';
 import { parseGoodput } from './goodput.js';
+import { hasUrlCredentials, maskUrlCredentials } from '../../common/url-credentials.js';
 
 /** Defaults of what nobody set: vLLM's random dataset lengths, 100 requests at concurrency 1. */
 export const SPEC_DEFAULTS = {
@@ -200,13 +201,11 @@ function sloOf(text: string): NonNullable<BenchSpec['slo']> {
   };
 }
 
-const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i;
-
 /** The target URL, checked before any request: http(s) only, no user:password@ (never echoed). */
 export function checkedUrl(value: string): string {
   const text = value.trim();
-  const masked = text.replace(CREDENTIALS, '$1***@');
-  if (CREDENTIALS.test(text)) throw new UsageError(`url: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);
+  const masked = maskUrlCredentials(text);
+  if (hasUrlCredentials(text)) throw new UsageError(`url: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);
   if (!EndpointUrlSchema.safeParse(text).success) throw new UsageError(`url: expected an http:// or https:// URL like http://node1:8000, got ${JSON.stringify(masked)}`);
   return text;
 }

@@ -8,7 +8,7 @@ import { executeBenchmark } from '../bench/engine/execute.js';
 import { runRepeated, type RepeatedOutcome } from '../bench/engine/repeat.js';
 import type { ProgressEvent } from '../bench/engine/runner.js';
 import { pushBenchResult } from '../bench/results/push.js';
-import { outputDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
+import { outputDocument, readApiKey, readResultFile, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
 import type { Verdict } from '../bench/results/verdict.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
@@ -51,10 +51,15 @@ function buildResultsCommand(): Command {
   return new Command('results')
     .description('list the results of benchmarks started through the control API (aibench api serve)')
     .option('--json', 'print the list as one JSON document on stdout')
-    .addHelpText('after', '\nExample:\n  $ aibench bench results --json | jq -r \'.[-1].path\'')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--html <file>', 'also write the offline HTML report of these results (as `aibench report` does)')
+    .addHelpText('after', '\nExample:\n  $ aibench bench results --json | jq -r \'.[-1].path\'\n  $ aibench bench results --html api-results.html')
+    .action(async (opts: { json?: boolean; html?: string }) => {
       const out = createOutput({ json: opts.json });
       const results = await listResults();
+      if (opts.html !== undefined && results.length > 0) {
+        await writeHtmlReport(await Promise.all(results.map((r) => readResultFile(r.path))), opts.html, { title: 'control API results' });
+        out.info(`report written to ${opts.html}`);
+      }
       if (opts.json) return out.dataJson(results);
       if (results.length === 0) return out.info(`no results in ${resultsDir()}`);
       const rows = results.map((r) => [r.id, r.started_at, r.service_id, r.model, r.label, r.completed, r.duration_s, r.path]);

@@ -147,3 +147,18 @@ describe('aibench history (built bin)', () => {
     expect(since.stderr).toContain('since: expected a duration like 30d');
   });
 });
+
+describe('aibench bench results --html (built bin)', () => {
+  it('writes the report of the control API\'s results', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aibench-e2e-results-'));
+    const dir = join(home, '.local/state/aibench/results');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(detailed('base'), join(dir, 'bm-1.json'));
+    const out = join(home, 'results.html');
+    const { exitCode, stderr } = await runBin(['bench', 'results', '--html', out], { home });
+    expect(exitCode, stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<title>control API results</title>');
+    expect(html).toContain('concurrency@4');
+  });
+});

@@ -157,6 +157,21 @@ describe('bench run --service: the client inside the cluster', () => {
     expect(String(res.stderr)).toMatch(/warning: requests went through an SSH forward/);
   });
 
+  it('placement partition: the client runs as its own job on a partition, recorded with both job ids', async () => {
+    const partition = join(dir, 'partition.yaml');
+    writeFileSync(partition, readFileSync(configPath, 'utf8').replace(/^(\s+)paths: /gm, '$1client: { placement: partition, cpus_per_task: 1, time: "00:05:00" }\n$1paths: '));
+    const res = await execa(process.execPath, [BIN, 'bench', 'run', '--service', SERVICE, '--client-tasks', '2', '--concurrency', '2', '--num-requests', '10', '--input-len', '8', '--output-len', '4', '--json'], {
+      reject: false, env: { ...env(), AIBENCH_CONFIG: partition },
+    });
+    expect(res.exitCode, String(res.stderr)).toBe(0);
+    const doc = ResultDocumentSchema.parse(JSON.parse(String(res.stdout)));
+    expect(doc.completed).toBe(10);
+    expect(doc.client.slurm).toMatchObject({ placement: 'partition', job_id: serviceJob, overcommit: false });
+    expect(doc.client.slurm?.client_job_id).toMatch(/^\d+$/);
+    expect(doc.client.slurm?.client_job_id).not.toBe(serviceJob);
+    expect(doc.provenance.gpu?.name).toBe('NVIDIA H200'); // asked on the service's node, not the client's
+  });
+
   it('bad client settings are refused before anything is submitted (exit 2)', async () => {
     for (const [args, message] of [
       [['--client-tasks', '0'], /--client-tasks: expected an integer >= 1, got 0/],

@@ -198,7 +198,10 @@ const coreShape = {
     slurm: z
       .strictObject({
         placement: z.enum(['service-allocation', 'partition']),
+        /** The service's job (the client's steps run in it with placement service-allocation). */
         job_id: z.string().min(1),
+        /** The client's own job (placement partition). */
+        client_job_id: z.string().min(1).optional(),
         step_name: z.string().optional(),
         /** True when the client tasks were placed with srun --overcommit (more tasks than the allocation's CPUs). */
         overcommit: z.boolean(),

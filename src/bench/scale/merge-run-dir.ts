@@ -31,10 +31,17 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
+/** A client job merges inside itself: its own job id is the client's (SLURM_JOB_ID), recorded next to the service's. */
+function withClientJob(extras: RunExtras, env: NodeJS.ProcessEnv = process.env): RunExtras {
+  const slurm = extras.client?.slurm;
+  if (slurm?.placement !== 'partition' || !env.SLURM_JOB_ID || slurm.client_job_id !== undefined) return extras;
+  return { ...extras, client: { ...extras.client, slurm: { ...slurm, client_job_id: env.SLURM_JOB_ID } } };
+}
+
 /** Merge the run directory of `count` shares into documents and a verdict. */
 export function mergeRunDir(dir: string, count: number): BenchOutcome {
   const spec = readRunSpec(dir);
-  const extras = readJson<RunExtras>(runPath(dir, EXTRAS_FILE)) ?? {};
+  const extras = withClientJob(readJson<RunExtras>(runPath(dir, EXTRAS_FILE)) ?? {});
   const gpu = existsSync(runPath(dir, RUN_FILES.gpu)) ? parseGpuProvenance(readFileSync(runPath(dir, RUN_FILES.gpu), 'utf8')) : undefined;
   const provenance = gpu === undefined ? extras.provenance : { ...extras.provenance, gpu };
   const summaries = Array.from({ length: count }, (_, i) => readJson<ShareSummary>(runPath(dir, summaryFile(i))));

@@ -39,6 +39,8 @@ export const JobSpecSchema = z
       .refine((t) => slurmDurationSeconds(t) !== undefined, { message: `expected a Slurm time limit (${SLURM_TIME_FORMS})` })
       .optional(),
     nodes: z.number().int().positive().max(100_000).optional(),
+    /** Tasks of the job (a client job runs its srun tasks inside it, so it must hold them all). */
+    ntasks: z.number().int().positive().max(100_000).optional(),
     // Literal paths: aibench never uses Slurm's %j-style patterns, and escapes `%` in the argv.
     output: path('output path'),
     error: path('error path').optional(),

@@ -22,6 +22,7 @@ function directives(spec: JobSpec): string[] {
     ['account', spec.account],
     ['qos', spec.qos],
     ['nodes', spec.nodes],
+    ['ntasks', spec.ntasks],
     ['cpus-per-task', spec.cpus],
     ['mem', spec.mem],
     ['gres', spec.gres],

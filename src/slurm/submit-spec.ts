@@ -16,10 +16,13 @@ export interface SubmitInput {
   partition?: string | undefined;
   account?: string | undefined;
   qos?: string | undefined;
-  gres?: string | undefined;
+  /** null: no GPUs even when the cluster has a default gres (a client job runs no model). */
+  gres?: string | null | undefined;
   cpus?: number | undefined;
   mem?: string | undefined;
   time?: string | undefined;
+  nodes?: number | undefined;
+  ntasks?: number | undefined;
   env?: Readonly<Record<string, string>> | undefined;
   /** NAME -> file on the cluster (mode 0600) that the job reads into NAME at start (`--secret-env NAME=FILE`). */
   secretEnv?: Readonly<Record<string, string>> | undefined;
@@ -61,9 +64,11 @@ export function buildSubmitSpec(
     time: pick(input.time, cluster.slurm.time),
     cpus: input.cpus,
     mem: input.mem,
+    nodes: input.nodes,
+    ntasks: input.ntasks,
   };
   for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) (spec as Record<string, unknown>)[key] = value;
+    if (value !== undefined && value !== null) (spec as Record<string, unknown>)[key] = value;
   }
   return spec;
 }

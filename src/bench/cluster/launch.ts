@@ -110,6 +110,7 @@ async function startClient(target: ClusterClientTarget, script: ClientScriptInpu
   if (script.placement === 'partition') {
     const job = await submitJob(ex, cluster, {
       body, name: script.stepName, partition: cluster.client.partition, cpus: cluster.client.cpus_per_task, mem: cluster.client.mem, time: cluster.client.time,
+      ntasks: script.tasks, nodes: script.nodes, gres: null,
     });
     return { dir: script.dir, kind: 'job', id: job.job_id, log: job.output_path, stepName: script.stepName, aibench: script.aibench };
   }

@@ -4,6 +4,7 @@ import { belongsTo, parseJobIds } from '../../../src/slurm/job-id.js';
 import { isAibenchJob, jobDir } from '../../../src/slurm/job-layout.js';
 import { LIST_FORMAT, parseJobList, tagUuid } from '../../../src/slurm/parse-job-list.js';
 import { parseJobSpec } from '../../../src/slurm/job-spec.js';
+import { renderSbatch } from '../../../src/slurm/render-sbatch.js';
 import { buildSubmitSpec } from '../../../src/slurm/submit-spec.js';
 import { waitReached } from '../../../src/slurm/wait.js';
 
@@ -49,6 +50,15 @@ describe('buildSubmitSpec', () => {
     const spec = parseJobSpec(buildSubmitSpec(cluster, { body: 'true', env: { HF_TOKEN_FILE: '/x' }, secretEnv: { VLLM_API_KEY: '/k', HF_TOKEN: '~/mine' } }, submission));
     expect(spec.secretFiles).toEqual({ HF_TOKEN: '~/mine', VLLM_API_KEY: '/k' });
     expect(spec.env).toMatchObject({ HF_TOKEN_FILE: '/x' });
+  });
+
+  it('a client job holds all its tasks and asks for no GPU even when the cluster has a default gres', () => {
+    const spec = parseJobSpec(buildSubmitSpec(cluster, { body: 'srun x', gres: null, ntasks: 3, nodes: 2 }, submission));
+    expect(spec.gres).toBeUndefined();
+    const script = renderSbatch(spec);
+    expect(script).toContain('#SBATCH --ntasks=3\n');
+    expect(script).toContain('#SBATCH --nodes=2\n');
+    expect(script).not.toContain('--gres');
   });
 });
 

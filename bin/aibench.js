@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin shim: the compiled CLI does everything, including setting the exit code.
-import { main } from '../dist/cli/main.js';
+// Thin shim: the bundled CLI (dist/bundle/, built by `npm run build`) does everything, including setting the exit code.
+import { main } from '../dist/bundle/aibench.js';
 
 await main(process.argv);

@@ -18,6 +18,7 @@ const GROUPS: Group[] = [
   { name: 'bench', summary: 'benchmark an OpenAI-compatible server (vLLM), compare and list results', load: async () => (await import('./bench.js')).buildBenchCommand() },
   { name: 'report', summary: 'one self-contained HTML report (plots, tables; works offline) from result files', load: async () => (await import('./report.js')).buildReportCommand() },
   { name: 'history', summary: 'trends of nightly results by workload, with significant-regression flags', load: async () => (await import('./history.js')).buildHistoryCommand() },
+  { name: 'profiles', summary: 'list the benchmark profiles and suites shipped with aibench (use them by name)', load: async () => (await import('./profiles.js')).buildProfilesCommand() },
   { name: 'suite', summary: 'run many benchmarks from a suite YAML: services x matrix, by priority, with a lock', load: async () => (await import('./suite.js')).buildSuiteCommand() },
   { name: 'service', summary: 'start, list, inspect and stop vLLM services running as Slurm jobs', load: async () => (await import('./service.js')).buildServiceCommand() },
   { name: 'jobs', summary: 'submit, inspect, wait for, cancel and read Slurm jobs (HF cache exported to every job)', load: async () => (await import('./jobs.js')).buildJobsCommand() },

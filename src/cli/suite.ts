@@ -12,6 +12,7 @@ import { loadSuite } from '../suite/schema.js';
 import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { resolveProfile } from '../config/profiles.js';
 import { createOutput, type Output } from '../report/output.js';
 import { configFor, useInterrupt } from './context.js';
 
@@ -39,7 +40,7 @@ export function buildSuiteCommand(): Command {
   suite.addCommand(
     new Command('run')
       .description('start the suite\'s services, run every benchmark of its matrix, stop the services, write results and a summary')
-      .argument('<file>', 'suite YAML (see profiles/nightly.yaml)')
+      .argument('<name|file>', 'suite: a built-in name (`aibench profiles ls`: smoke, nightly) or a suite YAML file')
       .option('--resume', 'skip benchmarks whose result file in the output directory exists and is valid; reuse a service an interrupted run left READY')
       .option('--dry-run', 'print the expanded plan as a table (or JSON with --json) and exit')
       .option('--max-parallel <n>', 'ceiling of the adaptive concurrency (overrides max_parallel in the file)')
@@ -47,9 +48,10 @@ export function buildSuiteCommand(): Command {
       .option('--cluster <name>', 'cluster for services that name none (overrides the file\'s cluster)')
       .option('--json', 'print the summary (or the dry-run plan) as JSON on stdout')
       .option('--quiet', 'no progress, no table')
-      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run profiles/smoke.yaml --dry-run\n  $ aibench suite run profiles/nightly.yaml --out results/nightly-$(date +%F) --resume')
-      .action(async (file: string, flags: SuiteRunFlags, cmd: Command) => {
+      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run smoke --dry-run\n  $ aibench suite run nightly --out results/nightly-$(date +%F) --resume')
+      .action(async (name: string, flags: SuiteRunFlags, cmd: Command) => {
         const output = createOutput({ json: flags.json, quiet: flags.quiet });
+        const file = await resolveProfile(name, 'suite', 'suite run');
         const plan = planSuite(await loadSuite(file));
         const maxParallel = parseMaxParallel(flags.maxParallel) ?? plan.suite.max_parallel;
         if (flags.dryRun) {

@@ -79,7 +79,7 @@ function buildRunCommand(): Command {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command);
       const apiKey = await readApiKey(flags.apiKeyFile);
-      const progress = createProgress(output);
+      const progress = await createProgress(output);
       const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
       let outcome;
       try {

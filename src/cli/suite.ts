@@ -78,7 +78,7 @@ async function runLocked(plan: SuitePlan, file: string, flags: Omit<SuiteRunFlag
   const { output } = flags;
   const release = await lockSuite(plan.suite.name, file, { onCompromised: (e) => output.warn(`suite lock: ${e.message}`) });
   const outDir = flags.out ?? join('aibench-results', plan.suite.name);
-  const progress = createSuiteProgress(output, flags.maxParallel);
+  const progress = await createSuiteProgress(output, flags.maxParallel);
   try {
     const ledger = await StartedServices.open(outDir, plan.suite.name);
     output.info(`suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s), results in ${outDir}`);

@@ -1,5 +1,5 @@
 // Where output goes: data on stdout, people on stderr. One place decides whether a spinner or
-// colour is allowed (TTY, not --json, not --quiet, NO_COLOR / FORCE_COLOR=0 respected).
+// colour is allowed (TTY, not --json, not --quiet, NO_COLOR / FORCE_COLOR=0 respected: neither then).
 
 export interface OutputOptions {
   json?: boolean;
@@ -35,13 +35,16 @@ export function colorAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
 export function createOutput(options: OutputOptions = {}, env: NodeJS.ProcessEnv = process.env): Output {
   const json = Boolean(options.json);
   const quiet = Boolean(options.quiet);
-  const stderrTty = Boolean(process.stderr.isTTY);
-  const interactive = stderrTty && !json && !quiet && env.CI !== 'true' && env.TERM !== 'dumb';
+  const color = colorAllowed(process.stderr, env);
+  // A spinner redraws with cursor escapes: none without colour (NO_COLOR, FORCE_COLOR=0, not a TTY),
+  // nor on a terminal that reports 0 columns (`script` without a size), where ora clears lines forever.
+  const sized = (process.stderr.columns ?? 0) > 0;
+  const interactive = color && sized && !json && !quiet && env.CI !== 'true' && env.TERM !== 'dumb';
   return {
     json,
     quiet,
     interactive,
-    color: colorAllowed(process.stderr, env),
+    color,
     data: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     dataJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     info: (line) => {

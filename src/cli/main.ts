@@ -29,6 +29,7 @@ const GROUPS: Group[] = [
   { name: 'api', summary: 'HTTP control API for dashboards and tools: start services and benchmarks', load: async () => (await import('./api.js')).buildApiCommand() },
   { name: 'doctor', summary: 'check that a cluster can run aibench work (SSH, Slurm, shared dirs)', load: async () => (await import('./doctor.js')).buildDoctorCommand() },
   { name: 'config', summary: 'show or create the aibench config file', load: async () => (await import('./config.js')).buildConfigCommand() },
+  { name: 'completion', summary: 'print a shell completion script: bash, zsh or fish', load: async () => (await import('./completion.js')).buildCompletionCommand() },
 ];
 
 /** The command group argv names (after global options; `help GROUP` too), if any. */
@@ -47,8 +48,8 @@ export function namedGroup(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Build the commander program, loading only the group argv names (all groups as summaries otherwise). */
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+/** Build the commander program, loading only the group argv names (all groups as summaries otherwise; every one with allGroups, for completion). */
+export async function buildProgram(argv: readonly string[] = [], options: { allGroups?: boolean } = {}): Promise<Command> {
   const program = new Command('aibench')
     .description('Benchmark LLM inference servers (vLLM) on Slurm GPU clusters')
     .version(VERSION, '-V, --version', 'print the aibench version')
@@ -58,7 +59,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride();
   const wanted = namedGroup(argv);
   for (const group of GROUPS) {
-    const cmd = group.name === wanted ? await group.load() : new Command(group.name);
+    const cmd = group.name === wanted || options.allGroups ? await group.load() : new Command(group.name);
     program.addCommand(cmd.description(group.summary));
   }
   for (const cmd of program.commands) applyExitOverride(cmd);

@@ -104,6 +104,8 @@ export const BenchSpecSchema = z.strictObject({
   fail_on: z.array(z.string().min(1)),
   save_detailed: z.boolean(),
   client: ClientSpecSchema,
+  /** Tags recorded in the result as they are (a git sha, a build id). */
+  metadata: z.record(z.string(), z.string()).optional(),
 });
 export type BenchSpec = z.output<typeof BenchSpecSchema>;
 

@@ -105,6 +105,7 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
     percentiles: withDefaultPercentiles([...(input.percentiles ?? []), ...gatePercentiles(failOn)]),
     fail_on: failOn,
     save_detailed: input.save_detailed ?? false,
+    ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
     client,
   };
 }

@@ -59,7 +59,7 @@ function buildResultsCommand(): Command {
       if (opts.json) return out.dataJson(results);
       if (results.length === 0) return out.info(`no results in ${resultsDir()}`);
       const rows = results.map((r) => [r.id, r.started_at, r.service_id, r.model, r.label, r.completed, r.duration_s, r.path]);
-      process.stderr.write(`${renderTable(['id', 'started', 'service', 'model', 'load', 'completed', 'duration s', 'file'], rows)}\n`);
+      out.info(renderTable(['id', 'started', 'service', 'model', 'load', 'completed', 'duration s', 'file'], rows));
     });
 }
 

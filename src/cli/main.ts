@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { escapeControl } from '../report/escape.js';
+import { setQuietDefault } from '../report/output.js';
 import { VERSION } from '../version.js';
 import { wasInterrupted } from './context.js';
 
@@ -62,12 +63,28 @@ export async function buildProgram(argv: readonly string[] = [], options: { allG
     const cmd = group.name === wanted || options.allGroups ? await group.load() : new Command(group.name);
     program.addCommand(cmd.description(group.summary));
   }
-  for (const cmd of program.commands) applyExitOverride(cmd);
+  applyExitOverride(program);
+  addQuietEverywhere(program);
   return program;
 }
 
+/**
+ * Every command that prints data takes -q/--quiet: only the data (stdout; ids for an `ls`), no
+ * tables, progress, notes or warnings on stderr (errors still). Commands that declare their own
+ * --quiet keep it; for the rest it is added here and handed to createOutput before the action.
+ */
+function addQuietEverywhere(cmd: Command): void {
+  for (const sub of cmd.commands) addQuietEverywhere(sub);
+  const hasJson = cmd.options.some((o) => o.long === '--json');
+  if (hasJson && !cmd.options.some((o) => o.long === '--quiet')) cmd.option('-q, --quiet', 'only the data on stdout: no tables, progress or notes on stderr');
+  if (cmd.options.some((o) => o.long === '--quiet')) cmd.hook('preAction', (_root, action) => setQuietDefault(Boolean(action.opts<{ quiet?: boolean }>().quiet)));
+}
+
+// Commander's own messages echo what was typed (`argument '…' is invalid`): escaped like ours.
+const ESCAPED_OUTPUT = { outputError: (text: string, write: (s: string) => void) => write(escapeControl(text, { keepLines: true })) };
+
 function applyExitOverride(cmd: Command): void {
-  cmd.exitOverride();
+  cmd.exitOverride().configureOutput(ESCAPED_OUTPUT);
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 

@@ -51,11 +51,11 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Whitespace and syntax only: identifiers keep their names, so stack traces (--debug) stay
-  // readable and `error.name` is the class's. (keepNames would wrap every function in a
-  // defineProperty call at load: ~50 ms of start-up.)
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Fewer bytes for V8 to compile at start-up (a cached `service models` ~15% faster than with
+  // whitespace-only minifying); keepNames keeps class and function names for `error.name` and
+  // --debug stack traces, at a cost too small to measure here.
+  minify: true,
+  keepNames: true,
   sourcemap: process.env.AIBENCH_SOURCEMAP === '1' ? 'linked' : false,
   legalComments: 'none',
   metafile: true,

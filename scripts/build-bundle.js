@@ -82,8 +82,8 @@ const encoding = await build({
   entryPoints: { cl100k_base: 'gpt-tokenizer/encoding/cl100k_base' },
   outdir, outExtension: { '.js': '.cjs' }, bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, metafile: true, logLevel: 'warning',
 });
-const { computeWordTable, WORD_TABLE_FILE } = await import(pathToFileURL(join(root, 'dist/bench/datasets/bundled-encoding.js')).href);
-writeFileSync(WORD_TABLE_FILE, JSON.stringify(computeWordTable()));
+const { computeWordTable, packWordTable, WORD_TABLE_FILE } = await import(pathToFileURL(join(root, 'dist/bench/datasets/bundled-encoding.js')).href);
+writeFileSync(WORD_TABLE_FILE, JSON.stringify(packWordTable(computeWordTable())));
 writeThirdPartyLicenses({ inputs: { ...result.metafile.inputs, ...encoding.metafile.inputs } });
 const bytes = Object.values({ ...result.metafile.outputs, ...encoding.metafile.outputs }).reduce((sum, o) => sum + o.bytes, 0);
 console.error(`bundle: ${Object.keys(result.metafile.outputs).length + 2} files, ${(bytes / 1e6).toFixed(1)} MB in ${outdir}`);

@@ -58,18 +58,30 @@ export function computeWordTable(): WordTable {
   return { ids, texts: ids.map((id) => b.decode([id])) };
 }
 
-function readWordTable(): WordTable {
-  if (!existsSync(WORD_TABLE_FILE)) return computeWordTable();
-  return JSON.parse(readFileSync(WORD_TABLE_FILE, 'utf8')) as WordTable;
+/** The table as the build stores it: ids, and the texts as one string (" the cat ..."), quick to parse. */
+export function packWordTable(table: WordTable): { ids: number[]; text: string } {
+  return { ids: table.ids, text: table.texts.join('') };
+}
+
+/** Word-token ids and their words without the leading space (" the" is "the"), from the build's file. */
+function readWords(): { ids: number[]; words: string[] } {
+  if (!existsSync(WORD_TABLE_FILE)) {
+    const { ids, texts } = computeWordTable();
+    return { ids, words: texts.map((t) => t.slice(1)) };
+  }
+  const { ids, text } = JSON.parse(readFileSync(WORD_TABLE_FILE, 'utf8')) as { ids: number[]; text: string };
+  return { ids, words: text.slice(1).split(' ') };
 }
 
 /** The bundled encoding as encode/decode/wordTokenIds, answering word-only text without the BPE. */
 export function bundledEncoding(): { encode(text: string): number[]; decode(ids: readonly number[]): string; wordTokenIds(): number[] } {
-  let table: { ids: number[]; byId: Map<number, string>; byText: Map<string, number> } | undefined;
+  let table: { ids: number[]; byId: string[]; byWord: Map<string, number> } | undefined;
   const words = () => {
     if (table) return table;
-    const { ids, texts } = readWordTable();
-    table = { ids, byId: new Map(ids.map((id, k) => [id, texts[k]!])), byText: new Map(texts.map((t, k) => [t, ids[k]!])) };
+    const { ids, words: list } = readWords();
+    const byId = new Array<string>(Math.max(0, ...ids) + 1);
+    ids.forEach((id, k) => (byId[id] = list[k]!));
+    table = { ids, byId, byWord: new Map(list.map((w, k) => [w, ids[k]!])) };
     return table;
   };
   return {
@@ -77,14 +89,16 @@ export function bundledEncoding(): { encode(text: string): number[]; decode(ids:
     encode(text) {
       if (text === '') return [];
       if (WORD_RUN.test(text)) {
-        const ids = text.slice(1).split(' ').map((w) => words().byText.get(` ${w}`));
+        const byWord = words().byWord;
+        const ids = text.slice(1).split(' ').map((w) => byWord.get(w));
         if (ids.every((id) => id !== undefined)) return ids as number[];
       }
       return cl100kBpe().encode(text, PLAIN_TEXT);
     },
     decode(ids) {
-      const texts = ids.map((id) => words().byId.get(id));
-      if (texts.every((t) => t !== undefined)) return texts.join('');
+      const byId = words().byId;
+      const list = ids.map((id) => byId[id]);
+      if (list.every((w) => w !== undefined)) return list.length === 0 ? '' : ` ${list.join(' ')}`;
       return cl100kBpe().decode(ids);
     },
   };

@@ -4,10 +4,11 @@
 // `node -e ''`, `aibench --version`, `aibench --help`, a warm `aibench service models ID` (a READY
 // service in a throwaway HOME whose model list is cached), and the time from spawning
 // `aibench bench run` (default random dataset) to its first benchmark request reaching a small
-// OpenAI-compatible responder in this process. Runs the built bin (npm run build first), or the
+// OpenAI-compatible responder in this process, and to the start of its run against the embedded
+// simulator (the result's started_at, when no --url is given). Runs the built bin (npm run build first), or the
 // one named by --bin (an installed `aibench`, say). Not a test: figures depend on the machine.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,18 @@ async function responder() {
   return { firstRequest, close: () => server.close() };
 }
 
+/** The same against the embedded simulator (no --url): the result's started_at is when the first request went out. */
+function firstRequestEmbedded() {
+  return new Promise((resolve, reject) => {
+    const out = join(home, 'embedded.json');
+    const spawnedAt = Date.now();
+    const child = spawn(process.execPath, [BIN, 'bench', 'run', '--num-requests', '1', '--output-len', '1', '--out', out, '--quiet'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(Date.parse(JSON.parse(readFileSync(out, 'utf8')).started_at) - spawnedAt) : reject(new Error(`bench run: exit ${code}\n${err}`))));
+  });
+}
+
 async function main() {
   seedWarmService();
   const commands = [
@@ -99,18 +112,24 @@ async function main() {
   await server.firstRequest();
   for (let i = 0; i < Math.min(RUNS, 7); i++) firsts.push(await server.firstRequest());
   server.close();
+  const embedded = [];
+  await firstRequestEmbedded();
+  for (let i = 0; i < Math.min(RUNS, 7); i++) embedded.push(await firstRequestEmbedded());
   rmSync(home, { recursive: true, force: true });
   const doc = {
     machine: `${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}`, runs: RUNS, bin: BIN,
     commands: rows.map(([name, r]) => ({ command: name, ...r, vs_node: r.median_ms / node.median_ms })),
     bench_run_first_request_ms: { median_ms: median(firsts), min_ms: Math.min(...firsts) },
+    bench_run_embedded_first_request_ms: { median_ms: median(embedded), min_ms: Math.min(...embedded) },
   };
   if (opts.json) return console.log(JSON.stringify(doc, null, 2));
   console.log(`${doc.machine}; ${RUNS} runs each, wall time from spawn to exit`);
   console.log('| command | median | min | x node |\n|---|---|---|---|');
   for (const c of doc.commands) console.log(`| \`${c.command}\` | ${c.median_ms.toFixed(0)} ms | ${c.min_ms.toFixed(0)} ms | ${c.vs_node.toFixed(2)} |`);
   const f = doc.bench_run_first_request_ms;
-  console.log(`| \`aibench bench run\`: spawn to first request | ${f.median_ms.toFixed(0)} ms | ${f.min_ms.toFixed(0)} ms | |`);
+  console.log(`| \`aibench bench run --url URL\`: spawn to first request | ${f.median_ms.toFixed(0)} ms | ${f.min_ms.toFixed(0)} ms | |`);
+  const e = doc.bench_run_embedded_first_request_ms;
+  console.log(`| \`aibench bench run\` (embedded simulator): spawn to first request | ${e.median_ms.toFixed(0)} ms | ${e.min_ms.toFixed(0)} ms | |`);
 }
 
 await main();

@@ -1,6 +1,7 @@
-// aibench's own version, read once from package.json (the same relative path works from src/
-// under vitest and from dist/ in the built package).
-import { createRequire } from 'node:module';
+// aibench's own version, read once from the package's package.json (see package-files.ts for how
+// it is found from src/, dist/ and the bundle alike).
+import { readFileSync } from 'node:fs';
+import { packagePath } from './package-files.js';
 
 /** The package version, e.g. "0.1.0". */
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;

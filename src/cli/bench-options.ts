@@ -39,6 +39,13 @@ const rateItem = (text: string): number | 'inf' => (text === 'inf' ? 'inf' : num
 const single = (list: unknown[]): unknown => (list.length === 1 ? list[0] : list);
 const collect: Parse = (text, previous) => [...((previous as string[] | undefined) ?? []), text];
 
+/** One `--metadata key=value` added to the ones before it (the value may hold `=`). */
+export const collectMetadata: Parse = (text, previous) => {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(text)}`);
+  return { ...((previous as Record<string, string> | undefined) ?? {}), [text.slice(0, eq)]: text.slice(eq + 1) };
+};
+
 /** Every flag of `bench run` that is a benchmark setting, in --help order. */
 export const SPEC_FLAGS: readonly SpecFlag[] = [
   { flags: '--url <url>', key: 'url', help: 'server base URL, e.g. http://node1:8000 (default: start the embedded simulator)' },
@@ -70,6 +77,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   { flags: '--client-tasks <n>', key: 'client_tasks', parse: number, help: 'client processes as Slurm tasks that split the load (--client cluster)', shownDefault: '1' },
   { flags: '--client-nodes <n>', key: 'client_nodes', parse: number, help: 'nodes the client tasks spread over (a client partition, or a multi-node service allocation)' },
   { flags: '--workers <n>', key: 'workers', parse: number, help: 'client processes per machine (or per Slurm task) that split the load', shownDefault: '1' },
+  { flags: '--metadata <key=value>', key: 'metadata', parse: collectMetadata, help: 'a tag recorded in the result and shown in reports and history, e.g. git_sha=$(git rev-parse HEAD) (repeatable)' },
   { flags: '--tokenizer <id|path>', key: 'tokenizer', help: "a model id or tokenizer.json path to size prompts with (default: the served model's own)" },
 ];
 

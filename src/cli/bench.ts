@@ -15,6 +15,7 @@ import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import { mergeInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { loadBenchProfile } from '../bench/spec/profile.js';
+import { resolveProfile } from '../config/profiles.js';
 import { BenchError, ThresholdError } from '../errors.js';
 import { renderRepeatTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
@@ -63,14 +64,14 @@ function buildResultsCommand(): Command {
       if (opts.json) return out.dataJson(results);
       if (results.length === 0) return out.info(`no results in ${resultsDir()}`);
       const rows = results.map((r) => [r.id, r.started_at, r.service_id, r.model, r.label, r.completed, r.duration_s, r.path]);
-      process.stderr.write(`${renderTable(['id', 'started', 'service', 'model', 'load', 'completed', 'duration s', 'file'], rows)}\n`);
+      out.info(renderTable(['id', 'started', 'service', 'model', 'load', 'completed', 'duration s', 'file'], rows));
     });
 }
 
 function buildRunCommand(): Command {
   const cmd = new Command('run')
     .description('drive load at a server and report TTFT, TPOT, ITL, E2EL, throughput and goodput (no target: the embedded simulator)')
-    .option('--profile <file>', 'benchmark profile YAML; flags you type override its values');
+    .option('--profile <name|file>', 'benchmark profile: a built-in name (`aibench profiles ls`) or a YAML file; flags you type override its values');
   addSpecOptions(cmd)
     .option('--out <file>', 'write the result document (JSON, validated; - for stdout)')
     .option('--html <file>', 'also write the offline HTML report of this run (as `aibench report` does)')
@@ -78,12 +79,12 @@ function buildRunCommand(): Command {
     .option('--api-key-file <file>', 'file holding the API key, mode 0600 (else $OPENAI_API_KEY or $VLLM_API_KEY)')
     .option('--json', 'print the result document on stdout')
     .option('--quiet', 'no progress, no table')
-    .addHelpText('after', '\nExample:\n  $ aibench bench run --profile profiles/quickstart.yaml --duration 0.5 --out result.json')
+    .addHelpText('after', '\nExample:\n  $ aibench bench run --profile quickstart --duration 0.5 --out result.json')
     .action(async (flags: RunFlags, command: Command) => {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command);
       const apiKey = await readApiKey(flags.apiKeyFile);
-      const progress = createProgress(output);
+      const progress = await createProgress(output);
       const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
       let outcome;
       try {
@@ -101,7 +102,8 @@ function buildRunCommand(): Command {
 }
 
 /** Profile (if any) + the flags typed -> one BenchSpec; errors name the flag or the profile key. */
-async function specFromCommandLine(profilePath: string | undefined, command: Command): Promise<BenchSpec> {
+async function specFromCommandLine(profileName: string | undefined, command: Command): Promise<BenchSpec> {
+  const profilePath = profileName === undefined ? undefined : await resolveProfile(profileName, 'bench', '--profile');
   const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
   const typed = typedInput(command);
   return buildBenchSpec(mergeInput(profile, typed), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });

@@ -1,7 +1,6 @@
 // Process-wide CLI state shared by command modules: global options and the interrupt signal.
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { resolveCluster } from '../config/cluster.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { ResolvedCluster } from '../config/schema.js';
 
 export interface GlobalOptions {
@@ -56,13 +55,14 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return root.opts<GlobalOptions>();
 }
 
-/** Load the config named by --config / AIBENCH_CONFIG / the default path. */
-export function configFor(cmd: Command): Promise<LoadedConfig> {
+/** Load the config named by --config / AIBENCH_CONFIG / the default path (yaml and zod load only here, not for --help). */
+export async function configFor(cmd: Command): Promise<LoadedConfig> {
+  const { loadConfig } = await import('../config/load.js');
   return loadConfig(globalOptions(cmd).config);
 }
 
 /** Load the config and pick a cluster (--cluster or the default). */
 export async function clusterFor(cmd: Command, name: string | undefined): Promise<ResolvedCluster> {
-  const loaded = await configFor(cmd);
+  const [loaded, { resolveCluster }] = await Promise.all([configFor(cmd), import('../config/cluster.js')]);
   return resolveCluster(loaded.config, name);
 }

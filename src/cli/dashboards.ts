@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { writeDashboards } from '../grafana/build.js';
 import { checkDashboards, readDashboardDir, type CheckReport } from '../grafana/check.js';
 import { DashboardError, UsageError } from '../errors.js';
+import { packagePath } from '../package-files.js';
 import { createOutput, type Output } from '../report/output.js';
 
 interface CheckFlags {
@@ -47,7 +48,7 @@ export function buildDashboardsCommand(): Command {
   dashboards.addCommand(
     new Command('build')
       .description('write administration.json, service.json, benchmark.json and Grafana provisioning files')
-      .option('--out <dir>', 'output directory', 'dashboards')
+      .option('--out <dir>', 'output directory (default: the dashboards shipped with aibench)', packagePath('dashboards'))
       .addHelpText('after', '\nExample:\n  $ aibench dashboards build --out dashboards/')
       .action(async (flags: { out: string }) => {
         const output = createOutput({});
@@ -58,7 +59,7 @@ export function buildDashboardsCommand(): Command {
   dashboards.addCommand(
     new Command('check')
       .description('parse every PromQL/LogQL query, verify metric names, and with --prometheus run each query')
-      .option('--dir <dir>', 'directory holding the dashboard JSON', 'dashboards')
+      .option('--dir <dir>', 'directory holding the dashboard JSON (default: the dashboards shipped with aibench)', packagePath('dashboards'))
       .option('--prometheus <url>', 'run every PromQL query against this Prometheus and report empty results')
       .option('--var <name=value>', 'pin a template variable (repeatable), e.g. service_id=svc-1', collect)
       .option('--json', 'print the report as one JSON document on stdout')

@@ -31,7 +31,7 @@ export function buildDoctorCommand(): Command {
         out.dataJson({ cluster: cluster.name, executor: cluster.executor, ok: failed.length === 0, checks: results });
       } else {
         const rows = results.map((r) => [MARK[r.status], r.title, r.detail, r.status === 'fail' ? (r.hint ?? '') : '']);
-        process.stderr.write(`${renderTable(['', 'check', 'detail', 'fix'], rows, { title: `aibench doctor: cluster ${cluster.name}` })}\n`);
+        out.info(renderTable(['', 'check', 'detail', 'fix'], rows, { title: `aibench doctor: cluster ${cluster.name}` }));
       }
       if (failed.length > 0) {
         throw new AibenchError(`${failed.length} required check${failed.length > 1 ? 's' : ''} failed: ${failed.map((f) => f.id).join(', ')}`, {

@@ -81,8 +81,9 @@ function lsCommand(): Command {
       const out = createOutput({ json: opts.json });
       const list = await onCluster(cmd, opts.cluster, (ex) => listJobs(ex, { all: opts.all ?? false }));
       if (opts.json) out.dataJson({ jobs: list });
+      else if (out.quiet) list.forEach((job) => out.data(job.jobId));
       else if (list.length === 0) out.info('no aibench jobs');
-      else process.stderr.write(`${renderListTable(list)}\n`);
+      else out.info(renderListTable(list));
     });
 }
 
@@ -105,7 +106,7 @@ function statusCommand(): Command {
         return jobStatus(ex, ids, { submittedAt });
       });
       if (opts.json) out.dataJson({ jobs: reports });
-      else process.stderr.write(`${renderStatusTable(reports)}\n`);
+      else out.info(renderStatusTable(reports));
     });
 }
 

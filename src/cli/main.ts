@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { escapeControl } from '../report/escape.js';
+import { setQuietDefault } from '../report/output.js';
 import { VERSION } from '../version.js';
 import { wasInterrupted } from './context.js';
 
@@ -18,6 +19,7 @@ const GROUPS: Group[] = [
   { name: 'bench', summary: 'benchmark an OpenAI-compatible server (vLLM), compare and list results', load: async () => (await import('./bench.js')).buildBenchCommand() },
   { name: 'report', summary: 'one self-contained HTML report (plots, tables; works offline) from result files', load: async () => (await import('./report.js')).buildReportCommand() },
   { name: 'history', summary: 'trends of nightly results by workload, with significant-regression flags', load: async () => (await import('./history.js')).buildHistoryCommand() },
+  { name: 'profiles', summary: 'list the benchmark profiles and suites shipped with aibench (use them by name)', load: async () => (await import('./profiles.js')).buildProfilesCommand() },
   { name: 'suite', summary: 'run many benchmarks from a suite YAML: services x matrix, by priority, with a lock', load: async () => (await import('./suite.js')).buildSuiteCommand() },
   { name: 'service', summary: 'start, list, inspect and stop vLLM services running as Slurm jobs', load: async () => (await import('./service.js')).buildServiceCommand() },
   { name: 'jobs', summary: 'submit, inspect, wait for, cancel and read Slurm jobs (HF cache exported to every job)', load: async () => (await import('./jobs.js')).buildJobsCommand() },
@@ -28,6 +30,7 @@ const GROUPS: Group[] = [
   { name: 'api', summary: 'HTTP control API for dashboards and tools: start services and benchmarks', load: async () => (await import('./api.js')).buildApiCommand() },
   { name: 'doctor', summary: 'check that a cluster can run aibench work (SSH, Slurm, shared dirs)', load: async () => (await import('./doctor.js')).buildDoctorCommand() },
   { name: 'config', summary: 'show or create the aibench config file', load: async () => (await import('./config.js')).buildConfigCommand() },
+  { name: 'completion', summary: 'print a shell completion script: bash, zsh or fish', load: async () => (await import('./completion.js')).buildCompletionCommand() },
 ];
 
 /** The command group argv names (after global options; `help GROUP` too), if any. */
@@ -46,8 +49,8 @@ export function namedGroup(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Build the commander program, loading only the group argv names (all groups as summaries otherwise). */
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+/** Build the commander program, loading only the group argv names (all groups as summaries otherwise; every one with allGroups, for completion). */
+export async function buildProgram(argv: readonly string[] = [], options: { allGroups?: boolean } = {}): Promise<Command> {
   const program = new Command('aibench')
     .description('Benchmark LLM inference servers (vLLM) on Slurm GPU clusters')
     .version(VERSION, '-V, --version', 'print the aibench version')
@@ -57,15 +60,31 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride();
   const wanted = namedGroup(argv);
   for (const group of GROUPS) {
-    const cmd = group.name === wanted ? await group.load() : new Command(group.name);
+    const cmd = group.name === wanted || options.allGroups ? await group.load() : new Command(group.name);
     program.addCommand(cmd.description(group.summary));
   }
-  for (const cmd of program.commands) applyExitOverride(cmd);
+  applyExitOverride(program);
+  addQuietEverywhere(program);
   return program;
 }
 
+/**
+ * Every command that prints data takes -q/--quiet: only the data (stdout; ids for an `ls`), no
+ * tables, progress, notes or warnings on stderr (errors still). Commands that declare their own
+ * --quiet keep it; for the rest it is added here and handed to createOutput before the action.
+ */
+function addQuietEverywhere(cmd: Command): void {
+  for (const sub of cmd.commands) addQuietEverywhere(sub);
+  const hasJson = cmd.options.some((o) => o.long === '--json');
+  if (hasJson && !cmd.options.some((o) => o.long === '--quiet')) cmd.option('-q, --quiet', 'only the data on stdout: no tables, progress or notes on stderr');
+  if (cmd.options.some((o) => o.long === '--quiet')) cmd.hook('preAction', (_root, action) => setQuietDefault(Boolean(action.opts<{ quiet?: boolean }>().quiet)));
+}
+
+// Commander's own messages echo what was typed (`argument '…' is invalid`): escaped like ours.
+const ESCAPED_OUTPUT = { outputError: (text: string, write: (s: string) => void) => write(escapeControl(text, { keepLines: true })) };
+
 function applyExitOverride(cmd: Command): void {
-  cmd.exitOverride();
+  cmd.exitOverride().configureOutput(ESCAPED_OUTPUT);
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 

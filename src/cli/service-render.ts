@@ -1,18 +1,16 @@
 // What `aibench service` shows people and scripts: progress lines (or a spinner), the service
 // table, the `service ls --json` document, and the partial-answer error when a cluster is silent.
 import { AibenchError, ExitCode } from '../errors.js';
-import { escapeControl } from '../report/escape.js';
 import type { Output } from '../report/output.js';
+import { createLiveStatus } from '../report/progress.js';
 import { renderTable } from '../report/table.js';
 import type { ServiceProgress, ServiceRecord, ServiceSurvey } from '../service/index.js';
 
-/** Progress lines (or an ora spinner on a TTY); nothing with --json. */
+/** Each phase as a line (or the spinner's text on a TTY); nothing with --json. */
 export async function progressRenderer(out: Output): Promise<{ update: (e: ServiceProgress) => void; stop: () => void }> {
-  const text = (e: ServiceProgress) => escapeControl(`service ${e.id}: ${e.phase}${e.detail ? ` (${e.detail})` : ''} after ${(e.elapsed_ms / 1000).toFixed(0)}s`);
-  if (!out.interactive) return { update: (e) => out.info(text(e)), stop: () => undefined };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ stream: process.stderr, isEnabled: true }).start('submitting');
-  return { update: (e) => void (spinner.text = text(e)), stop: () => void spinner.stop() };
+  const status = await createLiveStatus(out, { lines: 'each' });
+  const text = (e: ServiceProgress) => `service ${e.id}: ${e.phase}${e.detail ? ` (${e.detail})` : ''} after ${(e.elapsed_ms / 1000).toFixed(0)}s`;
+  return { update: (e) => status.set(text(e)), stop: () => status.stop() };
 }
 
 /** `service ls` / `status` table; services of a cluster in `unreachable` show their last known status, marked. */

@@ -126,8 +126,9 @@ function lsCommand(): Command {
       const survey = await surveyServices(await config(cmd), { cluster: opts.cluster });
       for (const u of survey.unreachable) out.warn(escapeControl(`cluster ${u.cluster} did not answer: ${u.error.message}`));
       if (opts.json) out.dataJson(serviceListDocument(survey));
+      else if (out.quiet) survey.services.forEach((s) => out.data(s.id));
       else if (survey.services.length === 0) out.info('no services');
-      else process.stderr.write(`${renderServiceTable(survey.services, new Set(survey.unreachable.map((u) => u.cluster)))}\n`);
+      else out.info(renderServiceTable(survey.services, new Set(survey.unreachable.map((u) => u.cluster))));
       if (survey.unreachable.length > 0) throw partialError(survey);
     });
 }
@@ -144,7 +145,7 @@ function statusCommand(): Command {
       const record = await serviceStatus(await config(cmd), id);
       if (opts.json) out.dataJson(record);
       else {
-        process.stderr.write(`${renderServiceTable([record])}\n`);
+        out.info(renderServiceTable([record]));
         if (record.reason) out.info(escapeControl(`reason: ${record.reason}`));
       }
     });

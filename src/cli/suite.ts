@@ -8,10 +8,14 @@ import { planSuite, renderPlanTable, type SuitePlan } from '../suite/plan.js';
 import { createSuiteProgress } from '../suite/progress.js';
 import { REPORT_FILE, runSuite } from '../suite/run.js';
 import { StartedServices } from '../suite/started-services.js';
-import { loadSuite } from '../suite/schema.js';
+import { loadSuite, type Suite } from '../suite/schema.js';
+import { MetadataSchema } from '../bench/spec/bench-input.js';
+import { formatZodIssues } from '../config/zod-error.js';
+import { collectMetadata } from './bench-options.js';
 import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { resolveProfile } from '../config/profiles.js';
 import { createOutput, type Output } from '../report/output.js';
 import { configFor, useInterrupt } from './context.js';
 
@@ -23,6 +27,7 @@ interface SuiteRunFlags {
   quiet?: boolean;
   out?: string;
   cluster?: string;
+  metadata?: Record<string, string>;
 }
 
 /** `--max-parallel 3` -> 3 (1..64). */
@@ -39,7 +44,7 @@ export function buildSuiteCommand(): Command {
   suite.addCommand(
     new Command('run')
       .description('start the suite\'s services, run every benchmark of its matrix, stop the services, write results and a summary')
-      .argument('<file>', 'suite YAML (see profiles/nightly.yaml)')
+      .argument('<name|file>', 'suite: a built-in name (`aibench profiles ls`: smoke, nightly) or a suite YAML file')
       .option('--resume', 'skip benchmarks whose result file in the output directory exists and is valid; reuse a service an interrupted run left READY')
       .option('--dry-run', 'print the expanded plan as a table (or JSON with --json) and exit')
       .option('--max-parallel <n>', 'ceiling of the adaptive concurrency (overrides max_parallel in the file)')
@@ -47,10 +52,12 @@ export function buildSuiteCommand(): Command {
       .option('--cluster <name>', 'cluster for services that name none (overrides the file\'s cluster)')
       .option('--json', 'print the summary (or the dry-run plan) as JSON on stdout')
       .option('--quiet', 'no progress, no table')
-      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run profiles/smoke.yaml --dry-run\n  $ aibench suite run profiles/nightly.yaml --out results/nightly-$(date +%F) --resume')
-      .action(async (file: string, flags: SuiteRunFlags, cmd: Command) => {
+      .option('--metadata <key=value>', "a tag recorded in every result, added to the suite's settings.metadata, e.g. build_id=$BUILD_ID (repeatable)", collectMetadata)
+      .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run smoke --dry-run\n  $ aibench suite run nightly --out results/nightly-$(date +%F) --resume')
+      .action(async (name: string, flags: SuiteRunFlags, cmd: Command) => {
         const output = createOutput({ json: flags.json, quiet: flags.quiet });
-        const plan = planSuite(await loadSuite(file));
+        const file = await resolveProfile(name, 'suite', 'suite run');
+        const plan = planSuite(withMetadata(await loadSuite(file), flags.metadata));
         const maxParallel = parseMaxParallel(flags.maxParallel) ?? plan.suite.max_parallel;
         if (flags.dryRun) {
           if (flags.json) output.dataJson({ suite: plan.suite.name, tasks: plan.tasks.map(({ service, ...t }) => ({ ...t, service: service.id })) });
@@ -70,13 +77,21 @@ export function buildSuiteCommand(): Command {
   return suite;
 }
 
+/** The suite with `--metadata` tags added to its settings' (a flag wins on the same key). */
+function withMetadata(suite: Suite, metadata: Record<string, string> | undefined): Suite {
+  if (metadata === undefined) return suite;
+  const merged = MetadataSchema.safeParse({ ...suite.settings.metadata, ...metadata });
+  if (!merged.success) throw new UsageError(`--metadata: ${formatZodIssues(merged.error).join('; ')}`);
+  return { ...suite, settings: { ...suite.settings, metadata: merged.data } };
+}
+
 // Under the suite's lock: find what an earlier run of it left (services.json in the output
 // directory), run the suite, release the lock.
 async function runLocked(plan: SuitePlan, file: string, flags: Omit<SuiteRunFlags, 'maxParallel'> & { maxParallel: number; output: Output; config: Config }): Promise<SuiteSummary> {
   const { output } = flags;
   const release = await lockSuite(plan.suite.name, file, { onCompromised: (e) => output.warn(`suite lock: ${e.message}`) });
   const outDir = flags.out ?? join('aibench-results', plan.suite.name);
-  const progress = createSuiteProgress(output, flags.maxParallel);
+  const progress = await createSuiteProgress(output, flags.maxParallel);
   try {
     const ledger = await StartedServices.open(outDir, plan.suite.name);
     output.info(`suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s), results in ${outDir}`);

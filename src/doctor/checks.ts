@@ -1,9 +1,12 @@
 // `aibench doctor`: can this cluster run aibench's work? Each check is small and independent;
 // the first (reaching the cluster) gates the rest.
+import { existsSync } from 'node:fs';
 import type { ResolvedCluster } from '../config/schema.js';
 import { AibenchError, errorMessage } from '../errors.js';
 import { shellQuote } from '../exec/quote.js';
 import { inspectSecretFile } from '../exec/secret-file.js';
+import type { ResolvedHost } from '../exec/ssh-config.js';
+import type { SshExecutor } from '../exec/ssh-executor.js';
 import type { Executor } from '../exec/types.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -117,6 +120,20 @@ const CHECKS: { id: string; title: string; required: boolean; run: Check }[] = [
   { id: 'gateway-ports', title: 'sshd GatewayPorts (telemetry tunnel)', required: false, run: gatewayPorts },
 ];
 
+const hostText = (h: ResolvedHost) => {
+  const key = h.identityFiles.find((path) => existsSync(path));
+  return `${h.user}@${h.host}:${h.port}${h.alias !== h.host ? ` (alias ${h.alias})` : ''}, key ${key ?? `none of ${h.identityFiles.join(', ')}${process.env.SSH_AUTH_SOCK ? '; the agent' : ''}`}`;
+};
+
+/** Where SSH goes, as ~/.ssh/config resolved it: host, user, port, key and jump chain; a warning for what it did not follow. */
+export function sshTargetCheck(ex: Executor): Omit<CheckResult, 'id' | 'title' | 'required'> {
+  if (ex.kind !== 'ssh') return { status: 'skip', detail: 'local cluster: no SSH' };
+  const r = (ex as SshExecutor).resolved;
+  const detail = `${hostText(r)}${r.jumps.length > 0 ? `; via ${r.jumps.map(hostText).join(' -> ')}` : ''}`;
+  if (r.notes.length === 0) return pass(detail);
+  return { status: 'warn', detail: `${detail}; ${r.notes.join('; ')}`, hint: 'aibench follows HostName, User, Port, IdentityFile, ProxyJump and UserKnownHostsFile (with Include and Match host/user); set what else you need in the cluster\'s ssh: block.' };
+}
+
 async function reach(ex: Executor): Promise<Omit<CheckResult, 'id' | 'title' | 'required'>> {
   try {
     const r = await ex.run(['uname', '-n'], { timeoutMs: TIMEOUT_MS });
@@ -132,6 +149,7 @@ async function reach(ex: Executor): Promise<Omit<CheckResult, 'id' | 'title' | '
 export async function runDoctor(ex: Executor, cluster: ResolvedCluster): Promise<CheckResult[]> {
   const results: CheckResult[] = [{ id: 'reach', title: `Reach cluster (${cluster.executor})`, required: true, ...(await reach(ex)) }];
   const reachable = results[0]!.status === 'pass';
+  results.push({ id: 'ssh-target', title: 'SSH target (ssh_config resolved)', required: false, ...sshTargetCheck(ex) });
   for (const check of CHECKS) {
     const outcome = reachable
       ? await check.run(ex, cluster).catch((error: unknown) => fail(errorMessage(error), 'Run with --debug for details.'))

@@ -1,10 +1,12 @@
 // Resolve an SshConfig (a Host alias and/or explicit fields) into concrete connection
-// parameters the way OpenSSH would: ~/.ssh/config supplies HostName, User, Port, IdentityFile,
-// ProxyJump and UserKnownHostsFile; explicit fields in the aibench config win over the file.
-// Pure: the caller passes the file text and HOME/USER, so tests need no real home directory.
-import SSHConfig from 'ssh-config';
+// parameters the way OpenSSH would: ~/.ssh/config (with its Includes, ssh-config-file.ts; matched
+// as in ssh-config-match.ts) supplies HostName, User, Port, IdentityFile, ProxyJump and
+// UserKnownHostsFile; explicit fields in the aibench config win over the file. The caller passes
+// the file text and HOME/USER, so tests need no real home directory.
 import type { SshConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
+import { readSshConfigText, type SshConfigRead } from './ssh-config-file.js';
+import { computeSshHost } from './ssh-config-match.js';
 
 export interface ResolveEnv {
   HOME?: string;
@@ -30,9 +32,11 @@ export interface ResolvedHost {
 export interface ResolvedSsh extends ResolvedHost {
   /** Hops to go through first, outermost first (ProxyJump, flattened recursively). */
   jumps: ResolvedHost[];
+  /** What ssh_config said that aibench did not follow (skipped Match blocks, unused directives, unreadable Includes). */
+  notes: string[];
 }
 
-type Computed = Record<string, string | string[]>;
+type Computed = Record<string, string[]>;
 
 const DEFAULT_IDENTITIES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
 const MAX_JUMPS = 8;
@@ -44,13 +48,17 @@ export function expandTilde(path: string, home: string): string {
   return path;
 }
 
-/** Resolve the SshConfig against ssh_config text; explicit fields beat the file. */
-export function resolveSshConfig(ssh: SshConfig, configText: string, env: ResolveEnv): ResolvedSsh {
-  const parsed = SSHConfig.parse(configText);
+/** Resolve the SshConfig against ssh_config text (or its flattened read); explicit fields beat the file. */
+export function resolveSshConfig(ssh: SshConfig, config: string | SshConfigRead, env: ResolveEnv): ResolvedSsh {
   const home = env.HOME ?? '/root';
   const localUser = env.USER ?? 'root';
-  // Match exec would run shell commands from the file; aibench never does that on its own.
-  const compute = (name: string): Computed => parsed.compute(name, { ignoreCase: true, matchExec: false });
+  const read = typeof config === 'string' ? readSshConfigText(config, ssh.ssh_config_file ?? '~/.ssh/config', home) : config;
+  const notes = new Set<string>();
+  const compute = (name: string): Computed => {
+    const computed = computeSshHost(read, name, localUser);
+    for (const note of computed.notes) notes.add(note);
+    return computed.options;
+  };
 
   const explicitKnownHosts = ssh.known_hosts_file ? [expandTilde(ssh.known_hosts_file, home)] : undefined;
   const explicitIdentity = ssh.identity_file ? [expandTilde(ssh.identity_file, home)] : undefined;
@@ -64,7 +72,7 @@ export function resolveSshConfig(ssh: SshConfig, configText: string, env: Resolv
   }
   const jumpSpec = ssh.proxy_jump ?? first(compute(ssh.host).proxyjump);
   const jumps = resolveJumps(jumpSpec, compute, { home, localUser, knownHosts: explicitKnownHosts, identity: explicitIdentity }, 0);
-  return { ...target, jumps };
+  return { ...target, jumps, notes: [...notes] };
 }
 
 interface HostDefaults {
@@ -146,12 +154,11 @@ function expandTokens(value: string, t: { home: string; localUser: string; host:
   return value.replace(/%([%duhrp])/g, (_m, k: string) => map[k] ?? '');
 }
 
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+function first(v: string[] | undefined): string | undefined {
+  return v?.[0];
 }
 
-function all(v: string | string[] | undefined): string[] {
-  // ssh-config already splits multi-value directives (UserKnownHostsFile a b) into arrays.
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
+function all(v: string[] | undefined): string[] {
+  // ssh-config already splits multi-value directives (UserKnownHostsFile a b) into their words.
+  return v ?? [];
 }

@@ -40,7 +40,8 @@ export class SshExecutor implements Executor {
   private readonly forwards = new Set<Forward>();
 
   constructor(
-    private readonly resolved: ResolvedSsh,
+    /** Where this executor connects, as ssh_config resolved it (doctor shows it). */
+    readonly resolved: ResolvedSsh,
     private readonly ssh: SshConfig,
     private readonly env: NodeJS.ProcessEnv,
   ) {

@@ -2,7 +2,7 @@
 // verdict table and one chart per metric over time (the newest run marked).
 import type { ChartSpec } from './chart-spec.js';
 import { describeSignificance } from './compare-runs.js';
-import type { HistoryGroup, HistoryReport, MetricTrend } from './history.js';
+import { metadataText, type HistoryGroup, type HistoryReport, type MetricTrend } from './history.js';
 import { reportAssets } from './html-assets.js';
 import { escapeHtml as esc } from './html-escape.js';
 import { chartsHtml, htmlDocument, section } from './html-page.js';
@@ -31,7 +31,13 @@ function groupHtml(group: HistoryGroup, gi: number, charts: ChartSpec[]): string
   });
   const specs = group.metrics.map((m, mi) => trendChart(group, m, `h${gi}-${mi}`));
   const table = `<table class="overview"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
-  return section(`h${gi}`, workloadTitle(group.workload), `<p class="meta">${group.runs.length} runs, ${esc(group.runs[0]?.started_at ?? '')} … ${esc(group.runs[group.runs.length - 1]?.started_at ?? '')}</p>${table}${chartsHtml(specs, charts)}`);
+  return section(`h${gi}`, workloadTitle(group.workload), `<p class="meta">${group.runs.length} runs, ${esc(group.runs[0]?.started_at ?? '')} … ${esc(group.runs[group.runs.length - 1]?.started_at ?? '')}${newestTags(group)}</p>${table}${chartsHtml(specs, charts)}`);
+}
+
+// The newest run's --metadata tags, after the date range.
+function newestTags(group: HistoryGroup): string {
+  const tags = metadataText(group.runs[group.runs.length - 1]?.metadata);
+  return tags === '' ? '' : ` · newest: ${esc(tags)}`;
 }
 
 /** The history page as one self-contained HTML string. */

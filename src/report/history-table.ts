@@ -1,6 +1,6 @@
 // `aibench history` in the terminal: one table per workload, a row per metric, the newest run's verdict.
 import { formatP } from './compare-runs.js';
-import type { HistoryReport, MetricTrend } from './history.js';
+import { metadataText, type HistoryGroup, type HistoryReport, type MetricTrend } from './history.js';
 import { fmtNumber, renderTable } from './table.js';
 import { workloadTitle } from './workload.js';
 
@@ -23,11 +23,18 @@ export function trendCells(m: MetricTrend): string[] {
   ];
 }
 
+// The newest run's start and its --metadata tags (a git sha says which build regressed).
+function newestText(g: HistoryGroup): string {
+  const newest = g.runs[g.runs.length - 1];
+  const tags = metadataText(newest?.metadata);
+  return `${newest?.started_at ?? '-'}${tags === '' ? '' : ` ${tags}`}`;
+}
+
 /** One table per workload group, titled with the workload and its run count. */
 export function renderHistoryTables(report: HistoryReport): string {
   return report.groups.map((g) => renderTable(
     ['metric', 'runs', 'newest', 'window mean', 'deviation', 'trend/wk', 'test', 'verdict'],
     g.metrics.map((m) => [m.metric, ...trendCells(m)]),
-    { title: `${workloadTitle(g.workload)} (${g.runs.length} runs, newest ${g.runs[g.runs.length - 1]?.started_at ?? '-'})` },
+    { title: `${workloadTitle(g.workload)} (${g.runs.length} runs, newest ${newestText(g)})` },
   )).join('\n');
 }

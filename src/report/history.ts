@@ -45,7 +45,7 @@ export interface MetricTrend {
 export interface HistoryGroup {
   key: string;
   workload: Workload;
-  runs: Array<{ file: string; started_at: string; label?: string }>;
+  runs: Array<{ file: string; started_at: string; label?: string; metadata?: Record<string, string> }>;
   metrics: MetricTrend[];
 }
 
@@ -60,6 +60,11 @@ export interface HistoryReport {
 
 const WEEK_MS = 604_800_000;
 const UNITS_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: WEEK_MS };
+
+/** A run's `--metadata` tags as `key=value key=value` (empty without any). */
+export function metadataText(metadata: Record<string, string> | undefined): string {
+  return Object.entries(metadata ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+}
 
 /** `--since 30d` (h, d or w) or a date `2025-01-31`, relative to now. */
 export function parseSince(input: string, now: Date = new Date()): Date {
@@ -78,7 +83,10 @@ export function buildHistory(runs: readonly LoadedRun[], opts: HistoryOptions): 
   const groups = groupByWorkload(kept).map((g): HistoryGroup => ({
     key: g.key,
     workload: g.workload,
-    runs: g.runs.map((r) => ({ file: r.file, started_at: r.doc.started_at, ...(r.doc.label === undefined ? {} : { label: r.doc.label }) })),
+    runs: g.runs.map((r) => ({
+      file: r.file, started_at: r.doc.started_at,
+      ...(r.doc.label === undefined ? {} : { label: r.doc.label }), ...(r.doc.metadata === undefined ? {} : { metadata: r.doc.metadata }),
+    })),
     metrics: opts.metrics.map((m) => metricTrend(m, g.runs.map((r) => r.doc), opts)),
   }));
   const regressions = groups.flatMap((g) => g.metrics.filter((m) => m.regressed).map((m) =>

@@ -1,7 +1,9 @@
 // The charting library (uPlot) and the report's browser script, as the build step left them in
 // dist/report-assets/ (scripts/build-report-assets.js). Read once per process; every report inlines them.
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { AibenchError } from '../errors.js';
+import { packagePath } from '../package-files.js';
 
 export interface ReportAssets {
   uplotJs: string;
@@ -10,8 +12,7 @@ export interface ReportAssets {
   uplotVersion: string;
 }
 
-// src/report/ and dist/report/ are both two levels below the package root.
-const ASSETS = new URL('../../dist/report-assets/', import.meta.url);
+const ASSETS = pathToFileURL(`${packagePath('dist', 'report-assets')}/`);
 let cached: Promise<ReportAssets> | undefined;
 
 /** Load the inlined assets; an AibenchError naming the fix when the build step has not run. */

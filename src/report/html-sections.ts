@@ -8,6 +8,7 @@ import { compareRunSets, describeSignificance } from './compare-runs.js';
 import type { ChartSpec } from './chart-spec.js';
 import { escapeHtml as esc } from './html-escape.js';
 import { HEADLINE_METRICS, metricValue, repetitionSummary } from './repetitions.js';
+import { metadataText } from './history.js';
 import { fmtNumber } from './table.js';
 import { workloadOf } from './workload.js';
 
@@ -34,7 +35,7 @@ export function summaryTableHtml(run: ResultDocument): string {
 const DOCUMENTED = new Set([
   'schema_version', 'kind', 'aibench_version', 'started_at', 'ended_at', 'duration_s', 'label', 'duration', 'date', 'backend',
   'model_id', 'request_rate', 'burstiness', 'max_concurrency', 'config', 'tokenizer', 'provenance', 'client', 'errors',
-  'requests', 'input_lens', 'output_lens', 'ttfts', 'itls',
+  'requests', 'input_lens', 'output_lens', 'ttfts', 'itls', 'metadata',
 ]);
 
 // A value as one line: scalars as they are, short scalar lists joined, anything bigger counted.
@@ -63,6 +64,7 @@ export function provenanceHtml(run: ResultDocument): string {
     ['dataset', `${w.dataset}, input ${w.input_len}, output ${w.output_len}, range ratio ${w.range_ratio}, seed ${run.config.dataset.seed}`],
     ['started', run.started_at], ['duration', `${run.duration_s.toFixed(2)} s`], ['aibench', run.aibench_version],
     ['tokenizer', `${run.tokenizer.name} (${run.tokenizer.kind})`],
+    ['metadata', metadataText(run.metadata)],
   ];
   flatten('provenance', run.provenance, rows);
   flatten('client', run.client, rows);
@@ -82,10 +84,13 @@ const OVERVIEW: Array<[string, string]> = [
 
 /** One row per run with its headline numbers, each linking to the run's section. */
 export function overviewHtml(runs: readonly ResultDocument[], labels: readonly string[], ids: readonly string[]): string {
-  const head = `<tr><th>run</th><th>model</th><th>load</th>${OVERVIEW.map(([, h]) => `<th>${esc(h)}</th>`).join('')}</tr>`;
+  // A metadata column only when some run carries --metadata tags.
+  const withTags = runs.some((run) => run.metadata !== undefined);
+  const head = `<tr><th>run</th><th>model</th><th>load</th>${withTags ? '<th>metadata</th>' : ''}${OVERVIEW.map(([, h]) => `<th>${esc(h)}</th>`).join('')}</tr>`;
   const rows = runs.map((run, i) => {
     const cells = OVERVIEW.map(([f]) => numCell(f, metricValue(run as unknown as Record<string, unknown>, f)));
-    return `<tr data-run="${esc(ids[i] as string)}"><td><a href="#${esc(ids[i] as string)}">${esc(labels[i] as string)}</a></td><td>${esc(run.config.target.model)}</td><td>${esc(workloadOf(run).load)}</td>${cells.join('')}</tr>`;
+    const tags = withTags ? `<td>${esc(metadataText(run.metadata))}</td>` : '';
+    return `<tr data-run="${esc(ids[i] as string)}"><td><a href="#${esc(ids[i] as string)}">${esc(labels[i] as string)}</a></td><td>${esc(run.config.target.model)}</td><td>${esc(workloadOf(run).load)}</td>${tags}${cells.join('')}</tr>`;
   });
   return `<table class="overview"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -1,5 +1,6 @@
 // Where output goes: data on stdout, people on stderr. One place decides whether a spinner or
-// colour is allowed (TTY, not --json, not --quiet, NO_COLOR / FORCE_COLOR=0 respected).
+// colour is allowed (TTY, not --json, not --quiet, NO_COLOR / FORCE_COLOR=0 respected: neither then).
+import { escapeControl } from './escape.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -31,25 +32,36 @@ export function colorAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
   return Boolean(stream.isTTY);
 }
 
-/** Build the process output for a command's options. */
+let quietByDefault = false;
+
+/** `--quiet` as the running command was given it (main sets it before the action; see addQuietEverywhere). */
+export function setQuietDefault(quiet: boolean): void {
+  quietByDefault = quiet;
+}
+
+/** Build the process output for a command's options (`quiet` defaults to the command's own --quiet). */
 export function createOutput(options: OutputOptions = {}, env: NodeJS.ProcessEnv = process.env): Output {
   const json = Boolean(options.json);
-  const quiet = Boolean(options.quiet);
-  const stderrTty = Boolean(process.stderr.isTTY);
-  const interactive = stderrTty && !json && !quiet && env.CI !== 'true' && env.TERM !== 'dumb';
+  const quiet = Boolean(options.quiet ?? quietByDefault);
+  const color = colorAllowed(process.stderr, env);
+  // A spinner redraws with cursor escapes: none without colour (NO_COLOR, FORCE_COLOR=0, not a TTY),
+  // nor on a terminal that reports 0 columns (`script` without a size), where ora clears lines forever.
+  const sized = (process.stderr.columns ?? 0) > 0;
+  const interactive = color && sized && !json && !quiet && env.CI !== 'true' && env.TERM !== 'dumb';
   return {
     json,
     quiet,
     interactive,
-    color: colorAllowed(process.stderr, env),
+    color,
     data: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     dataJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    // Lines for people echo names, Slurm reasons and server text: escaped, so they cannot drive the terminal.
     info: (line) => {
-      if (!quiet && !json) process.stderr.write(`${line}\n`);
+      if (!quiet && !json) process.stderr.write(`${escapeControl(line, { keepLines: true })}\n`);
     },
     warn: (line) => {
-      if (!quiet) process.stderr.write(`warning: ${line}\n`);
+      if (!quiet) process.stderr.write(`warning: ${escapeControl(line, { keepLines: true })}\n`);
     },
-    error: (line) => process.stderr.write(`${line}\n`),
+    error: (line) => process.stderr.write(`${escapeControl(line, { keepLines: true })}\n`),
   };
 }

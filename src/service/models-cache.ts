@@ -5,7 +5,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { localCacheDir } from '../config/paths.js';
 import { ServiceAuthError } from '../errors.js';
@@ -87,6 +86,7 @@ export class ModelsCache {
     this.memory.set(entry.service_id, entry);
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      const { default: writeFileAtomic } = await import('write-file-atomic');
       await writeFileAtomic(join(this.dir, `${entry.service_id}.json`), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     } catch {
       // A read-only cache dir only costs the next process a fetch.

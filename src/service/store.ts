@@ -5,8 +5,6 @@
 // only when the content changed, so `service ls` from cron does not rewrite the file each minute.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { localStateDir } from '../config/paths.js';
 import { readStateFile } from '../config/state-file.js';
@@ -41,7 +39,8 @@ export class ServiceStore {
 
   constructor(options: StoreOptions = {}) {
     this.path = options.path ?? defaultStorePath();
-    this.writeText = options.write ?? ((path, text) => writeFileAtomic(path, text, { mode: 0o600 }));
+    // The lock and atomic-write libraries load on the first write: reading (`service models`) needs neither.
+    this.writeText = options.write ?? (async (path, text) => (await import('write-file-atomic')).default(path, text, { mode: 0o600 }));
     this.retries = options.lockRetries ?? 50;
   }
 
@@ -59,6 +58,7 @@ export class ServiceStore {
   async update<T>(change: (records: Records) => T | Promise<T>): Promise<T> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     let release: () => Promise<void>;
+    const { default: lockfile } = await import('proper-lockfile');
     try {
       release = await lockfile.lock(this.path, {
         realpath: false,

@@ -65,6 +65,7 @@ export function cellInput(settings: Suite['settings'], service: SuiteService, ce
     ...(settings.client_tasks === undefined || service.kind !== 'slurm' ? {} : { client_tasks: settings.client_tasks }),
     ...(settings.workers === undefined ? {} : { workers: settings.workers }),
     ...(settings.repeat === undefined ? {} : { repeat: settings.repeat }),
+    ...(settings.metadata === undefined ? {} : { metadata: settings.metadata }),
     ...load, input_len: cell.inputLen, output_len: cell.outputLen, fail_on: cell.failOn,
     ...(cell.stop.durationS === undefined ? {} : { duration_seconds: cell.stop.durationS }),
     ...(cell.stop.numRequests === undefined ? {} : { num_requests: cell.stop.numRequests }),

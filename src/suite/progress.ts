@@ -1,7 +1,8 @@
-// Suite progress on stderr: an ora spinner with the counts on a TTY; otherwise plain lines (one per
-// service phase or benchmark outcome, plus a heartbeat), greppable in cron logs. Nothing with --json/--quiet.
-import ora, { type Ora } from 'ora';
+// Suite progress on stderr through the one live renderer (src/report/progress.ts): a spinner with
+// the counts on a TTY; otherwise plain lines (one per service phase or benchmark outcome, plus a
+// heartbeat), greppable in cron logs. Nothing with --json/--quiet.
 import type { Output } from '../report/output.js';
+import { createLiveStatus } from '../report/progress.js';
 import type { SuiteEvent } from './run.js';
 
 /** `done 3/8  failed 1  running 2  queued 2  cancelled 0  concurrency 3/4`: counts clamped to the total. */
@@ -16,31 +17,15 @@ export interface SuiteProgressRenderer {
   stop(): void;
 }
 
-/** Pick the renderer for this output: spinner (interactive), lines, or none. */
-export function createSuiteProgress(output: Output, ceiling: number, heartbeatMs = 30_000): SuiteProgressRenderer {
-  if (output.quiet || output.json) return { update: () => undefined, stop: () => undefined };
-  let last: SuiteEvent | undefined;
-  if (output.interactive) {
-    const spinner: Ora = ora({ stream: process.stderr, isEnabled: true }).start();
-    return {
-      update: (event) => {
-        last = event;
-        if (event.message) {
-          spinner.clear();
-          process.stderr.write(`${event.message}\n`);
-        }
-        spinner.text = suiteProgressLine(event, ceiling);
-      },
-      stop: () => spinner.stop(),
-    };
-  }
-  const timer = setInterval(() => last && process.stderr.write(`${suiteProgressLine(last, ceiling)}\n`), heartbeatMs);
-  timer.unref();
+/** Suite events as the live status: each message stays as a line (with the counts when there is no spinner). */
+export async function createSuiteProgress(output: Output, ceiling: number, heartbeatMs = 30_000): Promise<SuiteProgressRenderer> {
+  const status = await createLiveStatus(output, { lines: 'heartbeat', heartbeatMs });
   return {
     update: (event) => {
-      last = event;
-      if (event.message) process.stderr.write(`${event.message}  [${suiteProgressLine(event, ceiling)}]\n`);
+      const line = suiteProgressLine(event, ceiling);
+      if (event.message) status.log(output.interactive ? event.message : `${event.message}  [${line}]`);
+      status.set(line);
     },
-    stop: () => clearInterval(timer),
+    stop: () => status.stop(),
   };
 }

@@ -3,6 +3,7 @@
 // fail_on gates. Unknown keys are errors; errors name file, key path and the bad value.
 import { z } from 'zod';
 import { parseFailOn } from '../bench/results/compare.js';
+import { MetadataSchema } from '../bench/spec/bench-input.js';
 import { SimProfileSchema } from '../sim/embedded-profile.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -76,6 +77,8 @@ const SettingsSchema = z.strictObject({
   workers: posInt.optional(),
   /** Run each benchmark this many times; its result holds every repetition and the mean and 95 % CI. */
   repeat: z.number().int().min(1).max(1000).optional(),
+  /** Tags recorded in every result of the suite (a git sha, a build id); `--metadata` adds to them. */
+  metadata: MetadataSchema.optional(),
 });
 
 const failOn = z.array(z.string().min(1)).superRefine((rules, ctx) => {

@@ -33,15 +33,15 @@ export function binEnv(home: string, env: Record<string, string | undefined> = {
   };
 }
 
-/** Run `aibench ...args`; never throws on a non-zero exit. */
+/** Run `aibench ...args` (this checkout's bin, or `bin`: an installed one); never throws on a non-zero exit. */
 export async function runBin(
   args: string[],
-  options: { env?: Record<string, string | undefined>; home?: string; timeoutMs?: number; input?: string } = {},
+  options: { env?: Record<string, string | undefined>; home?: string; timeoutMs?: number; input?: string; bin?: string; cwd?: string } = {},
 ): Promise<BinResult> {
   const home = options.home ?? tempHome();
-  const result = await execa(process.execPath, [BIN, ...args], {
+  const result = await execa(process.execPath, [options.bin ?? BIN, ...args], {
     reject: false,
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     input: options.input,
     timeout: options.timeoutMs ?? 120_000,
     env: binEnv(home, options.env),

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { bundledEncoding, collectWordIds } from './bundled-encoding.js';
 
 export interface BenchTokenizer {
   /** `hf`: the model's tokenizer.json from the HF cache; `fallback`: bundled gpt-tokenizer cl100k_base (an approximation). */
@@ -44,33 +45,8 @@ export function findCachedTokenizer(model: string, env: NodeJS.ProcessEnv = proc
   return undefined;
 }
 
-const WORD = /^ [a-z]{2,10}$/;
-
-function collectWordIds(size: number, decode: (id: number) => string | undefined): number[] {
-  const ids: number[] = [];
-  for (let id = 0; id < size; id++) {
-    let text: string | undefined;
-    try {
-      text = decode(id);
-    } catch {
-      continue;
-    }
-    if (text !== undefined && WORD.test(text)) ids.push(id);
-  }
-  return ids;
-}
-
 async function loadBundled(fallbackReason: string): Promise<BenchTokenizer> {
-  const bpe = await import('gpt-tokenizer/encoding/cl100k_base');
-  let words: number[] | undefined;
-  return {
-    kind: 'fallback',
-    name: 'cl100k_base',
-    fallbackReason,
-    encode: (text) => bpe.encode(text, { disallowedSpecial: new Set() }),
-    decode: (ids) => bpe.decode(ids),
-    wordTokenIds: () => (words ??= collectWordIds(bpe.vocabularySize, (id) => bpe.decode([id]))),
-  };
+  return { kind: 'fallback', name: 'cl100k_base', fallbackReason, ...bundledEncoding() };
 }
 
 async function loadHuggingFace(model: string, file: string): Promise<BenchTokenizer> {

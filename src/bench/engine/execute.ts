@@ -1,6 +1,5 @@
 // A spec's target made concrete: a service's endpoint the caller opened, the spec's URL, or the
 // embedded simulator started (and stopped) here. The one entry point of a benchmark.
-import { startEmbeddedSim } from '../../sim/embedded.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { runWithWorkers } from '../scale/local-workers.js';
 import { runBenchmark, type BenchHooks, type BenchOutcome, type Endpoint } from './runner.js';
@@ -23,6 +22,8 @@ export async function executeBenchmark(spec: BenchSpec, target: TargetOptions = 
   if (spec.target.url !== undefined) {
     return { ...(await runLocal(spec, { url: spec.target.url, ...(target.apiKey ? { apiKey: target.apiKey } : {}) }, hooks)), embedded: false };
   }
+  // Loaded only here: the simulator's tokenizer is not what a run against a URL should pay for at start.
+  const { startEmbeddedSim } = await import('../../sim/embedded.js');
   const server = await startEmbeddedSim(spec.sim);
   hooks.onInfo?.(`no target given: benchmarking the embedded simulator at ${server.url}`);
   try {

@@ -59,6 +59,7 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
     ended_at: input.endedAt.toISOString(),
     duration_s: durationS,
     label: input.label,
+    ...(spec.metadata === undefined ? {} : { metadata: spec.metadata }),
     ...vllmCompatFields(input, durationS),
     config: input.config,
     tokenizer: input.tokenizer,

@@ -117,6 +117,8 @@ const coreShape = {
   duration_s: z.number().positive().finite(),
   /** Free-form label (sweep step, profile name). */
   label: z.string().optional(),
+  /** `--metadata key=value` tags of the run (a git sha, a build id), as given. */
+  metadata: z.record(z.string(), z.string()).optional(),
   // vLLM result-JSON fields with the same meaning, so plotting scripts written for
   // `vllm bench serve --save-result` read aibench results unchanged.
   /** vLLM's name for duration_s. */

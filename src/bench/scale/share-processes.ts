@@ -3,12 +3,12 @@
 // task runs; their progress files are summed for the live counts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../package-files.js';
 import type { PhaseCounts } from '../engine/phase.js';
 import { progressFile, runPath, type ProgressNote } from './run-dir.js';
 
-/** The aibench entry point next to this module (dist/ or src/ alike: bin/ is two folders above bench/). */
-export const AIBENCH_BIN = fileURLToPath(new URL('../../../bin/aibench.js', import.meta.url));
+/** The aibench entry point of the package this module belongs to (a checkout, or the installed package). */
+export const AIBENCH_BIN = packagePath('bin', 'aibench.js');
 
 export interface ShareProcess {
   share: number;

@@ -17,6 +17,18 @@ const concurrencyLevel = z
   .min(1, 'expected an integer >= 1')
   .max(LIMITS.concurrency, `expected at most ${LIMITS.concurrency} requests in flight (each holds a socket); split a bigger load with --client-tasks`);
 
+const METADATA_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/** `key=value` tags recorded in the result (`--metadata git_sha=abc`): short keys, one-line values. */
+export const MetadataSchema = z
+  .record(z.string(), z.string().max(1024, 'expected a value of at most 1024 characters').regex(/^[^\u0000-\u001f\u007f]*$/, 'expected a value without control characters'))
+  .superRefine((m, ctx) => {
+    for (const key of Object.keys(m)) {
+      if (!METADATA_KEY.test(key)) ctx.addIssue({ code: 'custom', path: [key], input: key, message: 'expected a key of letters, digits, _ . - (at most 64, starting with a letter or _)' });
+    }
+    if (Object.keys(m).length > LIMITS.metadataEntries) ctx.addIssue({ code: 'custom', input: m, message: `expected at most ${LIMITS.metadataEntries} entries` });
+  });
+
 /** The settings keys; every one is optional, defaults are applied by buildBenchSpec. */
 export const BenchInputShape = {
   description: z.string().max(10_000).optional(),
@@ -53,6 +65,7 @@ export const BenchInputShape = {
   workers: intIn(1, LIMITS.workers).optional(),
   tokenizer: z.string().min(1).max(4096).optional(),
   sim: SimProfileSchema.optional(),
+  metadata: MetadataSchema.optional(),
 };
 
 export const BenchInputSchema = z.strictObject(BenchInputShape);
@@ -74,5 +87,7 @@ export function mergeInput(base: BenchInput, over: BenchInput): BenchInput {
     for (const group of INPUT_GROUPS) if (group.includes(key)) for (const member of group) delete merged[member];
   }
   for (const [key, value] of Object.entries(over)) if (value !== undefined) merged[key] = value;
+  // Tags add up: a profile's metadata and the flags' (the flag wins on the same key).
+  if (base.metadata !== undefined && over.metadata !== undefined) merged.metadata = { ...base.metadata, ...over.metadata };
   return merged as BenchInput;
 }

@@ -107,6 +107,8 @@ export const BenchSpecSchema = z.strictObject({
   /** Repetitions of the whole workload. */
   repeat: int(1, 1000),
   client: ClientSpecSchema,
+  /** Tags recorded in the result as they are (a git sha, a build id). */
+  metadata: z.record(z.string(), z.string()).optional(),
 });
 export type BenchSpec = z.output<typeof BenchSpecSchema>;
 

@@ -107,6 +107,7 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
     fail_on: failOn,
     save_detailed: input.save_detailed ?? false,
     repeat: input.repeat ?? 1,
+    ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
     client,
   };
 }

@@ -2,6 +2,8 @@
 // (sockets, memory, V8's string size), so a typo such as 1e9 is refused before anything starts.
 
 export const LIMITS = {
+  /** `--metadata` entries of one run (tags such as a git sha or a build id). */
+  metadataEntries: 64,
   /** In-flight requests of one load level, all client processes together: each holds a socket. */
   concurrency: 100_000,
   /** Requests per second of one load level. */

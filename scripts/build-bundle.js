@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Build step of the CLI (`npm run build` runs it after tsc): esbuild bundles src/cli/main.ts and
+// every library it uses into dist/bundle/ (ESM, split into chunks so each command group still
+// loads only its own code). One file per chunk instead of hundreds of modules is what makes a
+// cached `aibench service models` start in about Node's own start-up time, and it is why the
+// package needs no node_modules at run time (package.json `dependencies` stays empty: a global
+// install has nothing to download, no install scripts, and only the tokenizer encoding that is used).
+// Left outside the bundle: ssh2's optional native add-ons (it falls back to JavaScript without them).
+// Source maps only when asked: AIBENCH_SOURCEMAP=1 npm run build.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// zod's `z` namespace re-exports every locale (260 kB of its 450 kB), which V8 must compile before
+// any schema runs; aibench's messages are English, and zod itself configures English from en.js.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({ contents: "export { default as en } from './en.js';", loader: 'js', resolveDir: dirname(args.path) }));
+  },
+};
+const outdir = join(root, 'dist', 'bundle');
+
+/** The licence text of every package the bundle includes, in one file beside it (the bundle carries their code). */
+function writeThirdPartyLicenses(metafile) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packages.add(m[1]);
+  }
+  const sections = [...packages].sort().map((name) => {
+    const dir = join(root, 'node_modules', name);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file && existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8').trim() : `(no licence file; package.json says: ${pkg.license ?? 'unknown'})`;
+    return `${name}@${pkg.version} (${pkg.license ?? 'unknown'})\n\n${text}\n`;
+  });
+  writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), `Packages bundled into aibench's dist/bundle/ and their licences.\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`);
+  return packages.size;
+}
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { aibench: join(root, 'src/cli/main.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Fewer bytes for V8 to compile at start-up (a cached `service models` ~15% faster than with
+  // whitespace-only minifying); keepNames keeps class and function names for `error.name` and
+  // --debug stack traces, at a cost too small to measure here.
+  minify: true,
+  keepNames: true,
+  sourcemap: process.env.AIBENCH_SOURCEMAP === '1' ? 'linked' : false,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  external: ['cpu-features', '*.node'],
+  plugins: [zodEnglishOnly],
+  // CommonJS libraries inside an ESM bundle still call require() for Node's own modules, and
+  // ssh2's WebAssembly loader reads __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __aibenchRequire } from 'node:module';",
+      "import { dirname as __aibenchDirname } from 'node:path';",
+      "import { fileURLToPath as __aibenchPath } from 'node:url';",
+      'const require = __aibenchRequire(import.meta.url);',
+      'const __filename = __aibenchPath(import.meta.url);',
+      'const __dirname = __aibenchDirname(__filename);',
+    ].join(' '),
+  },
+});
+// The bench client's fallback encoding, as one CommonJS file it loads synchronously only when a
+// text is not plain words (see src/bench/datasets/bundled-encoding.ts), and the table of its word
+// tokens computed once here (by the tsc output of that module) instead of at every run.
+const encoding = await build({
+  entryPoints: { cl100k_base: 'gpt-tokenizer/encoding/cl100k_base' },
+  outdir, outExtension: { '.js': '.cjs' }, bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, metafile: true, logLevel: 'warning',
+});
+const { computeWordTable, packWordTable, WORD_TABLE_FILE } = await import(pathToFileURL(join(root, 'dist/bench/datasets/bundled-encoding.js')).href);
+writeFileSync(WORD_TABLE_FILE, JSON.stringify(packWordTable(computeWordTable())));
+writeThirdPartyLicenses({ inputs: { ...result.metafile.inputs, ...encoding.metafile.inputs } });
+const bytes = Object.values({ ...result.metafile.outputs, ...encoding.metafile.outputs }).reduce((sum, o) => sum + o.bytes, 0);
+console.error(`bundle: ${Object.keys(result.metafile.outputs).length + 2} files, ${(bytes / 1e6).toFixed(1)} MB in ${outdir}`);

@@ -20,6 +20,10 @@ export interface SubmitInput {
   cpus?: number | undefined;
   mem?: string | undefined;
   time?: string | undefined;
+  nodes?: number | undefined;
+  ntasksPerNode?: number | undefined;
+  constraint?: string | undefined;
+  exclusive?: boolean | undefined;
   env?: Readonly<Record<string, string>> | undefined;
   /** NAME -> file on the cluster (mode 0600) that the job reads into NAME at start (`--secret-env NAME=FILE`). */
   secretEnv?: Readonly<Record<string, string>> | undefined;
@@ -61,6 +65,10 @@ export function buildSubmitSpec(
     time: pick(input.time, cluster.slurm.time),
     cpus: input.cpus,
     mem: input.mem,
+    nodes: input.nodes,
+    ntasksPerNode: input.ntasksPerNode,
+    constraint: input.constraint,
+    exclusive: input.exclusive || undefined,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (spec as Record<string, unknown>)[key] = value;

@@ -17,6 +17,7 @@ import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { loadBenchProfile } from '../bench/spec/profile.js';
 import { BenchError, ThresholdError } from '../errors.js';
 import { renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { renderReplicaTable } from '../report/replica-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
@@ -108,7 +109,11 @@ async function deliverRun(output: Output, runs: ResultDocument[], flags: RunFlag
     await writeResultFile(flags.out, doc);
     output.info(`result written to ${flags.out}`);
   }
-  for (const run of runs) output.info(renderRunTable(run));
+  for (const run of runs) {
+    output.info(renderRunTable(run));
+    const replicas = renderReplicaTable(run);
+    if (replicas !== undefined) output.info(replicas);
+  }
   if (runs.length > 1) output.info(renderSweepTable(runs));
   if (flags.json || flags.out === '-') output.dataJson(doc);
   if (flags.html !== undefined) {

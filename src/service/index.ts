@@ -14,3 +14,4 @@ export { findService, getService, onServiceCluster, openTarget } from './session
 export { isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint, type ServiceAttempt, type ServiceVram } from './record.js';
 export type { ServiceProgress, ServicePhase } from './wait-ready.js';
 export { openServiceForClusterClient, type ServiceForClusterClient } from './cluster-client.js';
+export { openBenchTarget, openClusterBenchTarget, type ReplicaInfo } from './open-group.js';

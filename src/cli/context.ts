@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { resolveCluster } from '../config/cluster.js';
 import type { ResolvedCluster } from '../config/schema.js';
+import { createExecutor } from '../exec/create.js';
+import type { Executor } from '../exec/types.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -65,4 +67,15 @@ export function configFor(cmd: Command): Promise<LoadedConfig> {
 export async function clusterFor(cmd: Command, name: string | undefined): Promise<ResolvedCluster> {
   const loaded = await configFor(cmd);
   return resolveCluster(loaded.config, name);
+}
+
+/** Resolve the cluster, open its executor, run `fn`, always close the executor. */
+export async function onCluster<T>(cmd: Command, name: string | undefined, fn: (ex: Executor, cluster: ResolvedCluster) => Promise<T>): Promise<T> {
+  const cluster = await clusterFor(cmd, name);
+  const ex = await createExecutor(cluster);
+  try {
+    return await fn(ex, cluster);
+  } finally {
+    await ex.close();
+  }
 }

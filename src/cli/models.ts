@@ -2,13 +2,10 @@
 // -> one core call (src/models/) -> render. Data on stdout (--json), tables on stderr.
 import { Command, Option } from 'commander';
 import { AibenchError, ExitCode, UsageError } from '../errors.js';
-import { createExecutor } from '../exec/create.js';
-import type { ResolvedCluster } from '../config/schema.js';
-import type { Executor } from '../exec/types.js';
 import { createOutput } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { checkModel, formatGib, gpuOf, memoryPlan, readCatalogue, type CatalogueEntry, type MemoryPlan } from '../models/index.js';
-import { clusterFor } from './context.js';
+import { onCluster } from './context.js';
 
 const example = (line: string) => `\nExample:\n  $ ${line}`;
 const clusterOption = () => new Option('--cluster <name>', 'cluster from the config (default: default_cluster or local)');
@@ -18,15 +15,6 @@ export function buildModelsCommand(): Command {
   return new Command('models').addCommand(lsCommand()).addCommand(checkCommand());
 }
 
-async function onCluster<T>(cmd: Command, name: string | undefined, fn: (ex: Executor, cluster: ResolvedCluster) => Promise<T>): Promise<T> {
-  const cluster = await clusterFor(cmd, name);
-  const ex = await createExecutor(cluster);
-  try {
-    return await fn(ex, cluster);
-  } finally {
-    await ex.close();
-  }
-}
 
 const billions = (n: number | undefined) => (n === undefined ? undefined : `${(n / 1e9).toFixed(2)}B`);
 

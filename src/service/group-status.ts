@@ -2,7 +2,7 @@
 // READY service with a VRAM estimate, the memory its server really holds (vram-measure.ts) written
 // next to the estimate, so a site learns how good the estimate is.
 import type { Config } from '../config/schema.js';
-import { resolveServices } from './group.js';
+import { byReplica, resolveServices } from './group.js';
 import { listServices, type QueryOptions } from './query.js';
 import type { ServiceRecord } from './record.js';
 import { onServiceCluster, openTarget } from './session.js';
@@ -13,7 +13,7 @@ import { measureServiceVram } from './vram-measure.js';
 export async function serviceGroupStatus(config: Config, id: string, options: Omit<QueryOptions, 'ids' | 'cluster'> & { measure?: boolean } = {}): Promise<ServiceRecord[]> {
   const store = options.store ?? new ServiceStore();
   const members = resolveServices(await store.read(), id);
-  const records = await listServices(config, { ...options, store, ids: members.map((m) => m.id) });
+  const records = byReplica(await listServices(config, { ...options, store, ids: members.map((m) => m.id) }));
   if (!options.measure) return records;
   const out: ServiceRecord[] = [];
   for (const record of records) {

@@ -23,11 +23,16 @@ export function replicaIds(group: string, replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => `${group}-${i + 1}`);
 }
 
+/** Replicas in their group's order (a listing sorts by creation time, and replicas start together). */
+export function byReplica(records: readonly ServiceRecord[]): ServiceRecord[] {
+  return [...records].sort((a, b) => (a.replica ?? 0) - (b.replica ?? 0));
+}
+
 /** The service `id` names, or the members of the group it names (by replica); a UsageError listing what exists otherwise. */
 export function resolveServices(records: Records, id: string): ServiceRecord[] {
   const single = records[id];
   if (single !== undefined) return [single];
-  const members = Object.values(records).filter((r) => r.group === id).sort((a, b) => (a.replica ?? 0) - (b.replica ?? 0));
+  const members = byReplica(Object.values(records).filter((r) => r.group === id));
   return members.length > 0 ? members : [findService(records, id)];
 }
 

@@ -6,7 +6,7 @@ import { ServiceError } from '../errors.js';
 import { readServiceApiKey } from './api-key.js';
 import { openServiceForClusterClient, type ServiceForClusterClient } from './cluster-client.js';
 import { openEndpoint, readEndpoint, type OpenEndpoint } from './endpoint.js';
-import { liveMembers, resolveServices } from './group.js';
+import { byReplica, liveMembers, resolveServices } from './group.js';
 import { openServiceTarget, vramProvenance, type ServiceBenchTarget } from './open.js';
 import { listServices } from './query.js';
 import type { ServiceRecord } from './record.js';
@@ -32,7 +32,7 @@ async function readyReplicas(config: Config, id: string, options: OpenOptions): 
   const records = await store.read();
   if (records[id] !== undefined) return undefined;
   const members = liveMembers(resolveServices(records, id));
-  const current = await listServices(config, { store, ids: members.map((m) => m.id), ...(options.open ? { open: options.open } : {}) });
+  const current = byReplica(await listServices(config, { store, ids: members.map((m) => m.id), ...(options.open ? { open: options.open } : {}) }));
   const notReady = current.filter((r) => r.status !== 'READY');
   if (current.length === 0 || notReady.length > 0) {
     throw new ServiceError(`Group ${id} is not READY: ${current.length === 0 ? 'no replica is running' : notReady.map((r) => `${r.id} is ${r.status}`).join(', ')}`, {

@@ -1,11 +1,13 @@
 // `aibench models ls|check`: the cluster's HF hub cache as a catalogue. Parse -> open the cluster
 // -> one core call (src/models/) -> render. Data on stdout (--json), tables on stderr.
 import { Command, Option } from 'commander';
-import { AibenchError, ExitCode, UsageError } from '../errors.js';
+import { z } from 'zod';
+import { AibenchError, ExitCode } from '../errors.js';
 import { createOutput } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { checkModel, formatGib, gpuOf, memoryPlan, readCatalogue, type CatalogueEntry, type MemoryPlan } from '../models/index.js';
 import { onCluster } from './context.js';
+import { parseFlags } from './jobs-options.js';
 
 const example = (line: string) => `\nExample:\n  $ ${line}`;
 const clusterOption = () => new Option('--cluster <name>', 'cluster from the config (default: default_cluster or local)');
@@ -38,31 +40,19 @@ function lsCommand(): Command {
     });
 }
 
-interface CheckFlags {
-  cluster?: string;
-  revision?: string;
-  maxModelLen?: string;
-  tensorParallelSize?: string;
-  pipelineParallelSize?: string;
-  gpuMemoryUtilization?: string;
-  partition?: string;
-  json?: boolean;
-}
+const whole = () => z.string().regex(/^\s*\d+\s*$/, 'expected a whole number >= 1').transform(Number).pipe(z.number().int().min(1, 'expected a whole number >= 1'));
 
-/** A whole number >= 1 from a flag, or a UsageError naming it. */
-export function positiveInt(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`${flag}: expected a whole number >= 1, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-/** A fraction in (0, 1] from a flag. */
-export function fraction(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new UsageError(`${flag}: expected a fraction in (0, 1], got ${JSON.stringify(text)}`);
-  return n;
-}
+/** `models check` flags: strings from commander -> typed settings; problems name the flag (exit 2). */
+const CheckFlagsSchema = z.strictObject({
+  cluster: z.string().optional(),
+  revision: z.string().optional(),
+  maxModelLen: whole().optional(),
+  tensorParallelSize: whole().optional(),
+  pipelineParallelSize: whole().optional(),
+  gpuMemoryUtilization: z.string().transform(Number).pipe(z.number().gt(0, 'expected a fraction in (0, 1]').max(1, 'expected a fraction in (0, 1]')).optional(),
+  partition: z.string().optional(),
+  json: z.boolean().optional(),
+});
 
 function checkCommand(): Command {
   return new Command('check')
@@ -77,11 +67,9 @@ function checkCommand(): Command {
     .option('--partition <p>', 'partition whose GPUs to plan for (clusters.<c>.gpu.partitions)')
     .option('--json', 'print one JSON document on stdout')
     .addHelpText('after', example('aibench models check meta-llama/Llama-3.1-8B-Instruct --cluster hpc --max-model-len 8192'))
-    .action(async (model: string, flags: CheckFlags, cmd: Command) => {
-      const settings = {
-        maxModelLen: positiveInt(flags.maxModelLen, '--max-model-len'), tensorParallel: positiveInt(flags.tensorParallelSize, '--tensor-parallel-size'),
-        pipelineParallel: positiveInt(flags.pipelineParallelSize, '--pipeline-parallel-size'), utilization: fraction(flags.gpuMemoryUtilization, '--gpu-memory-utilization'),
-      };
+    .action(async (model: string, raw: unknown, cmd: Command) => {
+      const flags = parseFlags(CheckFlagsSchema, raw);
+      const settings = { maxModelLen: flags.maxModelLen, tensorParallel: flags.tensorParallelSize, pipelineParallel: flags.pipelineParallelSize, utilization: flags.gpuMemoryUtilization };
       const out = createOutput({ json: flags.json });
       const { check, plan, cluster } = await onCluster(cmd, flags.cluster, async (ex, c) => {
         const found = await checkModel(ex, c, model, flags.revision);

@@ -28,11 +28,14 @@ export function byReplica(records: readonly ServiceRecord[]): ServiceRecord[] {
   return [...records].sort((a, b) => (a.replica ?? 0) - (b.replica ?? 0));
 }
 
-/** The service `id` names, or the members of the group it names (by replica); a UsageError listing what exists otherwise. */
+/**
+ * The service `id` names, or the members of the group it names (by replica); a group that runs wins
+ * over an ended service of the same name. A UsageError listing what exists otherwise.
+ */
 export function resolveServices(records: Records, id: string): ServiceRecord[] {
   const single = records[id];
-  if (single !== undefined) return [single];
   const members = byReplica(Object.values(records).filter((r) => r.group === id));
+  if (single !== undefined && !(isFinalStatus(single.status) && liveMembers(members).length > 0)) return [single];
   return members.length > 0 ? members : [findService(records, id)];
 }
 
@@ -50,7 +53,8 @@ export async function startServiceGroup(target: ServiceTarget, input: StartServi
   const ids = replicaIds(group, replicas);
   if (!ids.every((id) => SERVICE_ID.test(id))) throw new UsageError(`--name: expected a group id that leaves room for "-${replicas}" within 40 letters, digits, _ . -, got ${JSON.stringify(group)}`);
   const records = await store.read();
-  const taken = records[group] ?? Object.values(records).find((r) => r.group === group && !isFinalStatus(r.status));
+  const live = records[group] !== undefined && !isFinalStatus(records[group].status) ? records[group] : undefined;
+  const taken = live ?? Object.values(records).find((r) => r.group === group && !isFinalStatus(r.status));
   if (taken !== undefined) throw new ConflictError(`Service or group ${group} already exists (${taken.id} is ${taken.status})`, { hint: `Stop it first: aibench service stop ${group}` });
   // One replica failing ends the others' starts (their jobs are cancelled); an outer abort reaches all.
   const all = new AbortController();

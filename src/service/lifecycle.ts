@@ -9,6 +9,7 @@ import { checkApiKeyFile } from './api-key.js';
 import { awaitReady, DEFAULT_START_TIMEOUT_MS } from './await-ready.js';
 import { containerMounts, containerPrefix } from './container.js';
 import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceBodyInput } from './job-body.js';
+import { argValue } from './oom.js';
 import { failedAttempt, type AttemptOutcome } from './oom-retry.js';
 import { planServiceStart, type LayoutRequest, type StartPlan } from './start-plan.js';
 import { prepareTargetsDir } from './targets.js';
@@ -150,10 +151,13 @@ export async function startService(target: ServiceTarget, input: StartServiceInp
   }
 }
 
+// What one submission ran with (vLLM's defaults where the arguments say nothing) and how it ended.
 function attemptOf(record: ServiceRecord, vllmArgs: readonly string[], outcome: string): ServiceAttempt {
-  const util = vllmArgs.map((a, i) => (a.startsWith('--gpu-memory-utilization=') ? a.split('=')[1] : a === '--gpu-memory-utilization' ? vllmArgs[i + 1] : undefined)).filter(Boolean).at(-1);
-  const len = vllmArgs.map((a, i) => (a.startsWith('--max-model-len=') ? a.split('=')[1] : a === '--max-model-len' ? vllmArgs[i + 1] : undefined)).filter(Boolean).at(-1);
-  return { job_id: record.job_id, gpu_memory_utilization: Number(util ?? 0.9), ...(len !== undefined ? { max_model_len: Number(len) } : {}), outcome, at: new Date().toISOString() };
+  const len = argValue(vllmArgs, '--max-model-len');
+  return {
+    job_id: record.job_id, gpu_memory_utilization: Number(argValue(vllmArgs, '--gpu-memory-utilization') ?? 0.9),
+    ...(len !== undefined ? { max_model_len: Number(len) } : {}), outcome, at: new Date().toISOString(),
+  };
 }
 
 async function recordAttempts(store: ServiceStore, record: ServiceRecord, attempts: ServiceAttempt[]): Promise<ServiceRecord> {

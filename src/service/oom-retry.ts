@@ -21,7 +21,10 @@ export interface AttemptOutcome {
 /** Classify a failed attempt and work out the next one. */
 export async function failedAttempt(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, vllmArgs: readonly string[], modelMaxLen: number | undefined): Promise<AttemptOutcome> {
   const current = (await store.read())[record.id];
-  const state = (current?.job_id === record.job_id ? current.job_state ?? current.status : undefined) ?? 'FAILED';
+  const mine = current?.job_id === record.job_id ? current : undefined;
+  const state = mine?.job_state ?? mine?.status ?? 'FAILED';
+  // Only a job that ended FAILED is retried: one that timed out (or was lost) may still run.
+  if (mine?.status !== 'FAILED') return { state: mine?.status ?? state };
   const log = await logTail(target.ex, target.cluster.paths.state_dir, record.job_id, CLASSIFY_LINES);
   const verdict = oomCause(log, state);
   if (verdict === undefined) return { state };

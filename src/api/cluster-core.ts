@@ -12,6 +12,7 @@ import { BenchmarkJournal } from './journal.js';
 import type { ControlCore } from './control-core.js';
 import { resultsDir as defaultResultsDir, saveResult } from '../bench/results/results-store.js';
 import { ServiceControl } from './service-control.js';
+import { ModelCatalogues } from './model-catalogue.js';
 
 export interface ClusterCoreOptions {
   config: Config;
@@ -50,6 +51,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
   const dir = options.resultsDir ?? defaultResultsDir();
   const journal = await BenchmarkJournal.open(options.journalPath);
   const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });
+  const catalogues = new ModelCatalogues(config);
   const services = new ServiceControl({ config, cluster: options.cluster, store, dispatcher, log, onStop: (id) => benchmarks.cancelForService(id) });
   return {
     listServices: () => services.list(),
@@ -57,6 +59,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
     startService: (input, source) => services.start(input, source),
     stopService: (id) => services.stop(id),
     serviceModels: (id) => services.models(id),
+    modelCatalogue: (cluster) => catalogues.get(cluster ?? options.cluster),
     async startBenchmark(input, source) {
       const record = await services.record(input.service_id);
       if (record.status !== 'READY') throw new ConflictError(`service ${input.service_id} is ${record.status}, not READY`);

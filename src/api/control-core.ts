@@ -4,6 +4,7 @@
 import type { TierName } from '../dispatch/tiers.js';
 import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
+import type { ModelCatalogueView } from './model-catalogue.js';
 
 export type BenchmarkStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -55,6 +56,8 @@ export interface ControlCore {
   stopService(id: string): Promise<ServiceView>;
   /** The models of a READY service; ConflictError for any other status. */
   serviceModels(id: string): Promise<ModelList>;
+  /** The HF cache catalogue of a cluster (default: the server's), or its configured fallback list. */
+  modelCatalogue(cluster: string | undefined): Promise<ModelCatalogueView>;
   startBenchmark(input: BenchmarkRequest, source: RequestSource): Promise<{ id: string; status: BenchmarkStatus; tier: TierName }>;
   getBenchmark(id: string): Promise<BenchmarkView>;
   listBenchmarks(): Promise<BenchmarkView[]>;

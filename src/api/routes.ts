@@ -55,6 +55,10 @@ export const ROUTES: readonly Route[] = [
     method: 'GET', route: '/api/services/:id/models', pattern: new RegExp(`^/api/services/${SEG}/models$`), auth: true,
     handle: async ({ core, params }) => ok(await core.serviceModels(id(params, 'service'))),
   },
+  {
+    method: 'GET', route: '/api/models', pattern: /^\/api\/models$/, auth: true,
+    handle: async ({ core, req }) => ok(await core.modelCatalogue(clusterQuery(req))),
+  },
   { method: 'GET', route: '/api/benchmarks', pattern: /^\/api\/benchmarks$/, auth: true, handle: async ({ core }) => ok(await core.listBenchmarks()) },
   {
     method: 'POST', route: '/api/benchmarks', pattern: /^\/api\/benchmarks$/, auth: true,
@@ -69,6 +73,13 @@ export const ROUTES: readonly Route[] = [
     handle: async ({ core, params }) => ok(await core.cancelBenchmark(id(params, 'benchmark'))),
   },
 ];
+
+// `?cluster=C`: a configured cluster's name (the default cluster when absent).
+function clusterQuery(req: IncomingMessage): string | undefined {
+  const value = new URLSearchParams((req.url ?? '').split('?')[1]?.split('#')[0] ?? '').get('cluster') ?? undefined;
+  if (value !== undefined && !PATH_ID.test(value)) throw new RequestRefused(400, 'invalid query', { issues: [{ path: 'cluster', message: 'expected a configured cluster name (letters, digits, _ . -)' }] });
+  return value;
+}
 
 // Browsers always send Origin on a cross-origin POST (the forms); tools usually do not.
 const sourceOf = (req: IncomingMessage): RequestSource => (req.headers.origin === undefined ? 'tool' : 'browser');

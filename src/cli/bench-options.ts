@@ -50,6 +50,7 @@ export const collectMetadata: Parse = (text, previous) => {
 export const SPEC_FLAGS: readonly SpecFlag[] = [
   { flags: '--url <url>', key: 'url', help: 'server base URL, e.g. http://node1:8000 (default: start the embedded simulator)' },
   { flags: '--service <id>', key: 'service', help: "benchmark an aibench service (`aibench service start`): its endpoint, model, API key; provenance recorded" },
+  { flags: '--balance <how>', key: 'balance', choices: ['round-robin', 'least-outstanding'], help: 'spread requests over the replicas of a service group (--service GROUP)', shownDefault: 'round-robin' },
   { flags: '--model <name>', key: 'model', help: "model to request (default: the service's model, else the first from /v1/models)" },
   { flags: '--duration <minutes>', key: 'duration', help: 'stop starting requests after this many minutes (fractional allowed, e.g. 0.5)' },
   { flags: '--duration-seconds <s>', key: 'duration_seconds', help: 'the same in seconds (exclusive with --duration)' },

@@ -18,6 +18,7 @@ import { loadBenchProfile } from '../bench/spec/profile.js';
 import { resolveProfile } from '../config/profiles.js';
 import { BenchError, ThresholdError } from '../errors.js';
 import { renderRepeatTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
+import { renderReplicaTable } from '../report/replica-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
@@ -117,7 +118,11 @@ async function deliverRun(output: Output, outcome: RepeatedOutcome, flags: RunFl
     await writeResultFile(flags.out, doc);
     output.info(`result written to ${flags.out}`);
   }
-  for (const run of runs) output.info(renderRunTable(run));
+  for (const run of runs) {
+    output.info(renderRunTable(run));
+    const replicas = renderReplicaTable(run);
+    if (replicas !== undefined) output.info(replicas);
+  }
   if (runs.length > 1) output.info(renderSweepTable(runs, outcome.repeat === undefined ? 'Sweep' : `Runs (${outcome.repeat} repetitions)`));
   if ('summary' in doc && doc.summary !== undefined) output.info(renderRepeatTable(doc.summary));
   if (flags.json || flags.out === '-') output.dataJson(doc);

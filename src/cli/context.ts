@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/load.js';
 import type { ResolvedCluster } from '../config/schema.js';
+import { createExecutor } from '../exec/create.js';
+import type { Executor } from '../exec/types.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -65,4 +67,15 @@ export async function configFor(cmd: Command): Promise<LoadedConfig> {
 export async function clusterFor(cmd: Command, name: string | undefined): Promise<ResolvedCluster> {
   const [loaded, { resolveCluster }] = await Promise.all([configFor(cmd), import('../config/cluster.js')]);
   return resolveCluster(loaded.config, name);
+}
+
+/** Resolve the cluster, open its executor, run `fn`, always close the executor. */
+export async function onCluster<T>(cmd: Command, name: string | undefined, fn: (ex: Executor, cluster: ResolvedCluster) => Promise<T>): Promise<T> {
+  const cluster = await clusterFor(cmd, name);
+  const ex = await createExecutor(cluster);
+  try {
+    return await fn(ex, cluster);
+  } finally {
+    await ex.close();
+  }
 }

@@ -4,16 +4,13 @@
 import { Command, Option } from 'commander';
 import { reconnectBudgetMs } from '../config/cluster.js';
 import { SlurmError } from '../errors.js';
-import { createExecutor } from '../exec/create.js';
-import type { Executor } from '../exec/types.js';
-import type { ResolvedCluster } from '../config/schema.js';
 import { escapeControl } from '../report/escape.js';
 import { createOutput } from '../report/output.js';
 import {
   cancelJobs, jobLogs, jobStatus, listJobs, parseJobIds, readJobRecord, submitJob, waitForJob,
   type JobReport, type WaitUntil,
 } from '../slurm/client.js';
-import { clusterFor, useInterrupt } from './context.js';
+import { onCluster, useInterrupt } from './context.js';
 import { LogsFlagsSchema, SubmitFlagsSchema, WaitFlagsSchema, parseFlags, submitInput, timeoutMs } from './jobs-options.js';
 import { renderListTable, renderStatusTable, stateText } from './jobs-render.js';
 
@@ -21,16 +18,6 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 const clusterOption = () => new Option('--cluster <name>', 'cluster from the config (default: default_cluster or local)');
 const example = (line: string) => `\nExample:\n  $ ${line}`;
 
-/** Resolve the cluster, open its executor, run `fn`, always close the executor. */
-async function onCluster<T>(cmd: Command, name: string | undefined, fn: (ex: Executor, cluster: ResolvedCluster) => Promise<T>): Promise<T> {
-  const cluster = await clusterFor(cmd, name);
-  const ex = await createExecutor(cluster);
-  try {
-    return await fn(ex, cluster);
-  } finally {
-    await ex.close();
-  }
-}
 
 /** The `jobs` command group. */
 export function buildJobsCommand(): Command {

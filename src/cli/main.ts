@@ -22,6 +22,7 @@ const GROUPS: Group[] = [
   { name: 'profiles', summary: 'list the benchmark profiles and suites shipped with aibench (use them by name)', load: async () => (await import('./profiles.js')).buildProfilesCommand() },
   { name: 'suite', summary: 'run many benchmarks from a suite YAML: services x matrix, by priority, with a lock', load: async () => (await import('./suite.js')).buildSuiteCommand() },
   { name: 'service', summary: 'start, list, inspect and stop vLLM services running as Slurm jobs', load: async () => (await import('./service.js')).buildServiceCommand() },
+  { name: 'models', summary: "the cluster's HF hub cache as a catalogue: models, completeness, parameters, VRAM estimate", load: async () => (await import('./models.js')).buildModelsCommand() },
   { name: 'jobs', summary: 'submit, inspect, wait for, cancel and read Slurm jobs (HF cache exported to every job)', load: async () => (await import('./jobs.js')).buildJobsCommand() },
   { name: 'sim', summary: 'run a vLLM-compatible simulator (OpenAI API, SSE streaming, /metrics) with a latency model', load: async () => (await import('./sim.js')).buildSimCommand() },
   { name: 'telemetry', summary: 'GPU telemetry: the nvidia-smi agent and the Prometheus side of it', load: async () => (await import('./telemetry.js')).buildTelemetryCommand() },

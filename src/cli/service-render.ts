@@ -16,11 +16,11 @@ export async function progressRenderer(out: Output): Promise<{ update: (e: Servi
 /** `service ls` / `status` table; services of a cluster in `unreachable` show their last known status, marked. */
 export function renderServiceTable(records: readonly ServiceRecord[], unreachable: ReadonlySet<string> = new Set()): string {
   const rows = records.map((r) => [
-    r.id, r.model, unreachable.has(r.cluster) ? `${r.cluster} (no answer)` : r.cluster, r.job_id,
+    r.id, r.group ?? '', r.model, unreachable.has(r.cluster) ? `${r.cluster} (no answer)` : r.cluster, r.job_id,
     unreachable.has(r.cluster) ? `${r.status} (last known)` : r.status,
     r.job_state, r.endpoint ? `${r.endpoint.host}:${r.endpoint.port}` : undefined, r.updated_at.slice(0, 19),
   ]);
-  return renderTable(['id', 'model', 'cluster', 'job', 'status', 'job state', 'endpoint', 'updated'], rows);
+  return renderTable(['id', 'group', 'model', 'cluster', 'job', 'status', 'job state', 'endpoint', 'updated'], rows);
 }
 
 /** The `service ls --json` document: services of unreachable clusters carry `stale: true`. */
@@ -41,3 +41,19 @@ export function partialError(survey: ServiceSurvey): AibenchError {
   });
 }
 
+
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+
+/** Lines under `service status`: the VRAM estimate next to the measured memory, and every --retry-oom attempt. */
+export function renderVram(record: ServiceRecord): string[] {
+  const lines: string[] = [];
+  const v = record.vram;
+  if (v !== undefined) {
+    const measured = v.measured_bytes_per_gpu === undefined ? 'not measured (READY services are measured with nvidia-smi on their node)' : `${v.measured_bytes_per_gpu.map(gib).join(', ')} measured per GPU at ${v.measured_at?.slice(0, 19)}`;
+    lines.push(`vram ${record.id}: estimate ${gib(v.estimate_bytes_per_gpu)} per GPU (weights ${gib(v.weights_bytes_per_gpu)} + KV cache ${gib(v.kv_bytes_per_gpu)} for ${v.max_model_len} tokens + overhead ${gib(v.overhead_bytes_per_gpu)}); ${measured}`);
+  }
+  for (const [i, a] of (record.attempts ?? []).entries()) {
+    lines.push(`attempt ${i + 1} of ${record.id}: job ${a.job_id}, --gpu-memory-utilization ${a.gpu_memory_utilization ?? '-'}${a.max_model_len ? `, --max-model-len ${a.max_model_len}` : ''}: ${a.outcome}${a.cause ? ` (${a.cause})` : ''}`);
+  }
+  return lines;
+}

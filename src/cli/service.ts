@@ -7,7 +7,8 @@ import { UsageError } from '../errors.js';
 import { escapeControl } from '../report/escape.js';
 import { createOutput, type Output } from '../report/output.js';
 import type { ServiceProgress, ServiceRecord, StopResult } from '../service/index.js';
-import { partialError, progressRenderer, renderServiceTable, serviceListDocument } from './service-render.js';
+import { partialError, progressRenderer, renderServiceTable, renderVram, serviceListDocument } from './service-render.js';
+import { startInput } from './service-options.js';
 import { configFor, useInterrupt } from './context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -25,52 +26,39 @@ export function buildServiceCommand(): Command {
   return service;
 }
 
-interface StartFlags {
-  model: string;
-  cluster?: string;
-  name?: string;
-  gpus: string;
-  time?: string;
-  partition?: string;
-  vllmArg?: string[];
-  apiKeyFile?: string;
-  telemetry?: boolean;
-  wait: boolean;
-  timeout: string;
-  json?: boolean;
-}
-
-/** --gpus as a whole number >= 0. */
-export function parseGpus(text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--gpus: expected a whole number >= 0, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 function startCommand(): Command {
   return new Command('start')
-    .description('submit a vLLM service job and wait until it serves the model (PENDING -> RUNNING -> /health -> /v1/models -> READY)')
+    .description('submit a vLLM service job and wait until it serves the model (PENDING -> RUNNING -> /health -> /v1/models -> READY); the model is checked in the HF cache and its VRAM estimated first')
     .requiredOption('--model <name>', 'model to serve (HF id or path)')
     .addOption(clusterOption())
-    .option('--name <id>', 'service id (default: model name + random suffix)')
-    .option('--gpus <n>', 'GPUs for the job (gres gpu:N; 0 = none)', '0')
+    .option('--name <id>', 'service id, or group id with --replicas (default: model name + random suffix)')
+    .option('--gpus <n|auto>', 'GPUs per node (gres gpu:N; 0 = none); auto: the fewest the VRAM estimate fits in', '0')
+    .option('--nodes <n>', 'nodes (more than 1: vLLM over a Ray cluster in the allocation; default tensor parallel = GPUs per node, pipeline parallel = nodes)')
+    .option('--tensor-parallel-size <n>', "vLLM's --tensor-parallel-size (checked against the GPUs)")
+    .option('--pipeline-parallel-size <n>', "vLLM's --pipeline-parallel-size")
     .option('--time <limit>', 'Slurm time limit, e.g. 04:00:00 or 240 (minutes)')
     .option('--partition <p>', 'partition (default: the cluster config)')
+    .option('--account <a>', 'Slurm account (default: the cluster config)')
+    .option('--qos <q>', 'Slurm QOS (default: the cluster config)')
+    .option('--mem <size>', 'memory per node, e.g. 64G')
+    .option('--constraint <features>', 'node features, e.g. a100 or h100|a100')
+    .option('--exclusive', 'whole nodes for the job')
     .option('--vllm-arg <arg>', 'extra argument for the server, one word each (repeatable), e.g. --vllm-arg=--max-model-len=4096', collect)
     .option('--api-key-file <file>', 'key file ON THE CLUSTER, mode 0600: the job exports it as VLLM_API_KEY; clients send it as Bearer')
     .option('--telemetry', "run the GPU telemetry agent inside the job, sending to the cluster config's telemetry.pushgateway_url / remote_write_url; it stops with the job")
+    .option('--retry-oom <n>', 'resubmit a start that runs out of GPU memory up to N times, lowering --gpu-memory-utilization, then --max-model-len')
+    .option('--replicas <n>', 'start N independent services as one group (`bench run --service GROUP` spreads requests over them)')
+    .option('--no-model-check', 'skip the HF cache check and the VRAM estimate before submitting')
     .option('--no-wait', 'return once submitted')
-    .option('--timeout <duration>', 'give up waiting after this long (the job keeps running)', '20m')
-    .option('--json', 'print the service record as one JSON document on stdout')
-    .addHelpText('after', example('aibench service start --cluster hpc --model facebook/opt-125m --gpus 1 --time 02:00:00 --telemetry --vllm-arg=--max-model-len=2048'))
-    .action(async (flags: StartFlags, cmd: Command) => {
-      const input = {
-        model: flags.model, id: flags.name, gpus: parseGpus(flags.gpus), time: flags.time, partition: flags.partition,
-        vllmArgs: flags.vllmArg ?? [], apiKeyFile: flags.apiKeyFile, telemetry: flags.telemetry ?? false, wait: flags.wait, timeoutMs: parseTimeoutSpec(flags.timeout, '--timeout'),
-      };
-      const out = createOutput({ json: flags.json });
+    .option('--timeout <duration>', 'give up waiting after this long, per attempt (the job keeps running)', '20m')
+    .option('--json', 'print the service record (a group: {group, services}) as one JSON document on stdout')
+    .addHelpText('after', example('aibench service start --cluster hpc --model meta-llama/Llama-3.1-70B-Instruct --gpus auto --retry-oom 2 --time 04:00:00'))
+    .action(async (flags: Record<string, unknown>, cmd: Command) => {
+      const { cluster, json, input } = startInput(flags);
+      const out = createOutput({ json });
       const cfg = await config(cmd);
-      const { onServiceCluster, startService } = await core();
-      await untilServing(out, flags.json, (hooks) => onServiceCluster(cfg, flags.cluster, (target) => startService(target, input, hooks)));
+      const { onServiceCluster, startServiceGroup } = await core();
+      await untilServing(out, json, (hooks) => onServiceCluster(cfg, cluster, (target) => startServiceGroup(target, input, hooks)));
     });
 }
 
@@ -88,7 +76,7 @@ function waitCommand(): Command {
       const { onServiceCluster, serviceStatus, ServiceStore, waitService } = await core();
       const store = new ServiceStore();
       const current = await serviceStatus(cfg, id, { store }); // reconciled; an unknown id lists the known ones
-      await untilServing(out, flags.json, (hooks) => onServiceCluster(cfg, current.cluster, (target) => waitService(target, current, { timeoutMs }, { ...hooks, store })));
+      await untilServing(out, flags.json, async (hooks) => ({ services: [await onServiceCluster(cfg, current.cluster, (target) => waitService(target, current, { timeoutMs }, { ...hooks, store }))] }));
     });
 }
 
@@ -99,19 +87,23 @@ interface ServingHooks {
   onWarning: (line: string) => void;
 }
 
-/** Run a start or wait with progress and Ctrl-C, then print the record (id on stdout, or --json). */
-async function untilServing(out: Output, json: boolean | undefined, run: (hooks: ServingHooks) => Promise<ServiceRecord>): Promise<void> {
+/** Run a start or wait with progress and Ctrl-C, then print the record (id on stdout, or --json); a group prints its id and every replica. */
+async function untilServing(out: Output, json: boolean | undefined, run: (hooks: ServingHooks) => Promise<{ group?: string; services: ServiceRecord[] }>): Promise<void> {
   const progress = await progressRenderer(out);
   const signal = useInterrupt();
-  let record: ServiceRecord;
+  let started: { group?: string; services: ServiceRecord[] };
   try {
-    record = await run({ signal, onProgress: progress.update, onWarning: (line) => out.warn(escapeControl(line)) });
+    started = await run({ signal, onProgress: progress.update, onWarning: (line) => out.warn(escapeControl(line)) });
   } finally {
     progress.stop();
   }
-  if (json) return out.dataJson(record);
-  out.data(record.id);
-  out.info(record.status === 'READY' ? `service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})` : `service ${record.id} submitted as job ${record.job_id}`);
+  const { group, services } = started;
+  if (json) return out.dataJson(group === undefined ? services[0] : { group, services });
+  out.data(group ?? services[0]?.id ?? '');
+  for (const record of services) {
+    out.info(record.status === 'READY' ? `service ${record.id} READY at ${record.endpoint?.host}:${record.endpoint?.port} (job ${record.job_id})` : `service ${record.id} submitted as job ${record.job_id}`);
+  }
+  if (group !== undefined) out.info(`group ${group}: ${services.length} replicas (aibench bench run --service ${group}; aibench service stop ${group})`);
 }
 
 function lsCommand(): Command {
@@ -135,18 +127,22 @@ function lsCommand(): Command {
 
 function statusCommand(): Command {
   return new Command('status')
-    .description("one service's record, reconciled with Slurm")
-    .argument('<id>', 'service id')
-    .option('--json', 'print the record as one JSON document on stdout')
+    .description("one service's record (or every replica of a group), reconciled with Slurm; a READY service's GPU memory is measured next to its estimate")
+    .argument('<id>', 'service or group id')
+    .option('--json', 'print the record (a group: {group, services}) as one JSON document on stdout')
     .addHelpText('after', example('aibench service status opt-125m-1a2b3c --json | jq -r .status'))
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const out = createOutput({ json: opts.json });
-      const { serviceStatus } = await core();
-      const record = await serviceStatus(await config(cmd), id);
-      if (opts.json) out.dataJson(record);
+      const { serviceGroupStatus } = await core();
+      const records = await serviceGroupStatus(await config(cmd), id, { measure: true });
+      const group = records.length > 1 || (records[0]?.group === id && records[0]?.id !== id) ? id : undefined;
+      if (opts.json) out.dataJson(group === undefined ? records[0] : { group, services: records });
       else {
-        out.info(renderServiceTable([record]));
-        if (record.reason) out.info(escapeControl(`reason: ${record.reason}`));
+        out.info(renderServiceTable(records));
+        for (const record of records) {
+          if (record.reason) out.info(escapeControl(`reason ${record.id}: ${record.reason}`));
+          for (const line of renderVram(record)) out.info(escapeControl(line));
+        }
       }
     });
 }
@@ -154,7 +150,7 @@ function statusCommand(): Command {
 function stopCommand(): Command {
   return new Command('stop')
     .description('scancel a service job, wait until Slurm no longer runs it, record STOPPED (stopping a stopped one is a no-op); exit 1 naming the job when that cannot be confirmed in time')
-    .argument('[id]', 'service id')
+    .argument('[id]', 'service or group id (a group stops all its replicas)')
     .option('--all', 'stop every service that is not already stopped')
     .option('--timeout <duration>', 'how long to keep trying to confirm each job gone', '60s')
     .option('--json', 'print the final records as one JSON document on stdout')
@@ -164,9 +160,11 @@ function stopCommand(): Command {
       const timeoutMs = parseTimeoutSpec(opts.timeout, '--timeout');
       const out = createOutput({ json: opts.json });
       const cfg = await config(cmd);
-      const { getService, isFinalStatus, onServiceCluster, ServiceStore, stopService } = await core();
+      const { isFinalStatus, onServiceCluster, resolveServices, ServiceStore, stopService } = await core();
       const store = new ServiceStore();
-      const records = opts.all ? Object.values(await store.read()).filter((r) => !isFinalStatus(r.status)) : [await getService(store, id ?? '')];
+      // A group id stops every replica of it.
+      const all = await store.read();
+      const records = opts.all ? Object.values(all).filter((r) => !isFinalStatus(r.status)) : resolveServices(all, id ?? '');
       const signal = useInterrupt();
       const results: StopResult[] = [];
       const stop = (record: ServiceRecord) => onServiceCluster(cfg, record.cluster, (target) => stopService(target, record, { store, signal, onWarning: (line) => out.warn(escapeControl(line)) }, { timeoutMs }));

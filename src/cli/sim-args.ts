@@ -30,6 +30,8 @@ const FLAGS: Record<string, { key: keyof RawArgs; kind: Kind }> = {
   '--crash-on-start': { key: 'crashOnStart', kind: 'bool' },
   '--default-max-tokens': { key: 'defaultMaxTokens', kind: 'value' },
   '--ready-file': { key: 'readyFile', kind: 'value' },
+  '--gpu-memory-utilization': { key: 'gpuMemoryUtilization', kind: 'value' },
+  '--oom-above-utilization': { key: 'oomAboveUtilization', kind: 'value' },
 };
 const FLAG_BY_KEY = new Map(Object.entries(FLAGS).map(([flag, { key }]) => [key as string, flag]));
 
@@ -71,6 +73,8 @@ const rawSchema = z.strictObject({
   crashOnStart: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
   defaultMaxTokens: num('expected an integer >= 1', (n) => isInt(n) && n >= 1).optional(),
   readyFile: text('expected a file path').optional(),
+  gpuMemoryUtilization: num('expected a fraction in (0, 1]', (n) => n > 0 && n <= 1).optional(),
+  oomAboveUtilization: num('expected a fraction in (0, 1]', (n) => n > 0 && n <= 1).optional(),
 });
 
 /** Parse `vllm serve`-style arguments (after `sim`); env supplies VLLM_API_KEY when --api-key is absent. */
@@ -86,7 +90,7 @@ export function parseSimArgs(argv: readonly string[], env: Readonly<Record<strin
     throw new UsageError(`${flag}: ${issue.message}, got ${got}`, { hint: 'Run `aibench sim --help` for the flags and their ranges.' });
   }
   // zod leaves flags that were not given out of the result, so `given` only overrides what was typed.
-  const { model: named, servedModelNames, crashOnStart, apiKey, defaultMaxTokens, readyFile, ...given } = parsed.data;
+  const { model: named, servedModelNames, crashOnStart, apiKey, defaultMaxTokens, readyFile, oomAboveUtilization, ...given } = parsed.data;
   const model = named ?? DEFAULT_SIM_MODEL;
   const options: SimOptions = {
     ...SIM_DEFAULTS,
@@ -97,6 +101,7 @@ export function parseSimArgs(argv: readonly string[], env: Readonly<Record<strin
     apiKey,
     defaultMaxTokens,
     readyFile,
+    oomAboveUtilization,
   };
   return { options, ignored };
 }

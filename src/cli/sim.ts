@@ -1,6 +1,8 @@
 // `aibench sim [model] [vllm-style flags...]`: run the vLLM-compatible simulator until signalled.
 import { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
+import { AibenchError } from '../errors.js';
+import { simulatedOomLog } from '../sim/oom.js';
 import { parseSimArgs } from './sim-args.js';
 
 const HELP = `
@@ -23,6 +25,8 @@ Options (defaults in brackets):
   --crash-on-start            exit 1 after the startup delay
   --default-max-tokens N      output length when a request gives no max_tokens [rest of context]
   --ready-file PATH           write {"host","port","pid"} here once listening
+  --gpu-memory-utilization F  vLLM's flag; read only by the check below [0.9]
+  --oom-above-utilization F   fail at start with vLLM's out-of-memory error when F is below --gpu-memory-utilization
 
 Example:
   $ aibench sim Qwen/Qwen2.5-0.5B-Instruct --port 0 --itl-ms 20 --max-num-seqs 64 --ready-file /tmp/sim.json
@@ -47,6 +51,11 @@ export function buildSimCommand(): Command {
 async function runSim(argv: string[]): Promise<void> {
   const { options, ignored } = parseSimArgs(argv, process.env);
   if (ignored.length > 0) process.stderr.write(`aibench sim: ignoring vLLM flags the simulator does not model: ${ignored.join(' ')}\n`);
+  const oom = simulatedOomLog(options, process.pid);
+  if (oom !== undefined) {
+    process.stderr.write(`${oom.join('\n')}\n`);
+    throw new AibenchError(`Simulated vLLM start-up failure: --gpu-memory-utilization ${options.gpuMemoryUtilization} is above --oom-above-utilization ${options.oomAboveUtilization}`, { code: 'E_SIM_OOM' });
+  }
   // Loaded here, not at the top: the server pulls in the tokenizer (~200 ms), which every other
   // aibench command would otherwise pay for at startup.
   const { startSimServer } = await import('../sim/server.js');

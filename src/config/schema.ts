@@ -73,6 +73,19 @@ export const ClientPlacementSchema = z.strictObject({
   mem: z.string().regex(/^\d+[KMGTkmgt]?$/, 'expected a memory size like 8G').optional(),
 });
 
+/** The GPUs of the cluster's nodes, for VRAM planning (`service start --gpus auto`, `models check`); a partition may differ. */
+const GpuShape = { memory_gib: z.number().positive().max(4096).optional(), per_node: z.number().int().min(1).max(64).optional() };
+export const GpuConfigSchema = z.strictObject({ ...GpuShape, partitions: z.record(z.string(), z.strictObject(GpuShape)).default({}) });
+
+/** A container the service (and its telemetry agent) runs in; the HF cache and state dir are mounted. */
+export const ContainerSchema = z.strictObject({
+  runtime: z.enum(['apptainer', 'enroot']),
+  /** apptainer: a .sif file or docker:// URI; enroot: a container name or .sqsh file. */
+  image: z.string().min(1).refine((s) => !/[\n\r\0]/.test(s), { message: 'expected no newline or NUL' }),
+  /** Extra bind mounts, `SRC` or `SRC:DST` (absolute paths). */
+  mounts: z.array(z.string().regex(/^\/[^:\n\r\0]*(:\/[^:\n\r\0]*)?$/, 'expected SRC or SRC:DST with absolute paths')).default([]),
+});
+
 const commonCluster = {
   slurm: SlurmDefaultsSchema.default({}),
   paths: PathsSchema.default({ hf_home: '/shared/huggingface' }),
@@ -89,6 +102,10 @@ const commonCluster = {
   client: ClientPlacementSchema.default({ placement: 'service-allocation' }),
   /** How this machine reaches services on compute nodes: try directly then forward (auto), or always one way. */
   compute_access: z.enum(['auto', 'direct', 'ssh-forward']).default('auto'),
+  gpu: GpuConfigSchema.default({ partitions: {} }),
+  container: ContainerSchema.optional(),
+  /** Model ids the control API offers when the cluster's HF cache cannot be read (marked as such). */
+  models_fallback: z.array(z.string().min(1)).default([]),
 };
 
 export const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });
@@ -142,6 +159,8 @@ export type SshConfig = z.infer<typeof SshSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
 export type TelemetryConfig = z.infer<typeof TelemetryConfigSchema>;
 export type ClientPlacement = z.infer<typeof ClientPlacementSchema>;
+export type ContainerConfig = z.infer<typeof ContainerSchema>;
+export type GpuConfig = z.infer<typeof GpuConfigSchema>;
 
 /** A cluster with its name and its resolved, absolute paths. */
 export type ResolvedCluster = ClusterConfig & {

@@ -16,7 +16,8 @@ const SERVICE_TARGETS = 'up{service_id!=""}';
 const STATE_MAPPING: ValueMap = { type: MappingType.ValueToText, options: { '0': { text: 'DOWN', color: 'red' }, '1': { text: 'UP', color: 'green' } } };
 
 function servicesTable(): ReturnType<typeof table> {
-  const byService = 'service_id, slurm_job_id, instance';
+  // model, cluster and group are the file_sd target's labels: which model is loaded where, and in which replica group.
+  const byService = 'service_id, group, model, cluster, slurm_job_id, instance';
   const targets = [
     promTable('A', `max by (${byService}) (${SERVICE_TARGETS})`),
     promTable('B', `sum by (${byService}) (${VLLM_METRICS.running})`),
@@ -34,7 +35,7 @@ function servicesTable(): ReturnType<typeof table> {
     },
   ];
   return table('Services', targets, transformations)
-    .description('Services whose endpoint Prometheus scrapes (file_sd targets with service_id and slurm_job_id); state: 1 = up')
+    .description('Services whose endpoint Prometheus scrapes (file_sd targets with service_id, slurm_job_id, model, cluster and a replica group): which model is loaded where; state: 1 = up')
     .overrideByName('state', [{ id: 'mappings', value: [STATE_MAPPING] }]);
 }
 

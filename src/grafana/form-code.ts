@@ -151,3 +151,31 @@ if (response && response.ok) {
 }
 `;
 }
+
+/**
+ * Initial request code of Start service: GET /api/models (the default cluster's HF cache, or its
+ * configured fallback list) -> options of the `model` dropdown. Incomplete models are listed,
+ * marked, so a person sees why one would be refused; a fallback list is marked as such.
+ */
+export const MODEL_OPTIONS_CODE = `${HELPERS}
+const response = context.panel.response;
+if (response && response.ok === false) {
+  context.grafana.notifyError(['Control API', 'GET /api/models answered HTTP ' + response.status]);
+}
+const catalogue = context.panel.initial && Array.isArray(context.panel.initial.models) ? context.panel.initial : { models: [] };
+const fallback = catalogue.source === 'fallback';
+const options = catalogue.models
+  .filter(function (m) { return m && typeof m.id === 'string'; })
+  .map(function (m) {
+    const notes = [];
+    if (fallback) notes.push('fallback list');
+    else if (m.complete === false) notes.push('incomplete');
+    if (typeof m.parameters === 'number') notes.push((m.parameters / 1e9).toFixed(1) + 'B');
+    if (typeof m.dtype === 'string') notes.push(m.dtype);
+    return { value: m.id, label: m.id + (notes.length > 0 ? ' · ' + notes.join(' · ') : '') };
+  });
+const elements = context.panel.elements.map(function (e) { return e.id === 'model' ? Object.assign({}, e, { options: options }) : e; });
+context.panel.onChangeElements(elements);
+if (fallback) context.grafana.notifyError(['Models', 'The cluster could not be read; showing the configured fallback list']);
+if (blank(formValues(elements).model)) context.panel.disableSubmit(); else context.panel.enableSubmit();
+`;

@@ -3,7 +3,7 @@
 // invalid values, so nothing bad is ever sent.
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  CANCEL_SERVICE_CODE, CANCEL_SERVICE_VALIDATE, SERVICE_OPTIONS_CODE, START_BENCHMARK_PAYLOAD, START_BENCHMARK_VALIDATE,
+  CANCEL_SERVICE_CODE, CANCEL_SERVICE_VALIDATE, MODEL_OPTIONS_CODE, SERVICE_OPTIONS_CODE, START_BENCHMARK_PAYLOAD, START_BENCHMARK_VALIDATE,
   START_SERVICE_PAYLOAD, START_SERVICE_VALIDATE, notifyCode,
 } from './form-code.js';
 import type { ElementBase, FormElement, FormPanelOptions, FormRequest } from './form-model.js';
@@ -68,16 +68,16 @@ export function startBenchmarkForm(): PanelBuilder {
   return formPanel('Start benchmark', 'POST /api/benchmarks on the control API', options('Start benchmark', elements, serviceOptionsRequest(), update, START_BENCHMARK_VALIDATE));
 }
 
-/** Start service: model, optional cluster, GPUs, extra `vllm serve` arguments. */
+/** Start service: model (a dropdown of the cluster's HF cache, GET /api/models), optional cluster, GPUs, extra `vllm serve` arguments. */
 export function startServiceForm(): PanelBuilder {
   const f = 'start-service';
   const elements: FormElement[] = [
-    { ...base(f, 'model', 'Model', 'Hugging Face model id, e.g. Qwen/Qwen2.5-0.5B-Instruct'), type: 'string', value: '' },
+    { ...base(f, 'model', 'Model', "Models in the default cluster's HF cache (GET /api/models; marked when incomplete or from the fallback list)"), type: 'select', optionsSource: 'Custom', options: [], value: null },
     { ...base(f, 'cluster', 'Cluster', 'Cluster name from the aibench config; empty = default'), type: 'string', value: '' },
     { ...base(f, 'gpus', 'GPUs'), type: 'number', value: 1, min: 0 },
     { ...base(f, 'vllm_args', 'vLLM arguments', 'Extra `vllm serve` flags, split on whitespace'), type: 'textarea', value: '', rows: 3 },
   ];
-  const initial = request({ code: START_SERVICE_VALIDATE });
+  const initial = request({ method: 'GET', url: `${API}/api/models`, header: AUTH, code: MODEL_OPTIONS_CODE });
   const update = request({ method: 'POST', url: `${API}/api/services`, header: AUTH, payloadMode: 'custom', getPayload: START_SERVICE_PAYLOAD, code: notifyCode('Start service') });
   return formPanel('Start service', 'POST /api/services on the control API', options('Start service', elements, initial, update, START_SERVICE_VALIDATE));
 }

@@ -4,6 +4,7 @@ import type { Config, ResolvedCluster } from '../config/schema.js';
 import type { Executor } from '../exec/types.js';
 import { ServiceError } from '../errors.js';
 import { readEndpoint } from './endpoint.js';
+import { vramProvenance } from './open.js';
 import { serviceStatus } from './query.js';
 import { openTarget, type OpenTarget } from './session.js';
 import type { ServiceStore } from './store.js';
@@ -11,7 +12,10 @@ import type { ServiceStore } from './store.js';
 export interface ServiceForClusterClient {
   ex: Executor;
   cluster: ResolvedCluster;
-  service: { id: string; jobId: string; node?: string; url: string; model: string; apiKeyFile?: string; vllmArgs: string[] };
+  service: {
+    id: string; jobId: string; node?: string; url: string; model: string; apiKeyFile?: string; vllmArgs: string[];
+    vram?: { estimate_bytes_per_gpu: number; measured_bytes_per_gpu?: number[] };
+  };
   /** Close the cluster connection. */
   close(): Promise<void>;
 }
@@ -34,7 +38,7 @@ export async function openServiceForClusterClient(config: Config, id: string, op
       ex: target.ex, cluster: target.cluster, close: () => target.ex.close(),
       service: {
         id: record.id, jobId: record.job_id, node, url: `http://${host}:${endpoint.port}`, model: record.served_model_names?.[0] ?? record.model,
-        vllmArgs: record.vllm_args, ...(record.api_key_file ? { apiKeyFile: record.api_key_file } : {}),
+        vllmArgs: record.vllm_args, ...(record.api_key_file ? { apiKeyFile: record.api_key_file } : {}), ...vramProvenance(record),
       },
     };
   } catch (error) {

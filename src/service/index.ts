@@ -1,5 +1,8 @@
 // The service room's public API: what the CLI and the suite runner (dispatch) import.
-export { startService, waitService, DetachReason, newServiceId, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks } from './lifecycle.js';
+export { startService, waitService, DetachReason, newServiceId, checkRetryOom, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks } from './lifecycle.js';
+export { startServiceGroup, resolveServices, checkReplicas, liveMembers, replicaIds } from './group.js';
+export { measureServiceVram } from './vram-measure.js';
+export { serviceGroupStatus } from './group-status.js';
 export { stopService, DEFAULT_STOP_TIMEOUT_MS, type StopResult, type StopOptions } from './stop.js';
 export { openServiceEndpoint, openServiceTarget, type ServiceEndpointHandle, type ServiceBenchTarget } from './open.js';
 export { listServices, surveyServices, serviceStatus, serviceLogs, type ServiceSurvey, type UnreachableCluster } from './query.js';
@@ -8,6 +11,7 @@ export { SERVICE_ID } from './record.js';
 export { ModelsCache, cachedModels, type ModelsAnswer } from './models-cache.js';
 export { ServiceStore, defaultStorePath } from './store.js';
 export { findService, getService, onServiceCluster, openTarget } from './session.js';
-export { isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint } from './record.js';
+export { isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint, type ServiceAttempt, type ServiceVram } from './record.js';
 export type { ServiceProgress, ServicePhase } from './wait-ready.js';
 export { openServiceForClusterClient, type ServiceForClusterClient } from './cluster-client.js';
+export { openBenchTarget, openClusterBenchTarget, type ReplicaInfo } from './open-group.js';

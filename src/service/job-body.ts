@@ -9,6 +9,7 @@
 import { UsageError } from '../errors.js';
 import { shellQuote } from '../exec/quote.js';
 import { renderTelemetryStart, type TelemetryStartOptions } from '../telemetry/job-snippet.js';
+import { renderRayCluster } from './ray-body.js';
 
 export interface ServiceBodyInput {
   id: string;
@@ -26,6 +27,10 @@ export interface ServiceBodyInput {
   portRange?: { min: number; max: number };
   /** Run the GPU telemetry agent in the background for the job's lifetime (service id added here). */
   telemetry?: Omit<TelemetryStartOptions, 'serviceId'> | undefined;
+  /** Words that run the server (and the agent) inside the cluster's container (container.ts). */
+  containerPrefix?: readonly string[] | undefined;
+  /** More than 1: a Ray cluster over the allocation's nodes, vLLM on the first (ray-body.ts). */
+  nodes?: number | undefined;
 }
 
 /** Arguments the body sets itself; a user-supplied one would bind another port than endpoint.json says. */
@@ -44,7 +49,7 @@ export function checkServiceInput(input: Pick<ServiceBodyInput, 'model' | 'vllmA
   }
 }
 
-const PORT_PICKER = (min: number, max: number) => [
+const PORT_FREE = [
   '# A port is free when no TCP socket uses it (ss), or, without ss, when nothing accepts on it.',
   'aibench_port_free() {',
   '  if command -v ss >/dev/null 2>&1; then',
@@ -53,12 +58,16 @@ const PORT_PICKER = (min: number, max: number) => [
   '    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null',
   '  fi',
   '}',
-  'PORT=',
+];
+
+/** Pick a free port into `name` (a second one, RAY_PORT, never equals PORT). */
+const pickPort = (min: number, max: number, name = 'PORT') => [
+  `${name}=`,
   'for _ in $(seq 1 100); do',
   `  candidate=$(( ${min} + (RANDOM * 32768 + RANDOM) % ${max - min + 1} ))`,
-  '  if aibench_port_free "$candidate"; then PORT=$candidate; break; fi',
+  `  if aibench_port_free "$candidate"${name === 'PORT' ? '' : ' && [ "$candidate" != "$PORT" ]'}; then ${name}=$candidate; break; fi`,
   'done',
-  `[ -n "$PORT" ] || { echo 'aibench: no free port found in ${min}-${max}' >&2; exit 1; }`,
+  `[ -n "$${name}" ] || { echo 'aibench: no free port found in ${min}-${max}' >&2; exit 1; }`,
 ];
 
 // `exec` below replaces this shell, and its EXIT trap with it. scancel signals every process of
@@ -82,7 +91,7 @@ export function renderServiceBody(input: ServiceBodyInput): string {
     lines.push('', '# The API key is read at run time; vLLM takes it from VLLM_API_KEY, never from argv.');
     lines.push(`VLLM_API_KEY="$(cat -- ${shellQuote(input.apiKeyFile)})" || { echo ${complaint} >&2; exit 1; }`, 'export VLLM_API_KEY');
   }
-  lines.push('', ...PORT_PICKER(min, max));
+  lines.push('', ...PORT_FREE, ...pickPort(min, max));
   lines.push(
     'HOST=$(hostname -f 2>/dev/null || hostname)',
     'STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)',
@@ -91,11 +100,16 @@ export function renderServiceBody(input: ServiceBodyInput): string {
     `mv -f -- ${dir}/endpoint.json.tmp.$$ ${dir}/endpoint.json`,
     'echo "aibench: service endpoint $HOST:$PORT (job $SLURM_JOB_ID)"',
   );
-  if (input.telemetry !== undefined) lines.push('', ...renderTelemetryStart({ ...input.telemetry, serviceId: input.id }), ...TELEMETRY_WATCH);
+  const wrap = input.containerPrefix ?? [];
+  if (input.telemetry !== undefined) lines.push('', ...renderTelemetryStart({ ...input.telemetry, serviceId: input.id, wrap }), ...TELEMETRY_WATCH);
+  const multiNode = (input.nodes ?? 1) > 1;
+  if (multiNode) lines.push('', ...pickPort(min, max, 'RAY_PORT'), ...renderRayCluster(input.nodes ?? 1, wrap));
+  const backend = multiNode && !input.vllmArgs.some((a) => a.startsWith('--distributed-executor-backend')) ? ['--distributed-executor-backend', 'ray'] : [];
+  const server = `${wrap.length > 0 ? `${wrap.map(shellQuote).join(' ')} ` : ''}${input.vllmCommand}`;
   lines.push(
     '',
-    '# exec: the server replaces this shell, so scancel signals it directly.',
-    `exec ${input.vllmCommand} ${[input.model, '--host', '0.0.0.0', '--port'].map(shellQuote).join(' ')} "$PORT"${input.vllmArgs.map((a) => ` ${shellQuote(a)}`).join('')}`,
+    `# exec: the server replaces this shell, so scancel signals it directly${wrap.length > 0 ? ' (inside the container)' : ''}.`,
+    `exec ${server} ${[input.model, '--host', '0.0.0.0', '--port'].map(shellQuote).join(' ')} "$PORT"${[...input.vllmArgs, ...backend].map((a) => ` ${shellQuote(a)}`).join('')}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -32,7 +32,13 @@ export async function openServiceEndpoint(target: ServiceTarget, record: Service
 /** What `bench run --service ID` needs: URL, model, key, provenance, and one close() for forward and connection. */
 export interface ServiceBenchTarget extends ServiceEndpointHandle {
   model: string;
-  provenance: { cluster: string; job_id: string; node?: string; service_id: string };
+  provenance: {
+    cluster: string; job_id: string; node?: string; service_id: string;
+    /** The replicas of a group (open-group.ts). */
+    replicas?: Array<{ service_id: string; job_id: string; node?: string }>;
+    /** The VRAM estimate the service started with, and its measured memory when known. */
+    vram?: { estimate_bytes_per_gpu: number; measured_bytes_per_gpu?: number[] };
+  };
 }
 
 /** Reconcile the service with Slurm, refuse unless READY, then open its endpoint (and keep the cluster connection until close). */
@@ -50,7 +56,7 @@ export async function openServiceTarget(config: Config, id: string, options: { s
     return {
       ...handle,
       model: record.served_model_names?.[0] ?? record.model,
-      provenance: { cluster: record.cluster, job_id: record.job_id, service_id: record.id, ...(node ? { node } : {}) },
+      provenance: { cluster: record.cluster, job_id: record.job_id, service_id: record.id, ...(node ? { node } : {}), ...vramProvenance(record) },
       close: async () => {
         await handle.close();
         await target.ex.close();
@@ -60,4 +66,11 @@ export async function openServiceTarget(config: Config, id: string, options: { s
     await target.ex.close();
     throw error;
   }
+}
+
+/** The record's VRAM estimate (and measurement) as a result's provenance carries it. */
+export function vramProvenance(record: ServiceRecord): { vram?: { estimate_bytes_per_gpu: number; measured_bytes_per_gpu?: number[] } } {
+  const v = record.vram;
+  if (v === undefined) return {};
+  return { vram: { estimate_bytes_per_gpu: v.estimate_bytes_per_gpu, ...(v.measured_bytes_per_gpu ? { measured_bytes_per_gpu: v.measured_bytes_per_gpu } : {}) } };
 }

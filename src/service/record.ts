@@ -21,6 +21,33 @@ export const EndpointSchema = z.strictObject({
 });
 export type ServiceEndpoint = z.infer<typeof EndpointSchema>;
 
+/** One submission of `service start --retry-oom`: what it ran with and how it ended. */
+export const AttemptSchema = z.strictObject({
+  job_id: z.string(),
+  gpu_memory_utilization: z.number().optional(),
+  max_model_len: z.number().int().optional(),
+  /** READY, or the failure (`FAILED (exit 1)`), with the OOM cause when one was recognised. */
+  outcome: z.string(),
+  cause: z.string().optional(),
+  at: z.string(),
+});
+export type ServiceAttempt = z.infer<typeof AttemptSchema>;
+
+/** The VRAM estimate a start planned with (src/models/vram.ts), and what the GPUs showed once it ran. */
+export const VramRecordSchema = z.strictObject({
+  estimate_bytes_per_gpu: z.number(),
+  weights_bytes_per_gpu: z.number(),
+  kv_bytes_per_gpu: z.number(),
+  overhead_bytes_per_gpu: z.number(),
+  max_model_len: z.number().int(),
+  gpu_memory_bytes: z.number().optional(),
+  fits: z.boolean().optional(),
+  /** Per-process GPU memory of the server (nvidia-smi --query-compute-apps), per GPU, when measured. */
+  measured_bytes_per_gpu: z.array(z.number()).optional(),
+  measured_at: z.string().optional(),
+});
+export type ServiceVram = z.infer<typeof VramRecordSchema>;
+
 export const ServiceRecordSchema = z.strictObject({
   id: z.string(),
   model: z.string(),
@@ -39,6 +66,16 @@ export const ServiceRecordSchema = z.strictObject({
   telemetry: z.boolean().optional(),
   gpus: z.number().int().nonnegative(),
   vllm_args: z.array(z.string()),
+  /** Nodes of the job (multi-node services run Ray over them); absent: 1. */
+  nodes: z.number().int().positive().optional(),
+  /** The replica group this service belongs to (`service start --replicas N`), and its place in it. */
+  group: z.string().optional(),
+  replica: z.number().int().positive().optional(),
+  /** `runtime image` when the server runs in the cluster's container. */
+  container: z.string().optional(),
+  vram: VramRecordSchema.optional(),
+  /** Every submission of a start with --retry-oom, oldest first (the last is the current job). */
+  attempts: z.array(AttemptSchema).optional(),
   created_at: z.string(),
   updated_at: z.string(),
   ready_at: z.string().optional(),

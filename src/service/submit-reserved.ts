@@ -4,29 +4,30 @@
 import { reconnectBudgetMs } from '../config/cluster.js';
 import { errorMessage } from '../errors.js';
 import { cancelJobs, submitJob, type SubmittedJobInfo } from '../slurm/client.js';
+import type { SubmitInput } from '../slurm/submit-spec.js';
 import { ENDPOINT_FILE } from './endpoint.js';
-import type { ServiceTarget, StartServiceInput } from './lifecycle.js';
+import type { ServiceTarget } from './lifecycle.js';
 import { endedStateText } from './reconcile.js';
 import { serviceDir, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceError } from '../errors.js';
 import type { ServiceStore } from './store.js';
+
+/** What the service's job asks of Slurm (from the start's flags and its plan). */
+export type JobRequest = Omit<SubmitInput, 'body' | 'name' | 'env' | 'secretEnv' | 'cpus'>;
 
 /**
  * sbatch for a reserved id, then write the job id onto the reservation (whatever its status): a
  * `service stop` that marked it STOPPED meanwhile waits for that id. A stopped reservation's job is
  * cancelled here, and a failed sbatch gives the reservation back (the stop's proof of no job).
  */
-export async function submitReserved(target: ServiceTarget, draft: ServiceRecord, body: string, input: StartServiceInput & { store: ServiceStore }): Promise<ServiceRecord> {
+export async function submitReserved(target: ServiceTarget, draft: ServiceRecord, body: string, request: JobRequest, store: ServiceStore): Promise<ServiceRecord> {
   const { ex, cluster } = target;
-  const { store } = input;
   const dir = serviceDir(cluster.paths.state_dir, draft.id);
   let job: SubmittedJobInfo;
   try {
     await ex.mkdirp(dir);
     await ex.run(['rm', '-f', '--', `${dir}/${ENDPOINT_FILE}`]);
-    job = await submitJob(ex, cluster, {
-      body, name: serviceJobName(draft.id), partition: input.partition, time: input.time, gres: input.gpus ? `gpu:${input.gpus}` : undefined,
-    });
+    job = await submitJob(ex, cluster, { ...request, body, name: serviceJobName(draft.id) });
   } catch (error) {
     await store.update((records) => {
       if (records[draft.id]?.created_at === draft.created_at && records[draft.id]?.job_id === '') delete records[draft.id];

@@ -31,12 +31,12 @@ export function targetFile(dir: string, id: string): string {
 }
 
 /** Pure: the file_sd document for a READY service (undefined without an endpoint). */
-export function serviceTargetGroups(record: Pick<ServiceRecord, 'id' | 'job_id' | 'model' | 'cluster' | 'endpoint'>): FileSdGroup[] | undefined {
+export function serviceTargetGroups(record: Pick<ServiceRecord, 'id' | 'job_id' | 'model' | 'cluster' | 'endpoint' | 'group'>): FileSdGroup[] | undefined {
   if (record.endpoint === undefined) return undefined;
   const host = record.endpoint.host.includes(':') ? `[${record.endpoint.host}]` : record.endpoint.host; // IPv6 literal
   return [{
     targets: [`${host}:${record.endpoint.port}`],
-    labels: { service_id: record.id, slurm_job_id: record.job_id, model: record.model, cluster: record.cluster },
+    labels: { service_id: record.id, slurm_job_id: record.job_id, model: record.model, cluster: record.cluster, ...(record.group ? { group: record.group } : {}) },
   }];
 }
 

@@ -22,6 +22,10 @@ export interface SimOptions {
   /** Output length when the request gives no max_tokens (the simulated model "stops" there). */
   defaultMaxTokens: number | undefined;
   readyFile: string | undefined;
+  /** vLLM's --gpu-memory-utilization (only the simulated start-up memory check reads it). */
+  gpuMemoryUtilization: number;
+  /** Fail at start as vLLM does when free GPU memory is below what the utilisation claims (sim/oom.ts). */
+  oomAboveUtilization?: number | undefined;
 }
 
 /** The model vLLM serves when none is named. */
@@ -41,4 +45,5 @@ export const SIM_DEFAULTS = {
   startupDelayS: 0,
   errorRate: 0,
   crashOnStart: false,
+  gpuMemoryUtilization: 0.9,
 } as const satisfies Partial<SimOptions>;

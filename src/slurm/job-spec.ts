@@ -41,6 +41,12 @@ export const JobSpecSchema = z
     nodes: z.number().int().positive().max(100_000).optional(),
     /** Tasks of the job (a client job runs its srun tasks inside it, so it must hold them all). */
     ntasks: z.number().int().positive().max(100_000).optional(),
+    /** One task per node (multi-node services start one Ray process per node with srun). */
+    ntasksPerNode: z.number().int().positive().max(100_000).optional(),
+    /** Node features, Slurm's constraint syntax: `a100`, `a100&ib`, `h100|a100`, `[rack1|rack2]`. */
+    constraint: directiveWord('a constraint like a100, a100&ib or h100|a100 (letters, digits, _ . - & | , : * [ ] ( ))', /^[A-Za-z0-9_.&|,:*[\]()-]+$/).optional(),
+    /** Whole nodes for this job (sbatch --exclusive). */
+    exclusive: z.boolean().optional(),
     // Literal paths: aibench never uses Slurm's %j-style patterns, and escapes `%` in the argv.
     output: path('output path'),
     error: path('error path').optional(),

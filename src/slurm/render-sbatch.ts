@@ -23,12 +23,15 @@ function directives(spec: JobSpec): string[] {
     ['qos', spec.qos],
     ['nodes', spec.nodes],
     ['ntasks', spec.ntasks],
+    ['ntasks-per-node', spec.ntasksPerNode],
+    ['constraint', spec.constraint],
     ['cpus-per-task', spec.cpus],
     ['mem', spec.mem],
     ['gres', spec.gres],
     ['time', spec.time],
   ];
-  return pairs.filter(([, value]) => value !== undefined).map(([flag, value]) => `#SBATCH --${flag}=${String(value)}`);
+  const lines = pairs.filter(([, value]) => value !== undefined).map(([flag, value]) => `#SBATCH --${flag}=${String(value)}`);
+  return spec.exclusive ? [...lines, '#SBATCH --exclusive'] : lines;
 }
 
 /** A path for the script: `~/x` becomes "$HOME"/x so the job's own home is used; the rest is quoted. */

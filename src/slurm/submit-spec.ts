@@ -23,6 +23,9 @@ export interface SubmitInput {
   time?: string | undefined;
   nodes?: number | undefined;
   ntasks?: number | undefined;
+  ntasksPerNode?: number | undefined;
+  constraint?: string | undefined;
+  exclusive?: boolean | undefined;
   env?: Readonly<Record<string, string>> | undefined;
   /** NAME -> file on the cluster (mode 0600) that the job reads into NAME at start (`--secret-env NAME=FILE`). */
   secretEnv?: Readonly<Record<string, string>> | undefined;
@@ -66,6 +69,9 @@ export function buildSubmitSpec(
     mem: input.mem,
     nodes: input.nodes,
     ntasks: input.ntasks,
+    ntasksPerNode: input.ntasksPerNode,
+    constraint: input.constraint,
+    exclusive: input.exclusive || undefined,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined && value !== null) (spec as Record<string, unknown>)[key] = value;

@@ -125,7 +125,7 @@ async function startService(run: SuiteRun, service: SuiteService, tasks: SuiteTa
     const endpoint = await run.dispatcher.add(({ signal: s }) => launcher.start(service, { signal: s, onProgress, onMessage: (line) => run.emit(line) }), {
       tier: Tier.PRELOAD, resources: resource ? [resource] : [], signal, label: `start ${service.id}`,
     });
-    run.book.updateService(service.id, { status: 'ready', url: endpoint.url, ...(endpoint.jobId ? { job_id: endpoint.jobId } : {}) });
+    run.book.updateService(service.id, { status: 'ready', url: endpoint.url, ...(endpoint.jobId ? { job_id: endpoint.jobId } : {}), ...(endpoint.attempts ? { attempts: endpoint.attempts } : {}) });
     run.emit(`service ${service.id}: ready at ${endpoint.url}`);
     return endpoint;
   } catch (error) {

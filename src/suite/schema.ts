@@ -41,8 +41,10 @@ const SlurmServiceSchema = z.strictObject({
   /** Slurm time limit, e.g. "02:00:00". */
   time: z.string().min(1).optional(),
   vllm_args: z.array(z.string()).optional(),
-  /** Minutes to wait for READY (default 20). */
+  /** Minutes to wait for READY (default 20), per attempt. */
   start_timeout_min: posNum.optional(),
+  /** Resubmit a start that runs out of GPU memory up to N times, lowering --gpu-memory-utilization then --max-model-len (`service start --retry-oom`). */
+  retry_oom: z.number().int().min(0).max(10).optional(),
   api_key_file: z.string().min(1).optional(),
 });
 /** A server that already runs: never started or stopped by the suite. */

@@ -6,6 +6,7 @@ import type { BenchOutcome, Endpoint } from '../bench/engine/runner.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import { errorMessage } from '../errors.js';
 import { startEmbeddedSim } from '../sim/embedded.js';
+import type { ServiceAttempt } from '../service/index.js';
 import type { SuiteService } from './schema.js';
 import { SlurmServices, type SlurmOptions, type StartHooks } from './slurm-services.js';
 
@@ -14,6 +15,8 @@ export type { StartHooks } from './slurm-services.js';
 /** A suite service as a benchmark Endpoint, held until close() (which stops what the suite started; a URL is left alone). */
 export interface SuiteEndpoint extends Endpoint {
   jobId?: string;
+  /** Every submission of a start with retry_oom, for the summary. */
+  attempts?: ServiceAttempt[];
   /** How a spec is run against this service when it is not from this process (a Slurm service: its cluster client). */
   bench?: (spec: BenchSpec, signal: AbortSignal) => Promise<BenchOutcome>;
   /** Idempotent. */
@@ -45,12 +48,12 @@ export function createServiceLauncher(options: LauncherOptions): ServiceLauncher
         const server = await startEmbeddedSim(service.sim);
         return open.track({ url: server.url, provenance: { service_id: service.id } }, () => server.close());
       }
-      const { endpoint, stop } = await slurm.start(service, hooks);
+      const { endpoint, stop, attempts } = await slurm.start(service, hooks);
       const { url, apiKey, model, forwarded, provenance } = endpoint;
       // Specs that say client cluster run next to the service; the suite's id is replaced by the started service's.
       const bench = (spec: BenchSpec, signal: AbortSignal): Promise<BenchOutcome> =>
         benchmarkService(options.config, { ...spec, target: { ...spec.target, service: provenance.service_id } }, { signal }, options.store ? { store: options.store } : {});
-      return open.track({ url, model, forwarded, provenance, jobId: provenance.job_id, bench, ...(apiKey ? { apiKey } : {}) }, stop);
+      return open.track({ url, model, forwarded, provenance, jobId: provenance.job_id, bench, ...(apiKey ? { apiKey } : {}), ...(attempts ? { attempts } : {}) }, stop);
     },
     async closeAll() {
       const errors = await open.closeAll();

@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import {
   openServiceTarget, openTarget, ServiceStore, startService, stopService,
-  type ServiceBenchTarget, type ServiceProgress, type ServiceRecord, type ServiceTarget,
+  type ServiceAttempt, type ServiceBenchTarget, type ServiceProgress, type ServiceRecord, type ServiceTarget,
 } from '../service/index.js';
 import type { SuiteService } from './schema.js';
 import type { StartedEntry, StartedService, StartedServices } from './started-services.js';
@@ -45,6 +45,8 @@ export interface LeftoverOutcome {
 export interface OpenedService {
   endpoint: ServiceBenchTarget;
   stop(): Promise<void>;
+  /** Every submission of a start with retry_oom (the service record's), for the summary. */
+  attempts?: ServiceAttempt[];
 }
 
 /** The definition a leftover must match to be reused: every setting that shapes the server. */
@@ -95,7 +97,7 @@ export class SlurmServices {
     };
     await this.#options.ledger?.record(entry);
     const record = await this.#submit(service, entry, hooks);
-    return this.#open(record.id, entry).catch(async (error: unknown) => {
+    return this.#open(record.id, entry).then((opened) => (record.attempts ? { ...opened, attempts: record.attempts } : opened)).catch(async (error: unknown) => {
       await this.#stop({ ...entry, job_id: record.job_id }).catch(() => undefined);
       throw error;
     });
@@ -127,7 +129,7 @@ export class SlurmServices {
       hooks.onProgress?.(event);
     };
     const input = {
-      model: service.model, id: entry.service_id, gpus: service.gpus, time: service.time, partition: service.partition, vllmArgs: service.vllm_args, apiKeyFile: service.api_key_file,
+      model: service.model, id: entry.service_id, gpus: service.gpus, time: service.time, partition: service.partition, vllmArgs: service.vllm_args, apiKeyFile: service.api_key_file, retryOom: service.retry_oom,
       timeoutMs: service.start_timeout_min === undefined ? undefined : minutesToSeconds(service.start_timeout_min, 'start_timeout_min') * 1000,
     };
     try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { BenchError, ThresholdError, type AibenchError } from '../errors.js';
 import { renderTable, type Cell } from '../report/table.js';
+import type { ServiceAttempt } from '../service/index.js';
 import { VERSION } from '../version.js';
 
 export type BenchmarkStatus = 'passed' | 'threshold' | 'failed' | 'cancelled';
@@ -36,6 +37,8 @@ export interface ServiceRow {
   job_id?: string;
   url?: string;
   error?: string;
+  /** A start with retry_oom: every submission, what it ran with and how it ended. */
+  attempts?: ServiceAttempt[];
 }
 
 export interface SuiteSummary {

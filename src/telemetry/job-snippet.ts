@@ -13,6 +13,8 @@ export interface TelemetryStartOptions {
   serviceId: string;
   /** How to invoke aibench on the compute node, e.g. `aibench` or `node /opt/aibench/bin/aibench.js`. One shell word or several; split on spaces. */
   aibenchCommand: string;
+  /** Words the agent runs inside (a service's container: `apptainer exec ... IMAGE`). */
+  wrap?: readonly string[];
 }
 
 /** The lines, every value shell-quoted; an agent with no sink is refused. */
@@ -28,7 +30,7 @@ export function renderTelemetryStart(opts: TelemetryStartOptions): string[] {
   const command = opts.aibenchCommand.trim().split(/\s+/).filter(Boolean);
   return [
     '# GPU telemetry agent: background, stopped with the job',
-    `${shellJoin([...command, ...args])} --slurm-job-id "\${SLURM_JOB_ID:-}" --instance "$(hostname -s)" &`,
+    `${shellJoin([...(opts.wrap ?? []), ...command, ...args])} --slurm-job-id "\${SLURM_JOB_ID:-}" --instance "$(hostname -s)" &`,
     'AIBENCH_TELEMETRY_PID=$!',
     "trap 'kill -TERM \"$AIBENCH_TELEMETRY_PID\" 2>/dev/null; wait \"$AIBENCH_TELEMETRY_PID\" 2>/dev/null' EXIT",
   ];

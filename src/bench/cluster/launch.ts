@@ -28,12 +28,15 @@ export interface ClusterService {
   /** Path ON THE CLUSTER of the service's 0600 API key file. */
   apiKeyFile?: string;
   vllmArgs: string[];
+  vram?: { estimate_bytes_per_gpu: number; measured_bytes_per_gpu?: number[] };
 }
 
 export interface ClusterClientTarget {
   ex: Executor;
   cluster: ResolvedCluster;
   service: ClusterService;
+  /** A group's replicas as compute nodes reach them; the client runs next to the first (service.jobId). */
+  replicas?: Array<{ id: string; url: string; job_id: string; node?: string }>;
 }
 
 /** Run the spec's client inside the cluster and return what it measured, as a local run would. */
@@ -88,10 +91,15 @@ async function writeRunFiles(spec: BenchSpec, target: ClusterClientTarget, scrip
   const { ex, service, cluster } = target;
   const shareSpec: BenchSpec = {
     ...spec,
-    target: { ...spec.target, url: service.url, model: spec.target.model ?? service.model, ...(service.apiKeyFile ? { api_key_file: service.apiKeyFile } : {}) },
+    target: {
+      ...spec.target, url: service.url, model: spec.target.model ?? service.model, ...(service.apiKeyFile ? { api_key_file: service.apiKeyFile } : {}),
+      ...(target.replicas ? { replicas: target.replicas.map((r) => ({ id: r.id, url: r.url })) } : {}),
+    },
   };
   const provenance: RunProvenance = {
     cluster: cluster.name, job_id: service.jobId, service_id: service.id, vllm_args: service.vllmArgs, ...(service.node ? { node: service.node } : {}),
+    ...(service.vram ? { vram: service.vram } : {}),
+    ...(target.replicas ? { replicas: target.replicas.map((r) => ({ service_id: r.id, job_id: r.job_id, ...(r.node ? { node: r.node } : {}) })) } : {}),
   };
   const extras: RunExtras = {
     client: { placement: 'cluster', network_path: 'direct', slurm: { placement: script.placement, job_id: service.jobId, step_name: script.stepName, overcommit: script.overcommit } },

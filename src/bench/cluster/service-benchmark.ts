@@ -2,7 +2,7 @@
 // suites: its client inside the cluster next to it (placement cluster, the default), or from this
 // process (placement local: directly, or through an SSH forward, which the result records).
 import type { Config } from '../../config/schema.js';
-import { openServiceForClusterClient, openServiceTarget, type ServiceStore } from '../../service/index.js';
+import { openBenchTarget, openClusterBenchTarget, type ServiceStore } from '../../service/index.js';
 import { UsageError } from '../../errors.js';
 import { runLocal } from '../engine/execute.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
@@ -21,17 +21,26 @@ export async function benchmarkService(config: Config, spec: BenchSpec, hooks: B
   if (id === undefined) throw new UsageError('service: expected a service id to benchmark, got none');
   const open = options.store ? { store: options.store } : {};
   if (spec.client.placement === 'cluster') {
-    const target = await openServiceForClusterClient(config, id, open);
+    const target = await openClusterBenchTarget(config, id, open);
     try {
+      refuseBalance(spec, target.replicas);
       return await runClusterClient(spec, target, hooks);
     } finally {
       await target.close();
     }
   }
-  const endpoint = await openServiceTarget(config, id, open);
+  const endpoint = await openBenchTarget(config, id, open);
   try {
+    refuseBalance(spec, endpoint.replicas);
     return await runLocal(spec, { ...endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}) }, hooks);
   } finally {
     await endpoint.close();
+  }
+}
+
+// --balance is read only for a group: on one service it would silently mean nothing.
+function refuseBalance(spec: BenchSpec, replicas: readonly unknown[] | undefined): void {
+  if (spec.target.balance !== undefined && replicas === undefined) {
+    throw new UsageError(`--balance: only read for a service group (service start --replicas N), got it with the single service ${spec.target.service ?? ''}`);
   }
 }

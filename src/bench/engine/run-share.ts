@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { DatasetEntry } from '../datasets/dataset.js';
 import type { BenchTokenizer } from '../datasets/tokenizer.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
-import { createBenchClient } from './client.js';
+import { openBenchClient, type ReplicaTarget } from './replica-client.js';
 import { startEventLoopMonitor } from './client-health.js';
 import { runPhase, type PhaseCounts, type PhaseOptions } from './phase.js';
 import { connectionsFor } from './schedule.js';
@@ -18,6 +18,8 @@ export interface ShareContext {
   model: string;
   tokenizer: BenchTokenizer;
   entries: readonly DatasetEntry[];
+  /** A service group's replicas as this process reaches them (default: the spec's target.replicas). */
+  replicas?: readonly ReplicaTarget[];
 }
 
 export interface ShareHooks {
@@ -44,7 +46,9 @@ export interface ShareStepOutput {
 /** Run a share; undefined when it was interrupted during warmup (nothing measured). */
 export async function runShareStep(ctx: ShareContext, share: Share, hooks: ShareHooks = {}): Promise<ShareStepOutput | undefined> {
   const { spec } = ctx;
-  const client = createBenchClient({ url: ctx.url, connections: Math.max(1, connectionsFor(share.load)), apiKey: ctx.apiKey });
+  const client = openBenchClient({
+    url: ctx.url, connections: Math.max(1, connectionsFor(share.load)), apiKey: ctx.apiKey, replicas: ctx.replicas ?? spec.target.replicas, balance: spec.target.balance,
+  });
   const common: Omit<PhaseOptions, 'offset' | 'pattern' | 'stop' | 'onDeadline'> = {
     client, entries: ctx.entries, model: ctx.model, api: spec.target.api, seed: share.seed, signal: hooks.signal,
     countTokens: (text) => ctx.tokenizer.encode(text).length, graceS: spec.stop.deadline_grace_s,

@@ -30,6 +30,8 @@ export interface Endpoint {
   provenance?: RunProvenance;
   /** True when requests cross an SSH forward (latencies include that path). */
   forwarded?: boolean;
+  /** A service group's replicas as this process reaches them: requests are spread over them. */
+  replicas?: ReadonlyArray<{ id: string; url: string }>;
 }
 
 export interface ProgressEvent {
@@ -104,7 +106,10 @@ interface StepRun {
 // The in-process run of one load level: the only share, then its document.
 async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, run: StepRun, hooks: BenchHooks): Promise<{ doc?: ResultDocument; interrupted: boolean }> {
   const label = loadLabel(run.config.load);
-  const ctx = { spec, url: endpoint.url, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries };
+  const ctx = {
+    spec, url: endpoint.url, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries,
+    ...(endpoint.replicas ? { replicas: endpoint.replicas } : {}),
+  };
   const output = await runShareStep(ctx, shareOf(run.config.load, spec.stop, spec.warmup, spec.seed, 0, 1), {
     signal: hooks.signal,
     onProgress: hooks.onProgress && ((phase, counts, phaseStartMs) => hooks.onProgress?.({

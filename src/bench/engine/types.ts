@@ -35,6 +35,8 @@ export interface RequestRecord {
   done?: boolean;
   /** Which client task / worker sent it (scale-out), when there were several. */
   client?: number;
+  /** The replica of a service group it went to (`bench run --service GROUP`). */
+  replica?: string;
   /** True if it belongs to the warmup phase (excluded from stats). */
   warmup?: boolean;
 }

@@ -7,6 +7,7 @@ import type { ServerInfo } from '../engine/server-probe.js';
 import type { CutReason, RequestRecord } from '../engine/types.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { computeMetrics } from './metrics.js';
+import { replicaStats } from './replica-stats.js';
 import { sloFromConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from './result-schema.js';
 
 /** Where a run's server lives and what it runs, when aibench knows (a service on a cluster). */
@@ -50,7 +51,9 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
   const { spec, window } = input;
   const records = [...input.records].sort((a, b) => a.index - b.index);
   const durationS = Math.max(1e-3, (window.endMs - window.startMs) / 1000);
-  const metrics = computeMetrics(records, { durationS, slo: sloFromConfig(spec.slo), percentiles: spec.percentiles });
+  const metricOptions = { durationS, slo: sloFromConfig(spec.slo), percentiles: spec.percentiles };
+  const metrics = computeMetrics(records, metricOptions);
+  const replicas = replicaStats(records, metricOptions);
   return {
     schema_version: 1,
     kind: 'run',
@@ -68,6 +71,7 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
     ...cutNotes(records),
     client: { ...clientHealth(input.loop, records), ...input.clientExtras },
     ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
+    ...(replicas === undefined ? {} : { replicas }),
     ...(spec.save_detailed ? { requests: records.map((r) => toRequestDetail(r, window.startMs)), ...toVllmDetailArrays(records) } : {}),
     ...toResultFields(metrics),
   };

@@ -23,6 +23,8 @@ const TargetSchema = z.strictObject({
   url: z.url().refine((u) => !hasUrlCredentials(u), { message: 'expected a URL without credentials' }),
   model: z.string().min(1),
   api: z.enum(['completions', 'chat']),
+  /** How requests were spread over a service group's replicas, when that was asked for. */
+  balance: z.enum(['round-robin', 'least-outstanding']).optional(),
 });
 
 export { LoadPatternSchema };
@@ -151,6 +153,10 @@ const coreShape = {
       server_version: z.string().optional(),
       /** The exact arguments the service's server was started with (after the model). */
       vllm_args: z.array(z.string()).optional(),
+      /** The service's VRAM estimate per GPU (src/models/vram.ts) and, when measured, its server's memory per GPU. */
+      vram: z.strictObject({ estimate_bytes_per_gpu: z.number(), measured_bytes_per_gpu: z.array(z.number()).optional() }).optional(),
+      /** The replicas of a service group the requests were spread over. */
+      replicas: z.array(z.strictObject({ service_id: z.string(), job_id: z.string(), node: z.string().optional() })).optional(),
       /** GPUs of the service's node as nvidia-smi reported them there; absent when it could not be asked. */
       gpu: z
         .strictObject({
@@ -212,6 +218,8 @@ const coreShape = {
   }),
   /** Error message -> count over the failed requests. */
   errors: z.record(z.string(), posInt).optional(),
+  /** A service group's run cut per replica (`bench run --service GROUP`): the same fields as the whole, per replica. */
+  replicas: z.array(z.strictObject({ id: z.string().min(1), stats: z.record(z.string(), z.number()) })).optional(),
   /** Per-request detail, only with --save-detailed. */
   requests: z.array(RequestDetailSchema).optional(),
   // vLLM's --save-detailed lists (seconds), only with --save-detailed; one entry per measured request.

@@ -13,7 +13,7 @@ export function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: s
   if (spec.stop.num_requests !== undefined) stop.num_requests = spec.stop.num_requests;
   if (spec.stop.duration_s !== undefined && spec.stop.on_deadline === 'finish') stop.deadline_grace_s = spec.stop.deadline_grace_s;
   return {
-    target: { url: target.url, model: target.model, api: spec.target.api },
+    target: { url: target.url, model: target.model, api: spec.target.api, ...(spec.target.balance ? { balance: spec.target.balance } : {}) },
     load,
     stop,
     dataset: {

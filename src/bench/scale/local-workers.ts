@@ -44,7 +44,8 @@ async function writeRunFiles(dir: string, spec: BenchSpec, endpoint: Endpoint): 
     await chmod(keyFile, 0o600);
   }
   const model = spec.target.model ?? endpoint.model;
-  const shareSpec: BenchSpec = { ...spec, target: { ...spec.target, url: endpoint.url, ...(model ? { model } : {}), ...(keyFile ? { api_key_file: keyFile } : {}) } };
+  const replicas = endpoint.replicas ? { replicas: endpoint.replicas.map((r) => ({ id: r.id, url: r.url })) } : {};
+  const shareSpec: BenchSpec = { ...spec, target: { ...spec.target, url: endpoint.url, ...(model ? { model } : {}), ...(keyFile ? { api_key_file: keyFile } : {}), ...replicas } };
   await writeFile(runPath(dir, RUN_FILES.spec), JSON.stringify(shareSpec));
   const extras: RunExtras = {
     client: { placement: 'local', network_path: endpoint.forwarded ? 'ssh-forward' : 'direct', ...forwardWarning(endpoint) },

@@ -77,13 +77,13 @@ export function encodeRecord(record: RequestRecord, step: number, epochOffset: n
     p: record.promptTokens, o: record.outputTokens, os: record.outputTokensSource, x: record.expectedOutputTokens,
     ...(record.cutReason === undefined ? {} : { cut: record.cutReason }), ...(record.warmup ? { w: 1 } : {}),
     ...(record.malformedEvents === undefined ? {} : { m: record.malformedEvents }), ...(record.done === undefined ? {} : { d: record.done ? 1 : 0 }),
-    ...(record.client === undefined ? {} : { k: record.client }),
+    ...(record.client === undefined ? {} : { k: record.client }), ...(record.replica === undefined ? {} : { r: record.replica }),
   });
 }
 
 interface Line {
   t: number; i: number; s: number; q: number; c: number[]; e: number; ok: 0 | 1; st?: number; err?: string;
-  p: number; o: number; os: RequestRecord['outputTokensSource']; x: number; cut?: CutReason; w?: 1; m?: number; d?: 0 | 1; k?: number;
+  p: number; o: number; os: RequestRecord['outputTokensSource']; x: number; cut?: CutReason; w?: 1; m?: number; d?: 0 | 1; k?: number; r?: string;
 }
 
 /** The records of a records file, by step; a torn last line (the share was killed mid-write) is skipped. */
@@ -103,7 +103,7 @@ export function decodeRecords(text: string): Map<number, RequestRecord[]> {
       ...(line.st === undefined ? {} : { status: line.st }), ...(line.err === undefined ? {} : { error: line.err }),
       ...(line.cut === undefined ? {} : { cut: true, cutReason: line.cut }), ...(line.w ? { warmup: true } : {}),
       ...(line.m === undefined ? {} : { malformedEvents: line.m }), ...(line.d === undefined ? {} : { done: line.d === 1 }),
-      ...(line.k === undefined ? {} : { client: line.k }),
+      ...(line.k === undefined ? {} : { client: line.k }), ...(line.r === undefined ? {} : { replica: line.r }),
     };
     const list = byStep.get(line.t) ?? [];
     list.push(record);

@@ -34,6 +34,8 @@ export const BenchInputShape = {
   description: z.string().max(10_000).optional(),
   url: z.string().optional(),
   service: z.string().min(1).max(64).optional(),
+  /** Spreading over a service group's replicas: round-robin (default) or least-outstanding. */
+  balance: z.enum(['round-robin', 'least-outstanding']).optional(),
   model: z.string().min(1).max(1024).optional(),
   api: z.enum(['completions', 'chat']).optional(),
   /** Minutes, fractional allowed (converted once by minutesToSeconds). */

@@ -87,6 +87,10 @@ export const BenchSpecSchema = z.strictObject({
     /** Default: the service's model, else the first id of /v1/models. */
     model: z.string().min(1).max(1024).optional(),
     api: z.enum(['completions', 'chat']),
+    /** A replica group's servers (as this client reaches them): requests are spread over them, each record names its replica. */
+    replicas: z.array(z.strictObject({ id: z.string().min(1).max(64), url: EndpointUrlSchema })).min(1).max(64).optional(),
+    /** How requests are spread over replicas (default round-robin). */
+    balance: z.enum(['round-robin', 'least-outstanding']).optional(),
   }),
   /** The embedded simulator's settings (no url, no service). */
   sim: SimProfileSchema.optional(),

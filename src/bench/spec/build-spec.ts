@@ -88,6 +88,7 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
     target: {
       ...(input.url === undefined ? {} : { url: attempt(issues, 'url', () => checkedUrl(input.url as string)) as string }),
       ...(input.service === undefined ? {} : { service: input.service }),
+      ...(input.balance === undefined ? {} : { balance: input.balance }),
       ...(input.model === undefined ? {} : { model: input.model }),
       api: input.api ?? SPEC_DEFAULTS.api,
     },
@@ -122,6 +123,7 @@ function exclusive(input: BenchInput, issues: Issue[]): void {
   both('url', 'service', '');
   both('url', 'sim', ' (sim settings are for the embedded simulator, the default target)');
   both('service', 'sim', ' (sim settings are for the embedded simulator)');
+  if (input.balance !== undefined && input.service === undefined) issues.push({ key: 'balance', message: 'only read for a service group (with service), got it without service' });
   const dataset = input.dataset ?? 'random';
   if (dataset === 'random' && input.dataset_path !== undefined) issues.push({ key: 'dataset_path', message: `only read for dataset sharegpt or jsonl, got it with dataset random` });
   if (dataset !== 'random' && input.dataset_path === undefined) issues.push({ key: 'dataset_path', message: `expected a file for dataset ${dataset}, got none` });

@@ -49,6 +49,10 @@ export class FakeCore implements ControlCore {
     if (!this.services.has(id)) throw new NotFoundError(`unknown service ${id}`);
     return { models: ['sim-model'] };
   }
+  async modelCatalogue(cluster: string | undefined) {
+    this.calls.push(`models ${cluster ?? '(default)'}`);
+    return { cluster: cluster ?? 'c', source: 'hf-cache' as const, cached: false, fetched_at: '2026-01-01T00:00:00.000Z', models: [{ id: 'org/m', complete: true }] };
+  }
   async startBenchmark(input: BenchmarkView['request'], source: 'browser' | 'tool') {
     if (!this.services.has(input.service_id)) throw new NotFoundError(`unknown service ${input.service_id}`);
     if (input.service_id === 'boom') throw new Error('secret detail /etc/shadow');

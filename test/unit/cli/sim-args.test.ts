@@ -57,7 +57,8 @@ describe('parseSimArgs', () => {
     ]);
     expect(options.model).toBe('m');
     expect(options.port).toBe(9);
-    expect(ignored).toEqual(['--tensor-parallel-size', '--enforce-eager', '--hf-token', '--gpu-memory-utilization', '--no-enable-prefix-caching', '-tp']);
+    expect(ignored).toEqual(['--tensor-parallel-size', '--enforce-eager', '--hf-token', '--no-enable-prefix-caching', '-tp']);
+    expect(options.gpuMemoryUtilization).toBe(0.9); // read by the simulated start-up memory check (--oom-above-utilization)
     expect(ignored.join(' ')).not.toContain('secret');
   });
 

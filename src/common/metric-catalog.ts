@@ -17,10 +17,18 @@ export const VLLM_METRICS = {
   itl: 'vllm:inter_token_latency_seconds',
   e2e: 'vllm:e2e_request_latency_seconds',
   queueTime: 'vllm:request_queue_time_seconds',
+  prefillTime: 'vllm:request_prefill_time_seconds',
+  decodeTime: 'vllm:request_decode_time_seconds',
+  inferenceTime: 'vllm:request_inference_time_seconds',
+  preemptions: 'vllm:num_preemptions_total',
+  prefixCacheQueries: 'vllm:prefix_cache_queries_total',
+  prefixCacheHits: 'vllm:prefix_cache_hits_total',
 } as const;
 
 /** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */
-const VLLM_HISTOGRAMS: readonly string[] = [VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime];
+export const VLLM_HISTOGRAMS: readonly string[] = [
+  VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime, VLLM_METRICS.prefillTime, VLLM_METRICS.decodeTime, VLLM_METRICS.inferenceTime,
+];
 
 /** Every series name the simulator's /metrics exposes (histograms expanded). */
 export const VLLM_METRIC_NAMES: readonly string[] = Object.values(VLLM_METRICS).flatMap((name) =>

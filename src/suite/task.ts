@@ -51,7 +51,7 @@ export async function existingResult(task: SuiteTask, outDir: string): Promise<{
   try {
     const doc = await readResultFile(join(outDir, task.file));
     if (doc.kind !== 'run' || doc.completed === 0 || doc.interrupted !== undefined) return undefined;
-    return { doc, verdict: judge([doc], task.spec.fail_on, false) };
+    return { doc, verdict: judge([doc], task.spec, false) };
   } catch {
     return undefined;
   }

@@ -43,9 +43,9 @@ function tokenize(text: string): Token[] {
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < text.length) {
     if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
-    const at = TOKEN.lastIndex;
+    const at = TOKEN.lastIndex + (/^\s*/.exec(text.slice(TOKEN.lastIndex))?.[0].length ?? 0);
     const m = TOKEN.exec(text);
-    if (m === null) throw new Error(`unexpected ${JSON.stringify(text.slice(at).trim().slice(0, 12))} at column ${at + 1}`);
+    if (m === null) throw new Error(`unexpected ${JSON.stringify(text.slice(at, at + 12))} at column ${at + 1}`);
     const start = m.index + m[0].length - (m[1] ?? m[2] ?? m[3] ?? '').length;
     if (m[1] !== undefined) tokens.push({ t: 'num', v: Number(m[1]), at: start });
     else if (m[2] !== undefined) tokens.push(WORDS[m[2]] ? { t: 'op', v: WORDS[m[2]] as string, at: start } : { t: 'id', v: m[2], at: start });

@@ -49,7 +49,7 @@ export function parsePromText(text: string): PromExposition {
 export function parseSampleLine(line: string): PromSample {
   const name = NAME.exec(line)?.[0];
   if (name === undefined) throw new Error(`expected a metric name, got ${JSON.stringify(line.slice(0, 40))}`);
-  let rest = line.slice(name.length);
+  let rest = line.slice(name.length).replace(/^[ \t]+(?=\{)/, '');
   let labels: Record<string, string> = {};
   if (rest.startsWith('{')) {
     const parsed = parseLabels(rest);

@@ -92,5 +92,5 @@ export function histogramQuantile(q: number, h: HistogramState): QuantileEstimat
 
 /** Whether `count` observations support a p-th percentile: at least one observation lies above it. */
 export function supportsPercentile(count: number, p: number): boolean {
-  return count * (1 - p / 100) >= 1;
+  return count * (100 - p) >= 100 - 1e-9;
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { readJsonBody } from './body.js';
 import { RequestRefused } from '../errors.js';
+import { tierFromName, tierName, type TierName } from '../dispatch/tiers.js';
 import type { ControlCore, RequestSource } from './control-core.js';
 import { BenchmarkRequestSchema, parseBody, PATH_ID, ServiceRequestSchema } from './validation.js';
 
@@ -67,6 +68,15 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'DELETE', route: '/api/benchmarks/:id', pattern: new RegExp(`^/api/benchmarks/${SEG}$`), auth: true,
     handle: async ({ core, params }) => ok(await core.cancelBenchmark(id(params, 'benchmark'))),
+  },
+  { method: 'GET', route: '/api/queue', pattern: /^\/api\/queue$/, auth: true, handle: async ({ core }) => ok(core.queueState()) },
+  {
+    // Hold or release a tier (e.g. the nightly BACKGROUND bulk while a person works); names are case-insensitive.
+    method: 'POST', route: '/api/queue/:tier/:action', pattern: new RegExp(`^/api/queue/${SEG}/(pause|resume)$`), auth: true,
+    handle: async ({ core, params }) => {
+      const tier = tierName(tierFromName(decodeURIComponent(params[0] ?? ''))) as TierName;
+      return ok(params[1] === 'pause' ? await core.pauseTier(tier) : await core.resumeTier(tier));
+    },
   },
 ];
 

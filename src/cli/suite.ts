@@ -10,7 +10,8 @@ import { REPORT_FILE, runSuite } from '../suite/run.js';
 import { StartedServices } from '../suite/started-services.js';
 import { loadSuite } from '../suite/schema.js';
 import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
-import { ConfigSchema, type Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { configBenchDefaults } from '../bench/spec/build-spec.js';
 import { UsageError } from '../errors.js';
 import { createOutput, type Output } from '../report/output.js';
 import { configFor, useInterrupt } from './context.js';
@@ -50,16 +51,16 @@ export function buildSuiteCommand(): Command {
       .addHelpText('after', '\nExit codes: 0 all passed, 1 a run or service failed, 2 invalid suite, 3 fail_on breached, 4 this suite is already running, 130 interrupted.\n\nExample:\n  $ aibench suite run profiles/smoke.yaml --dry-run\n  $ aibench suite run profiles/nightly.yaml --out results/nightly-$(date +%F) --resume')
       .action(async (file: string, flags: SuiteRunFlags, cmd: Command) => {
         const output = createOutput({ json: flags.json, quiet: flags.quiet });
-        const plan = planSuite(await loadSuite(file));
+        const suiteFile = await loadSuite(file);
+        const loaded = await configFor(cmd);
+        const plan = planSuite(suiteFile, configBenchDefaults(loaded.config));
         const maxParallel = parseMaxParallel(flags.maxParallel) ?? plan.suite.max_parallel;
         if (flags.dryRun) {
           if (flags.json) output.dataJson({ suite: plan.suite.name, tasks: plan.tasks.map(({ service, ...t }) => ({ ...t, service: service.id })) });
           else output.data(renderPlanTable(plan));
           return;
         }
-        const needsCluster = plan.services.some((s) => s.kind === 'slurm');
-        const config = needsCluster ? (await configFor(cmd)).config : ConfigSchema.parse({});
-        const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config });
+        const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config: loaded.config });
         output.info(renderSummaryTable(summary));
         output.info(`summary: ${join(summary.out_dir, 'summary.json')} and summary.csv${summary.benchmarks.some((b) => b.file !== undefined) ? `; report: ${join(summary.out_dir, REPORT_FILE)}` : ''}`);
         if (flags.json) output.dataJson(summary);

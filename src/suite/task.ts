@@ -21,6 +21,7 @@ export function rowFor(task: SuiteTask, doc: ResultDocument, verdict: Verdict, r
   return {
     ...baseRow(task), status, resumed, file: task.file, metrics: pickMetrics(doc),
     ...(verdict.breaches.length > 0 ? { breaches: verdict.breaches } : {}),
+    ...(verdict.assertions.length > 0 ? { assertions: verdict.assertions.map(({ values: _values, ...a }) => a) } : {}),
     ...(status === 'failed' ? { error: verdict.reasons.join('; ') } : {}),
   };
 }

@@ -98,8 +98,11 @@ function buildRunCommand(): Command {
 async function specFromCommandLine(profilePath: string | undefined, command: Command): Promise<BenchSpec> {
   const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
   const typed = typedInput(command);
-  const defaults = configBenchDefaults((await configFor(command)).config);
-  return buildBenchSpec(mergeInput(mergeInput(defaults, profile), typed), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
+  const given = mergeInput(profile, typed);
+  // The config is read only where it matters: a service (its Prometheus has the GPU series) or PromQL assertions.
+  const needsConfig = given.service !== undefined || (given.assert_promql ?? []).length > 0;
+  const defaults = needsConfig ? configBenchDefaults((await configFor(command)).config) : {};
+  return buildBenchSpec(mergeInput(defaults, given), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
 }
 
 // What was measured is written first (--out), then shown, printed (--json) and pushed.

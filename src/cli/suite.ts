@@ -10,7 +10,7 @@ import { REPORT_FILE, runSuite } from '../suite/run.js';
 import { StartedServices } from '../suite/started-services.js';
 import { loadSuite } from '../suite/schema.js';
 import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
-import type { Config } from '../config/schema.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import { configBenchDefaults } from '../bench/spec/build-spec.js';
 import { UsageError } from '../errors.js';
 import { createOutput, type Output } from '../report/output.js';
@@ -52,15 +52,17 @@ export function buildSuiteCommand(): Command {
       .action(async (file: string, flags: SuiteRunFlags, cmd: Command) => {
         const output = createOutput({ json: flags.json, quiet: flags.quiet });
         const suiteFile = await loadSuite(file);
-        const loaded = await configFor(cmd);
-        const plan = planSuite(suiteFile, configBenchDefaults(loaded.config));
+        // The config is read only where it matters: Slurm services, or PromQL assertions (its Prometheus).
+        const needsConfig = suiteFile.services.some((s) => s.kind === 'slurm') || suiteFile.assert_promql.length > 0 || (suiteFile.benchmarks ?? []).some((b) => (b.assert_promql ?? []).length > 0);
+        const config = needsConfig ? (await configFor(cmd)).config : ConfigSchema.parse({});
+        const plan = planSuite(suiteFile, configBenchDefaults(config));
         const maxParallel = parseMaxParallel(flags.maxParallel) ?? plan.suite.max_parallel;
         if (flags.dryRun) {
           if (flags.json) output.dataJson({ suite: plan.suite.name, tasks: plan.tasks.map(({ service, ...t }) => ({ ...t, service: service.id })) });
           else output.data(renderPlanTable(plan));
           return;
         }
-        const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config: loaded.config });
+        const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config });
         output.info(renderSummaryTable(summary));
         output.info(`summary: ${join(summary.out_dir, 'summary.json')} and summary.csv${summary.benchmarks.some((b) => b.file !== undefined) ? `; report: ${join(summary.out_dir, REPORT_FILE)}` : ''}`);
         if (flags.json) output.dataJson(summary);

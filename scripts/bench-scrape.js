@@ -3,20 +3,10 @@
 // with --scrape-interval 1 and 0 (off), alternating, several times: the client's event-loop delay
 // p99, its event-loop utilisation and its CPU time per output token. The simulator runs in a
 // separate process (as in bench-client.js) so only the client's cost is measured. Uses dist/.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startSim } from './sim-process.js';
 
-const here = fileURLToPath(import.meta.url);
 const REPS = Number(process.env.REPS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 8);
-
-function startSim(args) {
-  const child = fork(here, ['--serve', '--host', '127.0.0.1', '--port', '0', '--max-num-seqs', '4096', ...args], { stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ url: m.url, stop: () => new Promise((r) => { child.once('exit', r); child.disconnect(); }) }));
-    child.once('error', reject);
-  });
-}
 
 async function once(url, concurrency, scrape) {
   const { runBenchmark } = await import('../dist/bench/engine/runner.js');
@@ -51,12 +41,4 @@ async function main() {
   await sim.stop();
 }
 
-if (process.argv[2] === '--serve') {
-  const { parseSimArgs } = await import('../dist/cli/sim-args.js');
-  const { startSimServer } = await import('../dist/sim/server.js');
-  const server = await startSimServer(parseSimArgs(process.argv.slice(3)).options);
-  process.send?.({ url: server.url });
-  process.on('disconnect', () => void server.close().then(() => process.exit(0)));
-} else {
-  await main();
-}
+await main();

@@ -2,6 +2,7 @@
 // ServiceControl (the service room, on the dispatcher), benchmarks through BenchmarkRegistry and
 // the bench runner, result files where listResults() finds them, and the benchmark journal.
 import { benchmarkService } from '../bench/cluster/service-benchmark.js';
+import { configBenchDefaults } from '../bench/spec/build-spec.js';
 import type { Config } from '../config/schema.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TIER_NAMES, tierFromName, tierName, type TierName } from '../dispatch/tiers.js';
@@ -55,7 +56,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
   const journal = await BenchmarkJournal.open(options.journalPath);
   // Tiers an operator paused stay paused across a restart (before anything is queued again).
   for (const tier of journal.pausedTiers()) dispatcher.pause(tierFromName(tier));
-  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });
+  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log, defaults: configBenchDefaults(config) });
   function queueDepth(): Record<TierName, number> {
     const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
     for (const tier of queued.values()) depth[tier] += 1;

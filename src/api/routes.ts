@@ -3,7 +3,7 @@
 // Lists are bare JSON arrays: the dashboards' service dropdown reads GET /api/services as one.
 import type { IncomingMessage } from 'node:http';
 import { readJsonBody } from './body.js';
-import { RequestRefused } from '../errors.js';
+import { errorMessage, RequestRefused, UsageError } from '../errors.js';
 import { tierFromName, tierName, type TierName } from '../dispatch/tiers.js';
 import type { ControlCore, RequestSource } from './control-core.js';
 import { BenchmarkRequestSchema, parseBody, PATH_ID, ServiceRequestSchema } from './validation.js';
@@ -74,7 +74,12 @@ export const ROUTES: readonly Route[] = [
     // Hold or release a tier (e.g. the nightly BACKGROUND bulk while a person works); names are case-insensitive.
     method: 'POST', route: '/api/queue/:tier/:action', pattern: new RegExp(`^/api/queue/${SEG}/(pause|resume)$`), auth: true,
     handle: async ({ core, params }) => {
-      const tier = tierName(tierFromName(decodeURIComponent(params[0] ?? ''))) as TierName;
+      let tier: TierName;
+      try {
+        tier = tierName(tierFromName(decodeURIComponent(params[0] ?? ''))) as TierName;
+      } catch (error) {
+        throw new UsageError(errorMessage(error).replace(/^priority: /, 'tier: '));
+      }
       return ok(params[1] === 'pause' ? await core.pauseTier(tier) : await core.resumeTier(tier));
     },
   },

@@ -68,13 +68,20 @@ export const INPUT_GROUPS: readonly (readonly BenchInputKey[])[] = [
   ['url', 'service', 'sim'],
 ];
 
-/** `base` with `over` on top, by group: a key set in `over` clears its group's keys from `base`. */
+/** Gates add up across sources: a flag adds to a profile's gates, never silently drops one. */
+export const GATE_KEYS: readonly BenchInputKey[] = ['fail_on', 'assert', 'assert_promql'];
+
+/** `base` with `over` on top, by group: a key set in `over` clears its group's keys from `base`; gate lists are joined. */
 export function mergeInput(base: BenchInput, over: BenchInput): BenchInput {
   const merged: Record<string, unknown> = { ...base };
   for (const key of Object.keys(over) as BenchInputKey[]) {
     if (over[key] === undefined) continue;
     for (const group of INPUT_GROUPS) if (group.includes(key)) for (const member of group) delete merged[member];
   }
-  for (const [key, value] of Object.entries(over)) if (value !== undefined) merged[key] = value;
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const below = merged[key];
+    merged[key] = GATE_KEYS.includes(key as BenchInputKey) && Array.isArray(below) && Array.isArray(value) ? [...new Set([...below, ...value])] : value;
+  }
   return merged as BenchInput;
 }

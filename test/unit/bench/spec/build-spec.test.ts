@@ -37,6 +37,12 @@ describe('merge by source', () => {
     expect(spec.target.api).toBe('completions');
   });
 
+  it('gates add up: a typed --fail-on / --assert joins the profile\'s, never drops one', () => {
+    const spec = specOf(['--fail-on', 'failed>0', '--assert', 'server_metrics.preemptions == 0'], { fail_on: ['p99_ttft_ms>500', 'failed>0'], assert: ['ttft_breakdown.queue_ms < 50'] });
+    expect(spec.fail_on).toEqual(['p99_ttft_ms>500', 'failed>0']);
+    expect(spec.assert).toEqual(['ttft_breakdown.queue_ms < 50', 'server_metrics.preemptions == 0']);
+  });
+
   it('typing one member of a group replaces the profile choice (duration, load pattern, target)', () => {
     const spec = specOf(['--duration-seconds', '30', '--rate', '2,4', '--url', 'http://h:1'], { ...profile, sim: { itl_ms: 1 } });
     expect(spec.stop.duration_s).toBe(30);

@@ -1,21 +1,11 @@
 #!/usr/bin/env node
 // npm run bench:client — how accurate and how fast is the benchmark client itself?
-// The simulator runs in a SEPARATE process (fork of this script) so client and server never share
+// The simulator runs in a SEPARATE process (scripts/sim-process.js) so client and server never share
 // an event loop. (a) timing error of measured median TTFT / ITL vs configured, at concurrency
 // 1, 64, 256; (b) the highest streamed tokens/s and requests/s before the client's own
 // event-loop delay p99 exceeds 1 ms. Runs against dist/ (npm run build first).
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-const here = fileURLToPath(import.meta.url);
-
-function startSim(args) {
-  const child = fork(here, ['--serve', '--host', '127.0.0.1', '--port', '0', '--max-num-seqs', '4096', ...args], { stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ url: m.url, stop: () => new Promise((r) => { child.once('exit', r); child.disconnect(); }) }));
-    child.once('error', reject);
-  });
-}
+import { startSim } from './sim-process.js';
 
 async function bench(url, concurrency, stop, inputLen, outputLen) {
   const { runBenchmark } = await import('../dist/bench/engine/runner.js');
@@ -131,13 +121,7 @@ async function main() {
   console.log(best ? `\nhighest sustained with client event-loop p99 <= 1 ms: concurrency ${best.c}, ${f(best.tok, 0)} output tok/s, ${f(best.req, 1)} req/s` : '\nclient event-loop p99 exceeded 1 ms at the first step');
 }
 
-if (process.argv[2] === '--serve') {
-  const { parseSimArgs } = await import('../dist/cli/sim-args.js');
-  const { startSimServer } = await import('../dist/sim/server.js');
-  const server = await startSimServer(parseSimArgs(process.argv.slice(3)).options);
-  process.send?.({ url: server.url });
-  process.on('disconnect', () => void server.close().then(() => process.exit(0)));
-} else if (process.argv.includes('--cpu')) {
+if (process.argv.includes('--cpu')) {
   await cpuPerToken();
 } else {
   await main();

@@ -32,6 +32,8 @@ export interface RegistryOptions {
   resultsDir: string;
   /** Where every status change is recorded, so a restarted server knows its benchmarks. */
   journal?: BenchmarkJournal;
+  /** Settings the config supplies under every request (its Prometheus, for the GPU figures). */
+  defaults?: BenchInput;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -57,9 +59,9 @@ export function benchInput(request: BenchmarkRequest): BenchInput {
   };
 }
 
-/** The request's BenchSpec, built exactly as `bench run` builds one (UsageError -> 400 when invalid). */
-function specOf(request: BenchmarkRequest): BenchSpec {
-  return buildBenchSpec(benchInput(request));
+/** The request's BenchSpec, built exactly as `bench run` builds one, over the config's defaults (UsageError -> 400 when invalid). */
+function specOf(request: BenchmarkRequest, defaults: BenchInput = {}): BenchSpec {
+  return buildBenchSpec({ ...defaults, ...benchInput(request) });
 }
 
 /** run_now -> IMMEDIATE; a person at a dashboard -> INTERACTIVE; tools -> BACKGROUND. */
@@ -88,7 +90,7 @@ export class BenchmarkRegistry {
   /** Validate like the CLI (UsageError -> 400), queue, and return at once. */
   start(request: BenchmarkRequest, source: RequestSource): { id: string; status: 'queued'; tier: TierName } {
     if (this.#closing) throw new ConflictError('the API server is stopping; send the benchmark again once it is back');
-    const spec = specOf(request);
+    const spec = specOf(request, this.options.defaults);
     const id = `bm-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const view: BenchmarkView = { id, status: 'queued', tier: tierName(benchmarkTier(request, source)) as TierName, request, created_at: new Date().toISOString() };
     this.#enqueue(view, spec);
@@ -110,7 +112,7 @@ export class BenchmarkRegistry {
         counts.requeued++;
         let spec: BenchSpec;
         try {
-          spec = specOf(view.request);
+          spec = specOf(view.request, this.options.defaults);
         } catch (error) {
           this.#entries.set(view.id, { view });
           this.#finish(view, 'failed', `not runnable after the restart: ${errorMessage(error)}`);

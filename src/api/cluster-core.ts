@@ -2,14 +2,15 @@
 // ServiceControl (the service room, on the dispatcher), benchmarks through BenchmarkRegistry and
 // the bench runner, result files where listResults() finds them, and the benchmark journal.
 import { benchmarkService } from '../bench/cluster/service-benchmark.js';
+import { configBenchDefaults } from '../bench/spec/build-spec.js';
 import type { Config } from '../config/schema.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
-import { TIER_NAMES, tierName, type TierName } from '../dispatch/tiers.js';
+import { TIER_NAMES, tierFromName, tierName, type TierName } from '../dispatch/tiers.js';
 import { ConflictError } from '../errors.js';
 import { ServiceStore } from '../service/index.js';
 import { BenchmarkRegistry, type BenchmarkRunner } from './benchmarks.js';
 import { BenchmarkJournal } from './journal.js';
-import type { ControlCore } from './control-core.js';
+import type { ControlCore, QueueState } from './control-core.js';
 import { resultsDir as defaultResultsDir, saveResult } from '../bench/results/results-store.js';
 import { ServiceControl } from './service-control.js';
 import { ModelCatalogues } from './model-catalogue.js';
@@ -25,13 +26,16 @@ export interface ClusterCoreOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+type WaitListener = (tier: TierName, seconds: number) => void;
+
 /** Benchmarks hold a slot for their whole run; one per service (resource), a few services at once. */
-function createDispatcher(queued: Map<string, TierName>): Dispatcher {
+function createDispatcher(queued: Map<string, TierName>, waitListeners: WaitListener[]): Dispatcher {
   return new Dispatcher({
     floor: 2, ceiling: 8, initial: 4, resourceLimits: { 'service:*': 1, 'slurm:*': 2 },
     onEvent: ({ task }) => {
       if (task.state === 'queued') queued.set(task.id, tierName(task.tier) as TierName);
       else queued.delete(task.id);
+      if (task.waitedMs !== undefined) for (const listener of waitListeners) listener(tierName(task.tier) as TierName, task.waitedMs / 1000);
     },
   });
 }
@@ -45,12 +49,22 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
   const store = options.store ?? new ServiceStore();
   const log = options.log ?? (() => undefined);
   const queued = new Map<string, TierName>();
-  const dispatcher = createDispatcher(queued);
+  const waitListeners: WaitListener[] = [];
+  const dispatcher = createDispatcher(queued, waitListeners);
   // The benchmark's client runs where its spec says: inside the cluster by default, or here.
   const run: BenchmarkRunner = (_request, spec, hooks) => benchmarkService(config, spec, hooks, { store });
   const dir = options.resultsDir ?? defaultResultsDir();
   const journal = await BenchmarkJournal.open(options.journalPath);
-  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log });
+  // Tiers an operator paused stay paused across a restart (before anything is queued again).
+  for (const tier of journal.pausedTiers()) dispatcher.pause(tierFromName(tier));
+  const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log, defaults: configBenchDefaults(config) });
+  function queueDepth(): Record<TierName, number> {
+    const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
+    for (const tier of queued.values()) depth[tier] += 1;
+    return depth;
+  }
+  const state = () => ({ paused: dispatcher.pausedTiers.map((t) => tierName(t) as TierName) });
+  const queueState = (): QueueState => ({ depth: queueDepth(), paused: state().paused, waits: dispatcher.waitTimes() });
   const catalogues = new ModelCatalogues(config);
   const services = new ServiceControl({ config, cluster: options.cluster, store, dispatcher, log, onStop: (id) => benchmarks.cancelForService(id) });
   return {
@@ -68,11 +82,21 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
     getBenchmark: (id) => benchmarks.get(id),
     listBenchmarks: async () => benchmarks.list(),
     cancelBenchmark: (id) => benchmarks.cancel(id),
-    queueDepth() {
-      const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
-      for (const tier of queued.values()) depth[tier] += 1;
-      return depth;
+    queueDepth,
+    queueState,
+    async pauseTier(tier) {
+      dispatcher.pause(tierFromName(tier));
+      await journal.recordPaused(state().paused);
+      log('queue tier paused', { tier });
+      return queueState();
     },
+    async resumeTier(tier) {
+      dispatcher.resume(tierFromName(tier));
+      await journal.recordPaused(state().paused);
+      log('queue tier resumed', { tier });
+      return queueState();
+    },
+    subscribeQueueWaits: (listener) => void waitListeners.push(listener),
     // Once listening: queued benchmarks run again, services left starting are watched.
     async resume() {
       const restored = benchmarks.restore();

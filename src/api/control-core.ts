@@ -2,6 +2,7 @@
 // tested over real HTTP against a fake core and the core over the clusters (cluster-core.ts)
 // stays I/O glue. Methods throw AibenchError subclasses; the server answers their httpStatus.
 import type { TierName } from '../dispatch/tiers.js';
+import type { TierWaits } from '../dispatch/wait-times.js';
 import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
 import type { ModelCatalogueView } from './model-catalogue.js';
@@ -46,6 +47,13 @@ export interface ModelList {
  */
 export type RequestSource = 'browser' | 'tool';
 
+/** The dispatcher as an operator sees it: what waits per tier, which tiers are held, how long work waited. */
+export interface QueueState {
+  depth: Record<TierName, number>;
+  paused: TierName[];
+  waits: Partial<Record<TierName, TierWaits>>;
+}
+
 /** Everything the routes need; every method may throw AibenchError subclasses (answered with their httpStatus). */
 export interface ControlCore {
   listServices(): Promise<ServiceView[]>;
@@ -64,6 +72,13 @@ export interface ControlCore {
   cancelBenchmark(id: string): Promise<BenchmarkView>;
   /** Tasks waiting in the dispatcher, by tier name (every tier present, 0 when empty). */
   queueDepth(): Record<TierName, number>;
+  /** Depth, paused tiers and wait times (GET /api/queue). */
+  queueState(): QueueState;
+  /** Hold a tier: its benchmarks stay queued (and journaled) until resumed; running ones go on. */
+  pauseTier(tier: TierName): Promise<QueueState>;
+  resumeTier(tier: TierName): Promise<QueueState>;
+  /** Called with every task's wait as it starts (for the API's /metrics histogram). */
+  subscribeQueueWaits?(listener: (tier: TierName, seconds: number) => void): void;
   /** Called once the server listens: take over what an earlier server left (queued benchmarks, starting services). */
   resume?(): Promise<void>;
   close(): Promise<void>;

@@ -30,7 +30,12 @@ const EntrySchema = z.strictObject({
   error: z.string().optional(),
 });
 export type JournalEntry = z.infer<typeof EntrySchema>;
-const FileSchema = z.strictObject({ version: z.literal(1), benchmarks: z.array(EntrySchema) });
+const FileSchema = z.strictObject({
+  version: z.literal(1),
+  benchmarks: z.array(EntrySchema),
+  /** Tiers an operator paused (`aibench api queue pause`): still held after a restart. */
+  paused_tiers: z.array(z.enum(TIER_NAMES)).optional(),
+});
 
 /** `$XDG_STATE_HOME/aibench/api/benchmarks.json`. */
 export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -47,6 +52,7 @@ const isFinished = (status: JournalEntry['status']) => status === 'done' || stat
 
 export class BenchmarkJournal {
   #entries = new Map<string, JournalEntry>();
+  #paused: Array<(typeof TIER_NAMES)[number]> = [];
   #writing: Promise<void> = Promise.resolve();
   #release: (() => Promise<void>) | undefined;
 
@@ -59,7 +65,9 @@ export class BenchmarkJournal {
       refused: (holder) => `Another aibench api serve uses the benchmark journal ${path} (${describeHolder(holder)})`,
     });
     try {
-      for (const entry of await readJournal(path)) journal.#entries.set(entry.id, entry);
+      const file = await readJournal(path);
+      for (const entry of file?.benchmarks ?? []) journal.#entries.set(entry.id, entry);
+      journal.#paused = file?.paused_tiers ?? [];
     } catch (error) {
       await journal.close();
       throw error;
@@ -72,12 +80,28 @@ export class BenchmarkJournal {
     return [...this.#entries.values()];
   }
 
+  /** The tiers paused when the journal was read or last recorded. */
+  pausedTiers(): Array<(typeof TIER_NAMES)[number]> {
+    return [...this.#paused];
+  }
+
+  /** Record which tiers are paused; resolves once the file holds it. */
+  recordPaused(tiers: ReadonlyArray<(typeof TIER_NAMES)[number]>): Promise<void> {
+    this.#paused = [...tiers];
+    return this.#write();
+  }
+
   /** Record `view` as it is now; resolves once the file holds it. Writes are serialized, in call order. */
   record(view: BenchmarkView): Promise<void> {
     this.#entries.delete(view.id); // re-insert: the map keeps the order the entries last changed in
     this.#entries.set(view.id, journalEntry(view));
     this.#prune();
-    const text = `${JSON.stringify({ version: 1, benchmarks: [...this.#entries.values()] }, null, 1)}\n`;
+    return this.#write();
+  }
+
+  #write(): Promise<void> {
+    const paused = this.#paused.length > 0 ? { paused_tiers: this.#paused } : {};
+    const text = `${JSON.stringify({ version: 1, benchmarks: [...this.#entries.values()], ...paused }, null, 1)}\n`;
     // Each write waits for the one before and runs whatever it did: one failed write (a full
     // disk for a moment) must not stop every later one. The caller sees its own write's outcome.
     const write = this.#writing.catch(() => undefined).then(() => writeFileAtomic(this.path, text, { mode: 0o600 }));
@@ -98,11 +122,11 @@ export class BenchmarkJournal {
   }
 }
 
-async function readJournal(path: string): Promise<JournalEntry[]> {
+async function readJournal(path: string): Promise<z.infer<typeof FileSchema> | undefined> {
   const file = await readStateFile(path, {
     what: 'the benchmark journal', schema: FileSchema,
     hint: `The API server never overwrites a journal it cannot read. Move it aside (mv ${path} ${path}.bad) to start with an empty one; result files are kept either way.`,
     error: (message, options) => new AibenchError(message, { code: 'E_JOURNAL', ...options }),
   });
-  return file?.benchmarks ?? [];
+  return file;
 }

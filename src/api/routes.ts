@@ -3,7 +3,8 @@
 // Lists are bare JSON arrays: the dashboards' service dropdown reads GET /api/services as one.
 import type { IncomingMessage } from 'node:http';
 import { readJsonBody } from './body.js';
-import { RequestRefused } from '../errors.js';
+import { errorMessage, RequestRefused, UsageError } from '../errors.js';
+import { tierFromName, tierName, type TierName } from '../dispatch/tiers.js';
 import type { ControlCore, RequestSource } from './control-core.js';
 import { BenchmarkRequestSchema, parseBody, PATH_ID, ServiceRequestSchema } from './validation.js';
 
@@ -71,6 +72,20 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'DELETE', route: '/api/benchmarks/:id', pattern: new RegExp(`^/api/benchmarks/${SEG}$`), auth: true,
     handle: async ({ core, params }) => ok(await core.cancelBenchmark(id(params, 'benchmark'))),
+  },
+  { method: 'GET', route: '/api/queue', pattern: /^\/api\/queue$/, auth: true, handle: async ({ core }) => ok(core.queueState()) },
+  {
+    // Hold or release a tier (e.g. the nightly BACKGROUND bulk while a person works); names are case-insensitive.
+    method: 'POST', route: '/api/queue/:tier/:action', pattern: new RegExp(`^/api/queue/${SEG}/(pause|resume)$`), auth: true,
+    handle: async ({ core, params }) => {
+      let tier: TierName;
+      try {
+        tier = tierName(tierFromName(decodeURIComponent(params[0] ?? ''))) as TierName;
+      } catch (error) {
+        throw new UsageError(errorMessage(error).replace(/^priority: /, 'tier: '));
+      }
+      return ok(params[1] === 'pause' ? await core.pauseTier(tier) : await core.resumeTier(tier));
+    },
   },
 ];
 

@@ -57,10 +57,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     core: options.core,
     origins: new Set((options.corsOrigins ?? []).map(normalizeOrigin)),
     authorized: bearerChecker(token),
-    metrics: createApiMetrics(() => options.core.queueDepth()),
+    metrics: createApiMetrics(() => options.core.queueDepth(), () => options.core.queueState().paused),
     log,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   };
+  options.core.subscribeQueueWaits?.((tier, seconds) => h.metrics.observeWait(tier, seconds));
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => void handle(h, req, res));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(h, error, socket));
   await new Promise<void>((resolve, reject) => {

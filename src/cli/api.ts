@@ -6,6 +6,9 @@ import { createClusterCore } from '../api/cluster-core.js';
 import { DEFAULT_LISTEN } from '../api/listen.js';
 import { createApiLogger } from '../api/log.js';
 import { startApiServer } from '../api/server.js';
+import { queueCall } from '../api/queue-client.js';
+import { createOutput } from '../report/output.js';
+import { renderTable } from '../report/table.js';
 import { resolveCluster } from '../config/cluster.js';
 import { configFor, useStopSignal } from './context.js';
 
@@ -51,5 +54,41 @@ export function buildApiCommand(): Command {
         await core.close();
       }),
   );
+  api.addCommand(buildQueueCommand());
   return api;
+}
+
+interface QueueFlags {
+  url: string;
+  tokenFile?: string;
+  json?: boolean;
+}
+
+// `aibench api queue pause|resume TIER` and `queue status`: hold the nightly bulk while a person works.
+function buildQueueCommand(): Command {
+  const queue = new Command('queue').description("a running API server's dispatcher: pause or resume a tier, show depth, paused tiers and waits");
+  const common = (cmd: Command) => cmd
+    .option('--url <url>', 'the API server', `http://${DEFAULT_LISTEN}`)
+    .option('--token-file <file>', 'file holding the Bearer token, mode 0600')
+    .option('--json', 'print the queue state as one JSON document on stdout');
+  const act = (action: 'status' | 'pause' | 'resume') => async (...args: unknown[]) => {
+    const tier = action === 'status' ? undefined : (args[0] as string);
+    const flags = (action === 'status' ? args[0] : args[1]) as QueueFlags;
+    const output = createOutput({ json: flags.json });
+    const state = await queueCall({ url: flags.url, ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}) }, action, tier);
+    if (flags.json) return output.dataJson(state);
+    const rows = Object.entries(state.depth).map(([t, n]) => {
+      const w = state.waits[t as keyof typeof state.waits];
+      return [t, n, state.paused.includes(t as never) ? 'paused' : 'running', w?.count ?? 0, w?.mean_s, w?.max_s];
+    });
+    output.info(renderTable(['tier', 'queued', 'state', 'started', 'mean wait s', 'max wait s'], rows));
+  };
+  for (const action of ['pause', 'resume'] as const) {
+    queue.addCommand(common(new Command(action).argument('<tier>', 'immediate, interactive, preload or background (any case)'))
+      .description(action === 'pause' ? 'hold a tier: its benchmarks stay queued (and journaled) until resumed; running ones go on' : 'let a paused tier run again')
+      .addHelpText('after', `\nExample:\n  $ aibench api queue ${action} BACKGROUND --token-file ~/.config/aibench/api-token`)
+      .action(act(action)));
+  }
+  queue.addCommand(common(new Command('status')).description('queued work per tier, paused tiers and how long work waited').action(act('status')));
+  return queue;
 }

@@ -13,7 +13,7 @@ import { listResults, resultsDir } from '../bench/results/results-store.js';
 import type { Verdict } from '../bench/results/verdict.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import { mergeInput } from '../bench/spec/bench-input.js';
-import { buildBenchSpec } from '../bench/spec/build-spec.js';
+import { buildBenchSpec, configBenchDefaults } from '../bench/spec/build-spec.js';
 import { loadBenchProfile } from '../bench/spec/profile.js';
 import { resolveProfile } from '../config/profiles.js';
 import { BenchError, ThresholdError } from '../errors.js';
@@ -102,12 +102,16 @@ function buildRunCommand(): Command {
   return cmd;
 }
 
-/** Profile (if any) + the flags typed -> one BenchSpec; errors name the flag or the profile key. */
+/** Config defaults, then the profile (if any), then the flags typed -> one BenchSpec; errors name the flag or the profile key. */
 async function specFromCommandLine(profileName: string | undefined, command: Command): Promise<BenchSpec> {
   const profilePath = profileName === undefined ? undefined : await resolveProfile(profileName, 'bench', '--profile');
   const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
   const typed = typedInput(command);
-  return buildBenchSpec(mergeInput(profile, typed), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
+  const given = mergeInput(profile, typed);
+  // The config is read only where it matters: a service (its Prometheus has the GPU series) or PromQL assertions.
+  const needsConfig = given.service !== undefined || (given.assert_promql ?? []).length > 0;
+  const defaults = needsConfig ? configBenchDefaults((await configFor(command)).config) : {};
+  return buildBenchSpec(mergeInput(defaults, given), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
 }
 
 // What was measured is written first (--out), then shown, printed (--json) and pushed.
@@ -142,7 +146,10 @@ function verdictToExit(output: Output, verdict: Verdict): void {
   for (const warning of verdict.warnings) output.warn(warning);
   if (verdict.status === 'interrupted') return; // main turns the interrupt into exit 130
   if (verdict.status === 'failed') {
-    throw new BenchError(verdict.reasons.join('; '), { hint: 'check the target URL, the model name and the API key' });
+    const gate = verdict.assertions.some((a) => a.status === 'error');
+    throw new BenchError(verdict.reasons.join('; '), {
+      hint: gate ? 'an assertion that cannot be evaluated never passes: check the field or query, the Prometheus URL and that the server exports the metric' : 'check the target URL, the model name and the API key',
+    });
   }
-  if (verdict.status === 'breached') throw new ThresholdError(`--fail-on breached:\n  ${verdict.breaches.join('\n  ')}`);
+  if (verdict.status === 'breached') throw new ThresholdError(`thresholds breached (--fail-on / --assert):\n  ${verdict.breaches.join('\n  ')}`);
 }

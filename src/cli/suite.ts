@@ -14,6 +14,7 @@ import { formatZodIssues } from '../config/zod-error.js';
 import { collectMetadata } from './bench-options.js';
 import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
+import { configBenchDefaults } from '../bench/spec/build-spec.js';
 import { UsageError } from '../errors.js';
 import { resolveProfile } from '../config/profiles.js';
 import { createOutput, type Output } from '../report/output.js';
@@ -57,15 +58,17 @@ export function buildSuiteCommand(): Command {
       .action(async (name: string, flags: SuiteRunFlags, cmd: Command) => {
         const output = createOutput({ json: flags.json, quiet: flags.quiet });
         const file = await resolveProfile(name, 'suite', 'suite run');
-        const plan = planSuite(withMetadata(await loadSuite(file), flags.metadata));
+        const suiteFile = withMetadata(await loadSuite(file), flags.metadata);
+        // The config is read only where it matters: Slurm services, or PromQL assertions (its Prometheus).
+        const needsConfig = suiteFile.services.some((s) => s.kind === 'slurm') || suiteFile.assert_promql.length > 0 || (suiteFile.benchmarks ?? []).some((b) => (b.assert_promql ?? []).length > 0);
+        const config = needsConfig ? (await configFor(cmd)).config : ConfigSchema.parse({});
+        const plan = planSuite(suiteFile, configBenchDefaults(config));
         const maxParallel = parseMaxParallel(flags.maxParallel) ?? plan.suite.max_parallel;
         if (flags.dryRun) {
           if (flags.json) output.dataJson({ suite: plan.suite.name, tasks: plan.tasks.map(({ service, ...t }) => ({ ...t, service: service.id })) });
           else output.data(renderPlanTable(plan));
           return;
         }
-        const needsCluster = plan.services.some((s) => s.kind === 'slurm');
-        const config = needsCluster ? (await configFor(cmd)).config : ConfigSchema.parse({});
         const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config });
         output.info(renderSummaryTable(summary));
         output.info(`summary: ${join(summary.out_dir, 'summary.json')} and summary.csv${summary.benchmarks.some((b) => b.file !== undefined) ? `; report: ${join(summary.out_dir, REPORT_FILE)}` : ''}`);

@@ -17,10 +17,18 @@ export const VLLM_METRICS = {
   itl: 'vllm:inter_token_latency_seconds',
   e2e: 'vllm:e2e_request_latency_seconds',
   queueTime: 'vllm:request_queue_time_seconds',
+  prefillTime: 'vllm:request_prefill_time_seconds',
+  decodeTime: 'vllm:request_decode_time_seconds',
+  inferenceTime: 'vllm:request_inference_time_seconds',
+  preemptions: 'vllm:num_preemptions_total',
+  prefixCacheQueries: 'vllm:prefix_cache_queries_total',
+  prefixCacheHits: 'vllm:prefix_cache_hits_total',
 } as const;
 
 /** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */
-const VLLM_HISTOGRAMS: readonly string[] = [VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime];
+export const VLLM_HISTOGRAMS: readonly string[] = [
+  VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime, VLLM_METRICS.prefillTime, VLLM_METRICS.decodeTime, VLLM_METRICS.inferenceTime,
+];
 
 /** Every series name the simulator's /metrics exposes (histograms expanded). */
 export const VLLM_METRIC_NAMES: readonly string[] = Object.values(VLLM_METRICS).flatMap((name) =>
@@ -103,4 +111,14 @@ export const BENCH_PUSH_METRICS: ReadonlyArray<{ name: string; field: string; he
       scale: 1e-3,
     })),
   ),
+  // Server truth over the run's window (nested result fields: server_metrics.*, ttft_breakdown.*).
+  { name: 'aibench_bench_server_ttft_mean_seconds', field: 'server_metrics.mean_ttft_ms', help: "Server's mean TTFT (vllm:time_to_first_token_seconds) over the run", scale: 1e-3 },
+  { name: 'aibench_bench_server_queue_time_mean_seconds', field: 'server_metrics.mean_queue_time_ms', help: "Server's mean queue time over the run", scale: 1e-3 },
+  { name: 'aibench_bench_server_prefill_time_mean_seconds', field: 'server_metrics.mean_prefill_time_ms', help: "Server's mean prefill time over the run", scale: 1e-3 },
+  { name: 'aibench_bench_server_decode_time_mean_seconds', field: 'server_metrics.mean_decode_time_ms', help: "Server's mean decode time over the run", scale: 1e-3 },
+  { name: 'aibench_bench_server_requests_waiting_max', field: 'server_metrics.max_num_requests_waiting', help: 'Most requests waiting in the server queue during the run', scale: 1 },
+  { name: 'aibench_bench_server_requests_running_max', field: 'server_metrics.max_num_requests_running', help: 'Most requests running in the server batch during the run', scale: 1 },
+  { name: 'aibench_bench_server_kv_cache_usage_max_ratio', field: 'server_metrics.max_kv_cache_usage_perc', help: 'Highest KV-cache usage (0-1) during the run', scale: 1 },
+  { name: 'aibench_bench_server_preemptions', field: 'server_metrics.preemptions', help: 'Preemptions during the run', scale: 1 },
+  { name: 'aibench_bench_ttft_other_mean_seconds', field: 'ttft_breakdown.other_ms', help: 'Mean TTFT not spent queued or in prefill on the server: network, HTTP, client', scale: 1e-3 },
 ];

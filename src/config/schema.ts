@@ -117,6 +117,8 @@ export const ClusterSchema = z.discriminatedUnion('executor', [LocalClusterSchem
 export const MonitoringSchema = z.strictObject({
   /** LOCAL directory; `aibench-<service_id>.json` is written when a service is READY and removed when it stops. */
   targets_dir: absolutePath.optional(),
+  /** The Prometheus (as this machine reaches it) that benchmarks ask for GPU figures and --assert-promql over their run window. */
+  prometheus_url: httpUrl.optional(),
 });
 
 const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, _ . -');

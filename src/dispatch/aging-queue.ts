@@ -46,14 +46,20 @@ export class AgingQueue implements Queue<RunFunction, DispatchQueueOptions> {
   readonly #options: AgingOptions;
   #entries: Entry[] = [];
   #seq = 0;
+  /** Tiers held by an operator: their tasks stay queued (and keep aging) but none is handed out. */
+  readonly paused = new Set<number>();
 
   constructor(options: AgingOptions) {
     this.#options = options;
   }
 
-  /** Tasks that could start now (resources free): p-queue starts work only while this is > 0. */
+  #runnable(e: Entry): boolean {
+    return !this.paused.has(e.tier) && this.#options.pool.available(e.resources);
+  }
+
+  /** Tasks that could start now (resources free, tier not paused): p-queue starts work only while this is > 0. */
   get size(): number {
-    return this.#entries.filter((e) => this.#options.pool.available(e.resources)).length;
+    return this.#entries.filter((e) => this.#runnable(e)).length;
   }
 
   /** Every waiting task, runnable or not. */
@@ -85,7 +91,7 @@ export class AgingQueue implements Queue<RunFunction, DispatchQueueOptions> {
     let best: Entry | undefined;
     let bestPriority = Number.NEGATIVE_INFINITY;
     for (const entry of this.#entries) {
-      if (!this.#options.pool.available(entry.resources)) continue;
+      if (!this.#runnable(entry)) continue;
       const priority = effectivePriority(entry.tier, now - entry.enqueuedAt, this.#options.agingMs);
       const older = best !== undefined && (entry.enqueuedAt < best.enqueuedAt || (entry.enqueuedAt === best.enqueuedAt && entry.seq < best.seq));
       if (priority > bestPriority || (priority === bestPriority && older)) {

@@ -7,6 +7,7 @@ import { classifyFailure, nextAimd, validateAimd, type AimdState, type Outcome }
 import { applyTransition, canTransition, emptyCounts, type DispatchCounts, type TaskState } from './counts.js';
 import { ResourcePool, type ResourceLimits } from './resources.js';
 import { Tier, type TierValue } from './tiers.js';
+import { WaitTimes } from './wait-times.js';
 
 export interface DispatcherOptions {
   /** Adaptive concurrency bounds (default 1..4, starting at floor). */
@@ -35,7 +36,8 @@ export interface AddOptions {
 export type DispatchTask<T> = (context: { signal: AbortSignal }) => Promise<T> | T;
 
 export interface DispatchEvent {
-  task: { id: string; label: string; tier: number; state: TaskState; error?: unknown };
+  /** `waitedMs`: on the move to running, how long the task was queued. */
+  task: { id: string; label: string; tier: number; state: TaskState; error?: unknown; waitedMs?: number };
   counts: DispatchCounts;
   concurrency: number;
 }
@@ -54,6 +56,9 @@ export class Dispatcher {
   #counts: DispatchCounts = emptyCounts();
   readonly #states = new Map<string, TaskState>();
   readonly #onEvent: DispatcherOptions['onEvent'];
+  readonly #clock: () => number;
+  readonly #waits = new WaitTimes();
+  readonly #paused = new Set<number>();
   #seq = 0;
 
   constructor(options: DispatcherOptions = {}) {
@@ -65,6 +70,32 @@ export class Dispatcher {
     this.#queue = new PQueue<AgingQueue, DispatchQueueOptions>({ concurrency: this.#aimdState.value, queueClass });
     this.#pool = pool;
     this.#onEvent = options.onEvent;
+    this.#clock = clock;
+  }
+
+  /** Hold a tier: its queued tasks (and new ones) stay queued until resume; running ones go on. */
+  pause(tier: TierValue): void {
+    this.#paused.add(tier);
+    if (this.#aging.queue) this.#aging.queue.paused.add(tier);
+  }
+
+  /** Let a paused tier's tasks start again (at once, where slots and resources are free). */
+  resume(tier: TierValue): void {
+    this.#paused.delete(tier);
+    this.#aging.queue?.paused.delete(tier);
+    // p-queue only looks for work when something is added or ends: pause/start makes it look now.
+    this.#queue.pause();
+    this.#queue.start();
+  }
+
+  /** The tiers held now. */
+  get pausedTiers(): TierValue[] {
+    return [...this.#paused].sort((a, b) => b - a) as TierValue[];
+  }
+
+  /** How long tasks waited before they started, per tier they were queued at. */
+  waitTimes(): ReturnType<WaitTimes['summary']> {
+    return this.#waits.summary();
   }
 
   /** Current adaptive concurrency. */
@@ -95,7 +126,8 @@ export class Dispatcher {
     const onAbort = () => {
       if (this.#states.get(id) === 'queued') queued.abort(queuedAbortError(label));
     };
-    const move = (to: TaskState, error?: unknown) => this.#move({ id, label, tier }, to, error);
+    const queuedAt = this.#clock();
+    const move = (to: TaskState, error?: unknown) => this.#move({ id, label, tier }, to, error, to === 'running' ? this.#clock() - queuedAt : undefined);
     move('queued');
     userSignal.addEventListener('abort', onAbort, { once: true });
     if (userSignal.aborted) onAbort();
@@ -135,12 +167,14 @@ export class Dispatcher {
     return this.#queue.onIdle();
   }
 
-  #move(task: { id: string; label: string; tier: number }, to: TaskState, error?: unknown): void {
+  #move(task: { id: string; label: string; tier: number }, to: TaskState, error?: unknown, waitedMs?: number): void {
     const from = this.#states.get(task.id);
     if (from !== undefined && !canTransition(from, to)) return;
     this.#states.set(task.id, to);
     this.#counts = applyTransition(this.#counts, from, to);
-    this.#onEvent?.({ task: { ...task, state: to, ...(error === undefined ? {} : { error }) }, counts: this.counts, concurrency: this.concurrency });
+    if (waitedMs !== undefined) this.#waits.observe(task.tier, waitedMs / 1000);
+    const detail = { ...(error === undefined ? {} : { error }), ...(waitedMs === undefined ? {} : { waitedMs }) };
+    this.#onEvent?.({ task: { ...task, state: to, ...detail }, counts: this.counts, concurrency: this.concurrency });
   }
 
   #adapt(outcome: Outcome): void {

@@ -24,6 +24,11 @@ function latency(title: string, metric: 'ttft' | 'tpot' | 'itl' | 'e2el'): Cell 
   return { panel: timeseries(title, 's', targets), w: 12, h: 8 };
 }
 
+/** Several result fields of each run on one panel (server vs client, the breakdown's parts). */
+function fields(title: string, unit: string, list: ReadonlyArray<readonly [string, string]>): Cell {
+  return { panel: timeseries(title, unit, list.map(([field, name], i) => prom(String.fromCharCode(65 + i), selector(field), `${name} ${LEGEND}`))), w: 12, h: 8 };
+}
+
 /** Latest value per run as one table row. */
 function latestRuns(): Cell {
   const fields = ['request_throughput', 'output_throughput', 'p99_ttft_ms', 'p99_tpot_ms', 'p99_e2el_ms', 'completed', 'failed'];
@@ -53,6 +58,12 @@ export function benchmarkDashboard(): DashboardBuilder {
     throughput('Goodput', 'reqps', 'request_goodput'),
     throughput('Completed requests', 'short', 'completed'),
     throughput('Failed requests', 'short', 'failed'),
+    fields('Server vs client TTFT (mean)', 's', [['mean_ttft_ms', 'client'], ['server_metrics.mean_ttft_ms', 'server']]),
+    fields('TTFT breakdown (means)', 's', [['server_metrics.mean_queue_time_ms', 'queue'], ['server_metrics.mean_prefill_time_ms', 'prefill'], ['ttft_breakdown.other_ms', 'other']]),
+    fields('Server queue depth (max)', 'short', [['server_metrics.max_num_requests_waiting', 'waiting'], ['server_metrics.max_num_requests_running', 'running']]),
+    throughput('KV-cache usage (max)', 'percentunit', 'server_metrics.max_kv_cache_usage_perc'),
+    throughput('Preemptions', 'short', 'server_metrics.preemptions'),
+    fields('Server request phases (means)', 's', [['server_metrics.mean_queue_time_ms', 'queue'], ['server_metrics.mean_prefill_time_ms', 'prefill'], ['server_metrics.mean_decode_time_ms', 'decode']]),
     latestRuns(),
   ]);
   return dashboard;

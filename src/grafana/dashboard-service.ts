@@ -58,6 +58,13 @@ export function serviceDashboard(): DashboardBuilder {
     quantilePanel('Time to first token', VLLM_METRICS.ttft),
     quantilePanel('Inter-token latency', VLLM_METRICS.itl),
     quantilePanel('End-to-end request latency', VLLM_METRICS.e2e),
+    { panel: timeseries('Preemptions', 'short', [prom('A', `sum(increase(${forService(VLLM_METRICS.preemptions)}[$__rate_interval]))`, 'preemptions')]), w: 8, h: 8 },
+    {
+      // Mean time per phase over the rate window: rate(sum) / rate(count) of each histogram.
+      panel: timeseries('Request phases (mean): queue, prefill, decode', 's', ([['queue', VLLM_METRICS.queueTime], ['prefill', VLLM_METRICS.prefillTime], ['decode', VLLM_METRICS.decodeTime]] as const).map(([name, family], i) =>
+        prom(String.fromCharCode(65 + i), `sum(${rate(forService(`${family}_sum`))}) / sum(${rate(forService(`${family}_count`))})`, name))),
+      w: 8, h: 8,
+    },
     { panel: timeseries('Requests finished', 'reqps', [prom('A', `sum by (finished_reason) (${rate(forService(VLLM_METRICS.requestSuccess))})`, '{{finished_reason}}')]), w: 8, h: 8 },
     { panel: jobLogs('Slurm job log'), w: 24, h: 12 },
   ]);

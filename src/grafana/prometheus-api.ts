@@ -1,4 +1,5 @@
-// The two Prometheus HTTP API calls the checker needs: an instant query's series count
+// The Prometheus HTTP API calls aibench makes (the dashboard checker, a run's GPU figures and
+// PromQL assertions): an instant query's series or values
 // and a label's values for a selector, through the one HTTP helper (src/exec/http.ts).
 import { httpRequest, safeUrl } from '../exec/http.js';
 import { DashboardError } from '../errors.js';
@@ -31,4 +32,19 @@ export async function labelValues(base: string, label: string, selector?: string
   if (selector !== undefined) params.append('match[]', selector);
   const values = await getJson<string[]>(base, `/api/v1/label/${encodeURIComponent(label)}/values`, params);
   return [...values].sort();
+}
+
+/** One series of an instant query's answer (a scalar answers as one series without labels). */
+export interface InstantSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** An instant query evaluated at `timeS` (epoch seconds): every series' value (NaN kept, for the caller to judge). */
+export async function instantQuery(base: string, expr: string, timeS: number): Promise<InstantSample[]> {
+  type Answer = { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> | [number, string] };
+  const data = await getJson<Answer>(base, '/api/v1/query', new URLSearchParams({ query: expr, time: String(timeS) }));
+  if (data.resultType === 'scalar') return [{ labels: {}, value: Number((data.result as [number, string])[1]) }];
+  if (data.resultType !== 'vector') throw new Error(`expected an instant vector or a scalar, got a ${data.resultType}`);
+  return (data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
 }

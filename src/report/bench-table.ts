@@ -3,6 +3,7 @@
 import type { ResultDocument } from '../bench/results/result-schema.js';
 import { formatP, type AssessedRow } from './compare-runs.js';
 import { fmtNumber, renderTable, type Cell } from './table.js';
+import { gateRows, serverRows } from './truth-rows.js';
 
 const LATENCIES = [
   ['ttft', 'Time to first token'],
@@ -52,7 +53,7 @@ export function runSummaryRows(doc: ResultDocument): SummaryRow[] {
     rows.push(num(`Mean ${name} (ms)`, `mean_${metric}_ms`), num(`Median ${name} (ms)`, `median_${metric}_ms`));
     for (const p of shownPercentiles(doc)) rows.push(num(`P${p} ${name} (ms)`, `p${p}_${metric}_ms`));
   }
-  return rows;
+  return [...rows, ...serverRows(doc), ...gateRows(doc)];
 }
 
 /** The summary table of one run. */

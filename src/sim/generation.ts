@@ -30,6 +30,8 @@ export class Generation implements Schedulable {
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly templates: StreamTemplates | undefined;
   private admittedAt = 0;
+  /** When the first token was really written (the deadline is firstAt; a late timer makes this later). */
+  private firstEmittedAt = 0;
   private firstAt = 0;
   private nextAt = 0;
   private lastEmitAt = 0;
@@ -98,7 +100,9 @@ export class Generation implements Schedulable {
     do {
       const k = this.emitted;
       if (k === 0) {
+        this.firstEmittedAt = now;
         metrics.promptTokens.inc(plan.promptTokens);
+        metrics.prefixCacheQueries.inc(plan.promptTokens);
         metrics.ttft.observe((now - this.arrivedAt) / 1000);
         if (templates) out += templates.opening;
       } else {
@@ -136,7 +140,11 @@ export class Generation implements Schedulable {
     }
     const { metrics } = engine;
     metrics.e2e.observe((now - this.arrivedAt) / 1000);
+    // Observed when the request finishes, as vLLM v1 does; queue + prefill = the server's TTFT exactly.
     metrics.queue.observe((this.admittedAt - this.arrivedAt) / 1000);
+    metrics.prefill.observe((this.firstEmittedAt - this.admittedAt) / 1000);
+    metrics.decode.observe((now - this.firstEmittedAt) / 1000);
+    metrics.inference.observe((now - this.admittedAt) / 1000);
     metrics.success(plan.finish);
     engine.release(this);
   }

@@ -24,6 +24,12 @@ export interface SimMetrics {
   itl: { observe(seconds: number): void };
   e2e: { observe(seconds: number): void };
   queue: { observe(seconds: number): void };
+  /** Admission to first token; first token to last; admission to last (vLLM's PREFILL, DECODE, RUNNING phases). */
+  prefill: { observe(seconds: number): void };
+  decode: { observe(seconds: number): void };
+  inference: { observe(seconds: number): void };
+  /** Prompt tokens looked up in the prefix cache (the simulator caches nothing: hits stay 0). */
+  prefixCacheQueries: { inc(n: number): void };
 }
 
 /** Create the registry and every metric for one served model. */
@@ -48,10 +54,23 @@ export function createSimMetrics(modelName: string, gauges: SchedulerGauges): Si
   // prom-client exposes a counter under exactly the declared name in the Prometheus text format
   // (it only appends _total for OpenMetrics), so the names carry _total themselves.
   const counter = (name: string, help: string, extra: string[] = []) => new Counter({ name, help, labelNames: [...labelNames, ...extra], registers });
+  // Every series exists from the start at 0, as vLLM's do, so a scrape before the first request is a baseline.
   const prompt = counter(VLLM_METRICS.promptTokens, 'Number of prefill tokens processed.').labels(labels);
   const generation = counter(VLLM_METRICS.generationTokens, 'Number of generation tokens processed.').labels(labels);
+  prompt.inc(0);
+  generation.inc(0);
   const success = counter(VLLM_METRICS.requestSuccess, 'Count of successfully processed requests.', ['finished_reason']);
-  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, labelNames, registers }).labels(labels);
+  for (const finished_reason of ['stop', 'length']) success.inc({ ...labels, finished_reason }, 0);
+  // The simulator never preempts and has no prefix cache: both exported at their true value, 0.
+  counter(VLLM_METRICS.preemptions, 'Cumulative number of preemption from the engine.').labels(labels).inc(0);
+  const prefixQueries = counter(VLLM_METRICS.prefixCacheQueries, 'Prefix cache queries, in terms of number of queried tokens.').labels(labels);
+  prefixQueries.inc(0);
+  counter(VLLM_METRICS.prefixCacheHits, 'Prefix cache hits, in terms of number of cached tokens.').labels(labels).inc(0);
+  const histogram = (name: string, help: string, buckets: number[]) => {
+    const h = new Histogram({ name, help, buckets, labelNames, registers });
+    h.zero(labels);
+    return h.labels(labels);
+  };
   return {
     registry,
     promptTokens: prompt,
@@ -61,5 +80,9 @@ export function createSimMetrics(modelName: string, gauges: SchedulerGauges): Si
     itl: histogram(VLLM_METRICS.itl, 'Histogram of inter-token latency in seconds.', ITL_BUCKETS),
     e2e: histogram(VLLM_METRICS.e2e, 'Histogram of e2e request latency in seconds.', REQUEST_LATENCY_BUCKETS),
     queue: histogram(VLLM_METRICS.queueTime, 'Histogram of time spent in WAITING phase for request.', REQUEST_LATENCY_BUCKETS),
+    prefill: histogram(VLLM_METRICS.prefillTime, 'Histogram of time spent in PREFILL phase for request.', REQUEST_LATENCY_BUCKETS),
+    decode: histogram(VLLM_METRICS.decodeTime, 'Histogram of time spent in DECODE phase for request.', REQUEST_LATENCY_BUCKETS),
+    inference: histogram(VLLM_METRICS.inferenceTime, 'Histogram of time spent in RUNNING phase for request.', REQUEST_LATENCY_BUCKETS),
+    prefixCacheQueries: prefixQueries,
   };
 }

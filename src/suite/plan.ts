@@ -22,6 +22,9 @@ export interface SuiteTask {
   tier: TierValue;
   /** Top-level fail_on plus the binding's. */
   failOn: string[];
+  /** Top-level assert / assert_promql plus the binding's. */
+  assert: string[];
+  assertPromql: string[];
   /** The benchmark this cell is, built and checked when the suite is planned. */
   spec: BenchSpec;
 }
@@ -47,6 +50,8 @@ interface Cell {
   outputLen: number;
   stop: StopCondition;
   failOn: string[];
+  assert?: string[];
+  assertPromql?: string[];
 }
 
 /** One matrix cell as benchmark settings: the suite's shared settings plus the cell's axes. */
@@ -66,6 +71,9 @@ export function cellInput(settings: Suite['settings'], service: SuiteService, ce
     ...(settings.workers === undefined ? {} : { workers: settings.workers }),
     ...(settings.repeat === undefined ? {} : { repeat: settings.repeat }),
     ...(settings.metadata === undefined ? {} : { metadata: settings.metadata }),
+    ...(settings.scrape_interval_s === undefined ? {} : { scrape_interval_s: settings.scrape_interval_s }),
+    ...(cell.assert === undefined || cell.assert.length === 0 ? {} : { assert: cell.assert }),
+    ...(cell.assertPromql === undefined || cell.assertPromql.length === 0 ? {} : { assert_promql: cell.assertPromql }),
     ...load, input_len: cell.inputLen, output_len: cell.outputLen, fail_on: cell.failOn,
     ...(cell.stop.durationS === undefined ? {} : { duration_seconds: cell.stop.durationS }),
     ...(cell.stop.numRequests === undefined ? {} : { num_requests: cell.stop.numRequests }),
@@ -77,8 +85,8 @@ export function loadKey(load: LoadPattern): string {
   return load.kind === 'concurrency' ? `c${load.concurrency}` : `r${load.rate}`;
 }
 
-/** Every task of the suite, in a stable order (binding, load, input_len, output_len). */
-export function planSuite(suite: Suite): SuitePlan {
+/** Every task of the suite, in a stable order (binding, load, input_len, output_len); `defaults` (the config's) sit under every cell. */
+export function planSuite(suite: Suite, defaults: BenchInput = {}): SuitePlan {
   const tier = tierFromName(suite.priority);
   const tasks: SuiteTask[] = [];
   const seen = new Set<string>();
@@ -97,8 +105,11 @@ export function planSuite(suite: Suite): SuitePlan {
           if (seen.has(id)) continue; // two bindings of one service may overlap: run each point once
           seen.add(id);
           const failOn = [...suite.fail_on, ...(binding.fail_on ?? [])];
-          const spec = buildBenchSpec(cellInput(suite.settings, service, { load, inputLen, outputLen, stop, failOn }), { label: (key) => `${id}: ${key}` });
-          tasks.push({ id, file: `${id}.json`, service, load, inputLen, outputLen, stop, tier, failOn, spec });
+          const assert = [...suite.assert, ...(binding.assert ?? [])];
+          const assertPromql = [...suite.assert_promql, ...(binding.assert_promql ?? [])];
+          const input = { ...defaults, ...cellInput(suite.settings, service, { load, inputLen, outputLen, stop, failOn, assert, assertPromql }) };
+          const spec = buildBenchSpec(input, { label: (key) => `${id}: ${key}` });
+          tasks.push({ id, file: `${id}.json`, service, load, inputLen, outputLen, stop, tier, failOn, assert, assertPromql, spec });
         }
       }
     }

@@ -168,7 +168,7 @@ async function finish(run: SuiteRun, startedAt: string): Promise<SuiteSummary> {
   const { plan, outDir, signal } = run.options;
   const summary = buildSummary({
     suite: plan.suite.name, started_at: startedAt, ended_at: new Date().toISOString(), out_dir: outDir, interrupted: signal.aborted, total: plan.tasks.length,
-    services: run.book.serviceRows(), benchmarks: run.book.benchmarkRows(),
+    services: run.book.serviceRows(), benchmarks: run.book.benchmarkRows(), queue_wait: run.dispatcher.waitTimes(),
   });
   await writeSummary(outDir, summary);
   const docs = run.book.documents();

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { parseFailOn } from '../bench/results/compare.js';
 import { MetadataSchema } from '../bench/spec/bench-input.js';
+import { parseAssertion } from '../bench/results/assertions.js';
+import { parsePromqlAssertion } from '../bench/results/assertions-promql.js';
 import { SimProfileSchema } from '../sim/embedded-profile.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { ConfigError, errorMessage } from '../errors.js';
@@ -81,23 +83,33 @@ const SettingsSchema = z.strictObject({
   repeat: z.number().int().min(1).max(1000).optional(),
   /** Tags recorded in every result of the suite (a git sha, a build id); `--metadata` adds to them. */
   metadata: MetadataSchema.optional(),
+  /** Seconds between scrapes of each server's /metrics during a benchmark (0: off; default 1). */
+  scrape_interval_s: z.number().min(0).max(3600).optional(),
 });
 
-const failOn = z.array(z.string().min(1)).superRefine((rules, ctx) => {
+// A list of gates, each checked by its own parser; the issue names the item and what is wrong.
+const gates = (parse: (text: string) => unknown, prefix: RegExp) => z.array(z.string().min(1)).superRefine((rules, ctx) => {
   rules.forEach((rule, i) => {
     try {
-      parseFailOn(rule);
+      parse(rule);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', path: [i], message: errorMessage(error).replace(/^fail-on: /, ''), input: rule });
+      ctx.addIssue({ code: 'custom', path: [i], message: errorMessage(error).replace(prefix, ''), input: rule });
     }
   });
 });
+const failOn = gates(parseFailOn, /^fail-on: /);
+/** `--assert` expressions over each result (server_metrics.*, ttft_breakdown.*, gpu.* included). */
+const asserts = gates(parseAssertion, /^assert: /);
+/** `--assert-promql` queries over each benchmark's window (needs monitoring.prometheus_url in the config). */
+const assertPromql = gates(parsePromqlAssertion, /^assert_promql: /);
 
 /** Binds services to the matrix; `matrix` here replaces the named keys of the top-level one. */
 const BenchmarkSchema = z.strictObject({
   service: serviceId,
   matrix: MatrixSchema.partial().optional(),
   fail_on: failOn.optional(),
+  assert: asserts.optional(),
+  assert_promql: assertPromql.optional(),
 });
 
 const SuiteBase = z.strictObject({
@@ -118,6 +130,9 @@ const SuiteBase = z.strictObject({
   settings: SettingsSchema.default({ api: 'completions', warmup: 0, seed: 0, range_ratio: 0, burstiness: 1, on_deadline: 'finish', client: 'cluster' }),
   /** Gates on every result, e.g. `p99_ttft_ms>2000`: a breach makes the suite exit 3. */
   fail_on: failOn.default([]),
+  /** Assertions on every result, e.g. `server_metrics.preemptions == 0`: failed exit 3, unevaluable exit 1. */
+  assert: asserts.default([]),
+  assert_promql: assertPromql.default([]),
 });
 
 export const SuiteSchema = SuiteBase.superRefine((suite, ctx) => {

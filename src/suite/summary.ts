@@ -2,6 +2,9 @@
 // summary.json and summary.csv next to the result files, and shown as a table on stderr.
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import type { AssertionOutcome } from '../bench/results/truth-schema.js';
+import type { TierWaits } from '../dispatch/wait-times.js';
+import type { TierName } from '../dispatch/tiers.js';
 import { BenchError, ThresholdError, type AibenchError } from '../errors.js';
 import { renderTable, type Cell } from '../report/table.js';
 import type { ServiceAttempt } from '../service/index.js';
@@ -26,6 +29,8 @@ export interface BenchmarkRow {
   file?: string;
   error?: string;
   breaches?: string[];
+  /** Each gate's outcome: fail_on rules, assert and assert_promql, with the value observed. */
+  assertions?: AssertionOutcome[];
   metrics: Partial<Record<(typeof SUMMARY_METRICS)[number], number>>;
 }
 
@@ -53,6 +58,8 @@ export interface SuiteSummary {
   counts: { total: number } & Record<BenchmarkStatus | 'resumed', number>;
   services: ServiceRow[];
   benchmarks: BenchmarkRow[];
+  /** How long work waited on the suite's dispatcher before it started, per tier (services start as preload). */
+  queue_wait?: Partial<Record<TierName, TierWaits>>;
 }
 
 /** The summary fields of one result document (absent metrics stay absent, never 0). */
@@ -81,9 +88,10 @@ const csvCell = (value: unknown): string => {
 
 /** summary.csv: one line per benchmark, metrics as columns, empty cells for missing values. */
 export function summaryCsv(summary: SuiteSummary): string {
-  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches'];
+  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches', 'assertions'];
+  const gates = (b: BenchmarkRow) => b.assertions?.map((a) => `${a.expr} ${a.status}${a.observed === undefined ? '' : ` (${a.observed})`}`);
   const lines = summary.benchmarks.map((b) =>
-    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches].map(csvCell).join(','),
+    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches, gates(b)].map(csvCell).join(','),
   );
   return `${[head.join(','), ...lines].join('\n')}\n`;
 }
@@ -107,6 +115,7 @@ export function renderSummaryTable(summary: SuiteSummary): string {
     ...summary.services.filter((s) => s.status === 'failed').map((s) => `service ${s.id} failed: ${s.error ?? 'unknown error'}`),
     ...summary.benchmarks.filter((b) => b.status === 'failed').map((b) => `${b.id} failed: ${b.error ?? 'unknown error'}`),
     ...summary.benchmarks.filter((b) => b.status === 'threshold').map((b) => `${b.id} breached: ${(b.breaches ?? []).join('; ')}`),
+    ...Object.entries(summary.queue_wait ?? {}).map(([tier, w]) => `queue wait ${tier}: ${w.count} started, mean ${w.mean_s ?? '-'} s, max ${w.max_s} s`),
   ];
   return problems.length === 0 ? table : `${table}\n${problems.join('\n')}`;
 }

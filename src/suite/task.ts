@@ -24,6 +24,7 @@ export function rowFor(task: SuiteTask, doc: OutputDocument, verdict: Verdict, r
     // Repetitions: the mean of each metric over them (their intervals are in the result file).
     ...baseRow(task), status, resumed, file: task.file, metrics: pickMetrics(meanFields(runsOf(doc))),
     ...(verdict.breaches.length > 0 ? { breaches: verdict.breaches } : {}),
+    ...(verdict.assertions.length > 0 ? { assertions: verdict.assertions.map(({ values: _values, ...a }) => a) } : {}),
     ...(status === 'failed' ? { error: verdict.reasons.join('; ') } : {}),
   };
 }
@@ -56,7 +57,7 @@ export async function existingResult(task: SuiteTask, outDir: string): Promise<{
     const runs = runsOf(doc);
     const complete = doc.kind === 'run' || (doc.kind === 'repeat' && runs.length === (doc.repeat ?? 0) * task.spec.loads.length);
     if (!complete || runs.some((r) => r.completed === 0 || r.interrupted !== undefined)) return undefined;
-    return { doc, verdict: judge(runs, task.spec.fail_on, false) };
+    return { doc, verdict: judge(runs, task.spec, false) };
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import type { Executor } from '../../exec/types.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
 import { loadLabel } from '../engine/schedule.js';
 import { parseResultDocument, type ResultDocument } from '../results/result-schema.js';
-import { judge } from '../results/verdict.js';
+import { settle } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { RUN_FILES, type ProgressNote } from '../scale/run-dir.js';
 import { sleep } from '../../common/sleep.js';
@@ -120,7 +120,7 @@ async function collect(ex: Executor, h: ClientHandle, spec: BenchSpec, stopped: 
   const doc = parseResultDocument(JSON.parse(text), path);
   const runs: ResultDocument[] = 'runs' in doc ? doc.runs : [doc];
   const interrupted = stopped || runs.some((r) => r.interrupted !== undefined);
-  return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted) };
+  return settle(runs, spec, interrupted);
 }
 
 /** A client that failed, with the last lines of its log. */

@@ -14,6 +14,7 @@ import type { RunProvenance } from '../results/build-result.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { EXTRAS_FILE, type RunExtras } from '../scale/merge-run-dir.js';
 import { RUN_FILES } from '../scale/run-dir.js';
+import { withRunWindowTruth } from '../truth/run-window.js';
 import { renderClientBody, type ClientScriptInput } from './client-script.js';
 import { followClient, type ClientHandle } from './follow.js';
 
@@ -47,7 +48,7 @@ export async function runClusterClient(spec: BenchSpec, target: ClusterClientTar
   await writeRunFiles(spec, target, script);
   hooks.onInfo?.(`client: ${spec.client.tasks} task(s) x ${spec.client.workers} worker(s) ${script.placement === 'service-allocation' ? `as a step in service job ${target.service.jobId}` : `as a job on ${target.cluster.client.partition ?? target.cluster.slurm.partition ?? 'the default partition'}`}${script.overcommit ? ' (--overcommit)' : ''}; run dir ${dir}`);
   const handle = await startClient(target, script);
-  const outcome = await followClient(target.ex, handle, spec, hooks);
+  const outcome = await withRunWindowTruth(spec, await followClient(target.ex, handle, spec, hooks));
   return { ...outcome, runDir: dir };
 }
 

@@ -2,6 +2,7 @@
 // embedded simulator started (and stopped) here. The one entry point of a benchmark.
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { runWithWorkers } from '../scale/local-workers.js';
+import { withRunWindowTruth } from '../truth/run-window.js';
 import { runBenchmark, type BenchHooks, type BenchOutcome, type Endpoint } from './runner.js';
 
 export interface TargetOptions {
@@ -11,9 +12,10 @@ export interface TargetOptions {
   apiKey?: string;
 }
 
-/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes. */
-export function runLocal(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
-  return spec.client.workers > 1 ? runWithWorkers(spec, endpoint, hooks) : runBenchmark(spec, endpoint, hooks);
+/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes; then the run window's Prometheus truth. */
+export async function runLocal(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
+  const outcome = spec.client.workers > 1 ? await runWithWorkers(spec, endpoint, hooks) : await runBenchmark(spec, endpoint, hooks);
+  return withRunWindowTruth(spec, outcome);
 }
 
 /** Run the spec against its target; `embedded` says whether the simulator was started for it. */

@@ -25,5 +25,5 @@ export async function runRepeated(spec: BenchSpec, once: () => Promise<BenchOutc
       interrupted = true;
     }
   }
-  return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted), repeat: spec.repeat };
+  return { runs, interrupted, verdict: judge(runs, spec, interrupted), repeat: spec.repeat };
 }

@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type { DatasetEntry } from '../datasets/dataset.js';
 import type { BenchTokenizer } from '../datasets/tokenizer.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
+import { startScraper, type RunningScraper } from '../scrape/scraper.js';
+import type { ScrapeLog } from '../scrape/server-metrics.js';
 import { openBenchClient, type ReplicaTarget } from './replica-client.js';
 import { startEventLoopMonitor } from './client-health.js';
 import { runPhase, type PhaseCounts, type PhaseOptions } from './phase.js';
@@ -28,6 +30,10 @@ export interface ShareHooks {
   onRecord?: (record: RequestRecord) => void;
   /** Awaited between warmup and the measured phase: scale-out shares meet at a barrier there. */
   beforeMeasure?: () => Promise<void>;
+  /** Scrape the server's /metrics during the measured phase (one share of a run does; interval from the spec). */
+  scrape?: boolean;
+  /** The scrapes' clock (default performance.now; a scale-out share keeps its own and converts). */
+  scrapeClock?: () => number;
 }
 
 /** What one share measured in one load level; times on this process's monotonic clock. */
@@ -41,6 +47,8 @@ export interface ShareStepOutput {
   endedAt: Date;
   loop: { p99Ms?: number; maxMs?: number };
   interrupted: boolean;
+  /** The server's /metrics over the measured phase, when this share scraped. */
+  scrape?: ScrapeLog;
 }
 
 /** Run a share; undefined when it was interrupted during warmup (nothing measured). */
@@ -59,6 +67,7 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     const phaseStartMs = performance.now();
     return hooks.onProgress && ((counts: PhaseCounts) => hooks.onProgress?.(phase, counts, phaseStartMs));
   };
+  let scraper: RunningScraper | undefined;
   try {
     let warmup: RequestRecord[] = [];
     if (share.warmup > 0) {
@@ -72,17 +81,23 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     }
     await hooks.beforeMeasure?.();
     if (hooks.signal?.aborted) return undefined;
+    const intervalS = spec.scrape_interval_s ?? 0;
+    scraper = hooks.scrape && intervalS > 0 ? await startScraper({ url: ctx.url, apiKey: ctx.apiKey, intervalS, clock: hooks.scrapeClock }) : undefined;
     const startedAt = new Date();
     const loop = startEventLoopMonitor();
     const measured = await runPhase({
       ...common, offset: spec.warmup, pattern: share.load, onDeadline: spec.stop.on_deadline,
       stop: { durationS: spec.stop.duration_s, numRequests: share.numRequests }, onProgress: progress('measure'),
     });
+    const loopStats = loop.stop();
+    const scrape = await scraper?.stop();
+    scraper = undefined;
     return {
       records: [...warmup, ...measured.records], startMs: measured.startMs, endMs: measured.endMs,
-      startedAt, endedAt: new Date(), loop: loop.stop(), interrupted: measured.interrupted,
+      startedAt, endedAt: new Date(), loop: loopStats, interrupted: measured.interrupted, ...(scrape === undefined ? {} : { scrape }),
     };
   } finally {
+    await scraper?.stop();
     await client.close();
   }
 }

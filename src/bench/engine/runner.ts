@@ -10,7 +10,7 @@ import { loadTokenizer, type BenchTokenizer } from '../datasets/tokenizer.js';
 import { buildRunDocument, tokenizerNote, type RunProvenance } from '../results/build-result.js';
 import type { ResultDocument, RunConfig } from '../results/result-schema.js';
 import { validatedRunConfigs } from '../results/run-config.js';
-import { judge, type Verdict } from '../results/verdict.js';
+import { settle, type Verdict } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { poolShares } from '../results/pool-shares.js';
 import type { PhaseCounts } from './phase.js';
@@ -81,7 +81,7 @@ export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: B
     }
   }
   if (interrupted && runs.length === 0) throw new InterruptedRun();
-  return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted) };
+  return settle(runs, spec, interrupted);
 }
 
 /** Model, server limits, each step's config, tokenizer and prompts: all before the first request. */
@@ -112,6 +112,7 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
   };
   const output = await runShareStep(ctx, shareOf(run.config.load, spec.stop, spec.warmup, spec.seed, 0, 1), {
     signal: hooks.signal,
+    scrape: true,
     onProgress: hooks.onProgress && ((phase, counts, phaseStartMs) => hooks.onProgress?.({
       label, step: run.step, steps: spec.loads.length, phase, counts, phaseStartMs,
       total: phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
@@ -124,6 +125,7 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
     tokenizer: tokenizerNote(prepared.tokenizer), server: prepared.server, provenance: endpoint.provenance,
     clientExtras: { placement: 'local', network_path: endpoint.forwarded ? 'ssh-forward' : 'direct', ...forwardWarning(endpoint) },
     interruptedBy: output.interrupted ? interruptReason(hooks.signal) : undefined,
+    ...(output.scrape === undefined ? {} : { scrape: output.scrape }),
   });
   return { doc, interrupted: output.interrupted };
 }

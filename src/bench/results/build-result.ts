@@ -6,6 +6,7 @@ import { clientHealth } from '../engine/client-health.js';
 import type { ServerInfo } from '../engine/server-probe.js';
 import type { CutReason, RequestRecord } from '../engine/types.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
+import { buildServerMetrics, buildTtftBreakdown, type ScrapeLog } from '../scrape/server-metrics.js';
 import { computeMetrics } from './metrics.js';
 import { replicaStats } from './replica-stats.js';
 import { sloFromConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from './result-schema.js';
@@ -32,6 +33,8 @@ export interface RunDocumentInput {
   provenance?: RunProvenance;
   /** Set when the run was interrupted: the signal or the cancel's reason. */
   interruptedBy?: string;
+  /** The server's /metrics scraped during the measured phase (times on the window's clock). */
+  scrape?: ScrapeLog;
 }
 
 /** The client block's placement and scale-out fields (see result-schema.ts `client`). */
@@ -54,6 +57,8 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
   const metricOptions = { durationS, slo: sloFromConfig(spec.slo), percentiles: spec.percentiles };
   const metrics = computeMetrics(records, metricOptions);
   const replicas = replicaStats(records, metricOptions);
+  const server = input.scrape === undefined ? undefined : buildServerMetrics(input.scrape, window, spec.save_detailed);
+  const breakdown = buildTtftBreakdown(metrics.ttft_ms.mean, server);
   return {
     schema_version: 1,
     kind: 'run',
@@ -70,6 +75,8 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
     ...(input.interruptedBy === undefined ? {} : { interrupted: { reason: input.interruptedBy, at: input.endedAt.toISOString() } }),
     ...cutNotes(records),
     client: { ...clientHealth(input.loop, records), ...input.clientExtras },
+    ...(server === undefined ? {} : { server_metrics: server }),
+    ...(breakdown === undefined ? {} : { ttft_breakdown: breakdown }),
     ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
     ...(replicas === undefined ? {} : { replicas }),
     ...(spec.save_detailed ? { requests: records.map((r) => toRequestDetail(r, window.startMs)), ...toVllmDetailArrays(records) } : {}),

@@ -1,4 +1,5 @@
-// Compare two results metric by metric, and evaluate --fail-on rules like `p99_ttft_ms>500`.
+// Compare two results metric by metric, and parse --fail-on rules like `p99_ttft_ms>500` (evaluated
+// by the one gate evaluator, assertions-eval.ts).
 import { UsageError } from '../../errors.js';
 import { isMetricField, PERCENTILE_FIELD, THROUGHPUT_FIELDS } from './result-fields.js';
 
@@ -85,12 +86,6 @@ export interface FailOnRule {
   text: string;
 }
 
-export interface FailOnBreach {
-  rule: FailOnRule;
-  value?: number;
-  message: string;
-}
-
 const RULE = /^\s*([A-Za-z0-9_.]+)\s*(>=|<=|>|<)\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*$/;
 const EXAMPLE_FIELDS = 'p99_ttft_ms, mean_tpot_ms, p99_itl_ms, median_e2el_ms, request_throughput, output_throughput, request_goodput, failed';
 
@@ -112,27 +107,4 @@ export function parseFailOn(spec: string): FailOnRule {
   const [, metric, op, threshold] = match as unknown as [string, string, FailOnOperator, string];
   assertKnownField(metric, 'fail-on');
   return { metric, op, threshold: Number(threshold), text: `${metric}${op}${threshold}` };
-}
-
-function holds(value: number, op: FailOnOperator, threshold: number): boolean {
-  switch (op) {
-    case '>': return value > threshold;
-    case '>=': return value >= threshold;
-    case '<': return value < threshold;
-    case '<=': return value <= threshold;
-  }
-}
-
-/** The rules a result breaches. A metric without a value (no samples) breaches too: a gate must not pass on nothing. */
-export function evaluateFailOn(result: MetricSource, rules: readonly FailOnRule[]): FailOnBreach[] {
-  const breaches: FailOnBreach[] = [];
-  for (const rule of rules) {
-    const value = numberAt(result, rule.metric);
-    if (value === undefined) {
-      breaches.push({ rule, message: `${rule.text}: ${rule.metric} has no value in this result (no samples)` });
-    } else if (holds(value, rule.op, rule.threshold)) {
-      breaches.push({ rule, value, message: `${rule.text}: ${rule.metric} is ${value}` });
-    }
-  }
-  return breaches;
 }

@@ -6,15 +6,15 @@ import { BENCH_PUSH_JOB, BENCH_PUSH_METRICS } from '../../common/metric-catalog.
 import { BenchError, errorMessage } from '../../errors.js';
 import { httpRequest, safeUrl, withUrlCredentials } from '../../exec/http.js';
 import { groupingPath } from '../../telemetry/grouping.js';
+import { valueAt } from './assertions-eval.js';
 import type { ResultDocument } from './result-schema.js';
 
 /** Build the registry of one run's summary gauges (absent values are not set, never 0). */
 export function benchRegistry(doc: ResultDocument): Registry {
   const registry = new Registry();
-  const source = doc as unknown as Record<string, unknown>;
   for (const metric of BENCH_PUSH_METRICS) {
-    const value = metric.field === 'duration_s' ? doc.duration_s : source[metric.field];
-    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    const value = valueAt(doc, metric.field);
+    if (value === undefined) continue;
     new Gauge({ name: metric.name, help: metric.help, registers: [registry] }).set(value * metric.scale);
   }
   return registry;

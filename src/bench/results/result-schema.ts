@@ -10,6 +10,7 @@ import {
 import type { Slo } from '../engine/types.js';
 import { LoadPatternSchema, SloSchema } from '../spec/bench-spec.js';
 import { hasUrlCredentials } from '../../common/url-credentials.js';
+import { AssertionOutcomeSchema, GpuFiguresSchema, ServerMetricsSchema, TtftBreakdownSchema } from './truth-schema.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
@@ -216,6 +217,14 @@ const coreShape = {
       })
       .optional(),
   }),
+  /** The server's own /metrics over the measured window (scrape_interval_s > 0 and a target that has them). */
+  server_metrics: ServerMetricsSchema.optional(),
+  /** Client mean TTFT = server queue + server prefill + the rest (network, HTTP, client). */
+  ttft_breakdown: TtftBreakdownSchema.optional(),
+  /** The service's GPUs over the run window, from Prometheus. */
+  gpu: GpuFiguresSchema.optional(),
+  /** Each gate's outcome (fail_on rules, --assert, --assert-promql). */
+  assertions: z.array(AssertionOutcomeSchema).optional(),
   /** Error message -> count over the failed requests. */
   errors: z.record(z.string(), posInt).optional(),
   /** A service group's run cut per replica (`bench run --service GROUP`): the same fields as the whole, per replica. */

@@ -14,7 +14,7 @@ import { readApiKey } from '../results/result-io.js';
 import { parseBenchSpec, type BenchSpec } from '../spec/bench-spec.js';
 import { sleep } from '../../common/sleep.js';
 import {
-  encodeRecord, progressFile, readyFile, recordsFile, RUN_FILES, runPath, summaryFile,
+  encodeRecord, progressFile, readyFile, recordsFile, RUN_FILES, runPath, scrapeFile, summaryFile,
   type ProgressNote, type ReadyNote, type ShareStepNote, type ShareSummary,
 } from './run-dir.js';
 
@@ -127,6 +127,9 @@ async function runStepShare(a: StepShareArgs): Promise<ShareStepNote | undefined
     {
       signal: a.signal,
       beforeMeasure: () => barrier(a.dir, a.step, a.share, a.count, a.signal),
+      // One share scrapes the server for the whole run, the same way its requests go.
+      scrape: a.share === 0,
+      scrapeClock: () => toEpoch(performance.now()),
       onRecord: (record) => void writeSync(a.fd, `${encodeRecord(record, a.step, epochOffset)}\n`),
       onProgress: (phase, counts, phaseStartMs) => {
         const now = performance.now();
@@ -138,6 +141,7 @@ async function runStepShare(a: StepShareArgs): Promise<ShareStepNote | undefined
     },
   );
   if (output === undefined) return undefined;
+  if (output.scrape !== undefined) writeNote(a.dir, scrapeFile(a.step), output.scrape);
   return {
     step: a.step, window: { startMs: toEpoch(output.startMs), endMs: toEpoch(output.endMs) },
     startedAt: output.startedAt.toISOString(), endedAt: output.endedAt.toISOString(), loop: output.loop, interrupted: output.interrupted,

@@ -10,9 +10,10 @@ import { buildRunDocument, type ClientExtras, type RunProvenance } from '../resu
 import { poolShares, type ShareMeasurement } from '../results/pool-shares.js';
 import type { ResultDocument } from '../results/result-schema.js';
 import { validatedRunConfigs } from '../results/run-config.js';
-import { judge } from '../results/verdict.js';
+import { settle } from '../results/verdict.js';
 import { readRunSpec } from './exec-share.js';
-import { decodeRecords, readyFile, recordsFile, RUN_FILES, runPath, summaryFile, type ReadyNote, type ShareSummary } from './run-dir.js';
+import type { ScrapeLog } from '../scrape/server-metrics.js';
+import { decodeRecords, readyFile, recordsFile, RUN_FILES, runPath, scrapeFile, summaryFile, type ReadyNote, type ShareSummary } from './run-dir.js';
 
 /** What the launcher knows that the shares do not: placement, Slurm work, the service's provenance. */
 export interface RunExtras {
@@ -70,6 +71,7 @@ export function mergeRunDir(dir: string, count: number): BenchOutcome {
     const stepInterrupted = shares.some((s) => s.interrupted === true);
     const pool = poolShares(shares);
     const notes = summaries.flatMap((s) => s?.steps.filter((n) => n.step === step) ?? []);
+    const scrape = readJson<ScrapeLog>(runPath(dir, scrapeFile(step)));
     runs.push(buildRunDocument({
       spec, config, label: loadLabel(config.load), records: pool.records, window: pool.window, loop: pool.loop,
       startedAt: new Date(Math.min(...notes.map((n) => Date.parse(n.startedAt)), pool.window.startMs)),
@@ -80,11 +82,12 @@ export function mergeRunDir(dir: string, count: number): BenchOutcome {
         ...(pool.startSkewMs === undefined ? {} : { start_skew_ms: pool.startSkewMs }),
       },
       interruptedBy: stepInterrupted ? (stopReason ?? 'interrupted') : undefined,
+      ...(scrape === undefined ? {} : { scrape }),
     }));
     if (stepInterrupted) {
       interrupted = true;
       break;
     }
   }
-  return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted) };
+  return settle(runs, spec, interrupted);
 }

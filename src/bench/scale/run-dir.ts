@@ -20,6 +20,8 @@ export const readyFile = (step: number, share: number): string => `ready-${step}
 export const progressFile = (share: number): string => `progress-${share}.json`;
 export const recordsFile = (share: number): string => `records-${share}.ndjson`;
 export const summaryFile = (share: number): string => `share-${share}.json`;
+/** The server's /metrics over one load level, scraped by share 0 only (times in epoch ms). */
+export const scrapeFile = (step: number): string => `scrape-${step}.json`;
 export const runPath = (dir: string, file: string): string => join(dir, file);
 
 /** A share at a barrier: who and where, and when it got there. */

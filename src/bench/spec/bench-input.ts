@@ -58,6 +58,10 @@ export const BenchInputShape = {
   on_deadline: z.enum(['finish', 'cut']).optional(),
   deadline_grace_s: z.number().min(0, 'expected seconds >= 0').max(LIMITS.deadlineGraceS, `expected at most ${LIMITS.deadlineGraceS} s`).optional(),
   fail_on: z.array(z.string().min(1)).optional(),
+  assert: z.array(z.string().min(1)).optional(),
+  assert_promql: z.array(z.string().min(1)).optional(),
+  prometheus_url: z.string().optional(),
+  scrape_interval_s: z.number().min(0, 'expected seconds >= 0 (0 turns scraping off)').max(LIMITS.scrapeIntervalS, `expected at most ${LIMITS.scrapeIntervalS} s`).optional(),
   save_detailed: z.boolean().optional(),
   /** Run the same workload this many times; the result holds every repetition and the mean and 95 % CI. */
   repeat: intIn(1, 1000).optional(),
@@ -81,14 +85,21 @@ export const INPUT_GROUPS: readonly (readonly BenchInputKey[])[] = [
   ['url', 'service', 'sim'],
 ];
 
-/** `base` with `over` on top, by group: a key set in `over` clears its group's keys from `base`. */
+/** Gates add up across sources: a flag adds to a profile's gates, never silently drops one. */
+export const GATE_KEYS: readonly BenchInputKey[] = ['fail_on', 'assert', 'assert_promql'];
+
+/** `base` with `over` on top, by group: a key set in `over` clears its group's keys from `base`; gate lists are joined. */
 export function mergeInput(base: BenchInput, over: BenchInput): BenchInput {
   const merged: Record<string, unknown> = { ...base };
   for (const key of Object.keys(over) as BenchInputKey[]) {
     if (over[key] === undefined) continue;
     for (const group of INPUT_GROUPS) if (group.includes(key)) for (const member of group) delete merged[member];
   }
-  for (const [key, value] of Object.entries(over)) if (value !== undefined) merged[key] = value;
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const below = merged[key];
+    merged[key] = GATE_KEYS.includes(key as BenchInputKey) && Array.isArray(below) && Array.isArray(value) ? [...new Set([...below, ...value])] : value;
+  }
   // Tags add up: a profile's metadata and the flags' (the flag wins on the same key).
   if (base.metadata !== undefined && over.metadata !== undefined) merged.metadata = { ...base.metadata, ...over.metadata };
   return merged as BenchInput;

@@ -107,6 +107,14 @@ export const BenchSpecSchema = z.strictObject({
   percentiles: z.array(z.number().min(0).max(100)).min(1),
   /** Gates on result fields, e.g. `p99_ttft_ms>500`; a breach is exit 3. */
   fail_on: z.array(z.string().min(1)),
+  /** Assertions over result fields (server_metrics.*, ttft_breakdown.*, gpu.* included); failed: exit 3, unevaluable: exit 1. */
+  assert: z.array(z.string().min(1)).optional(),
+  /** `QUERY OP NUMBER` evaluated against prometheus_url over the run window. */
+  assert_promql: z.array(z.string().min(1)).optional(),
+  /** Where PromQL assertions and the GPU figures are read (the config's monitoring.prometheus_url by default). */
+  prometheus_url: EndpointUrlSchema.optional(),
+  /** Seconds between scrapes of the server's /metrics during the measured phase; 0: no scraping (absent: 1). */
+  scrape_interval_s: z.number().min(0).max(LIMITS.scrapeIntervalS).optional(),
   save_detailed: z.boolean(),
   /** Repetitions of the whole workload. */
   repeat: int(1, 1000),

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { errorMessage, UsageError } from '../../errors.js';
 import { parseFailOn } from '../results/compare.js';
+import { fieldsOf, parseAssertion } from '../results/assertions.js';
+import { parsePromqlAssertion, variablesOf } from '../results/assertions-promql.js';
 import { PERCENTILE_FIELD } from '../results/result-fields.js';
 import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type DatasetSpec, type LoadPattern } from './bench-spec.js';
 import { BenchInputSchema, type BenchInput, type BenchInputKey } from './bench-input.js';
@@ -23,11 +25,18 @@ export const SPEC_DEFAULTS = {
   seed: 0,
   on_deadline: 'finish',
   deadline_grace_s: 60,
+  scrape_interval_s: 1,
 } as const;
 
 /** The percentiles every run reports: 90, 95 and 99 plus any extra asked for, sorted, no repeats. */
 export function withDefaultPercentiles(extra: readonly number[] = []): number[] {
   return [...new Set([90, 95, 99, ...extra])].sort((a, b) => a - b);
+}
+
+/** The settings a config supplies under every profile and flag: where Prometheus is. */
+export function configBenchDefaults(config: { monitoring: { prometheus_url?: string | undefined } }): BenchInput {
+  const url = config.monitoring.prometheus_url;
+  return url === undefined ? {} : { prometheus_url: url };
 }
 
 export interface BuildOptions {
@@ -82,6 +91,8 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
   }
   const failOn = input.fail_on ?? [];
   failOn.forEach((rule) => attempt(issues, 'fail_on', () => parseFailOn(rule)));
+  const asserted = (input.assert ?? []).flatMap((text) => attempt(issues, 'assert', () => fieldsOf(parseAssertion(text))) ?? []);
+  checkPromql(input, issues);
   const client = toClient(input, loads, issues);
   return {
     spec_version: BENCH_SPEC_VERSION,
@@ -104,8 +115,12 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
     },
     warmup: input.warmup ?? 0,
     ...(input.goodput === undefined ? {} : { slo: attempt(issues, 'goodput', () => sloOf(input.goodput as string)) ?? {} }),
-    percentiles: withDefaultPercentiles([...(input.percentiles ?? []), ...gatePercentiles(failOn)]),
+    percentiles: withDefaultPercentiles([...(input.percentiles ?? []), ...gatePercentiles([...failOn, ...asserted])]),
     fail_on: failOn,
+    ...(input.assert === undefined ? {} : { assert: input.assert }),
+    ...(input.assert_promql === undefined ? {} : { assert_promql: input.assert_promql }),
+    ...(input.prometheus_url === undefined ? {} : { prometheus_url: attempt(issues, 'prometheus_url', () => checkedUrl(input.prometheus_url as string, 'prometheus_url')) as string }),
+    scrape_interval_s: input.scrape_interval_s ?? SPEC_DEFAULTS.scrape_interval_s,
     save_detailed: input.save_detailed ?? false,
     repeat: input.repeat ?? 1,
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
@@ -186,6 +201,21 @@ function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issu
   };
 }
 
+// PromQL assertions: valid, a Prometheus to ask, and the variables this run can fill.
+function checkPromql(input: BenchInput, issues: Issue[]): void {
+  const assertions = input.assert_promql ?? [];
+  for (const text of assertions) {
+    const parsed = attempt(issues, 'assert_promql', () => parsePromqlAssertion(text));
+    const needsService = parsed === undefined ? [] : variablesOf(parsed.query).filter((v) => v === 'slurm_job_id' || v === 'service_id');
+    if (needsService.length > 0 && input.service === undefined) {
+      issues.push({ key: 'assert_promql', message: `$${needsService.join(', $')} names the service's job, but this run has no service (--service): ${JSON.stringify(text)}` });
+    }
+  }
+  if (assertions.length > 0 && input.prometheus_url === undefined) {
+    issues.push({ key: 'assert_promql', message: 'expected a Prometheus to ask: set monitoring.prometheus_url in the config (or prometheus_url / --prometheus-url), got none' });
+  }
+}
+
 // The percentiles a gate names (p99.9_ttft_ms), so it is computed rather than missing.
 function gatePercentiles(rules: readonly string[]): number[] {
   return rules.flatMap((rule) => {
@@ -205,10 +235,10 @@ function sloOf(text: string): NonNullable<BenchSpec['slo']> {
 }
 
 /** The target URL, checked before any request: http(s) only, no user:password@ (never echoed). */
-export function checkedUrl(value: string): string {
+export function checkedUrl(value: string, field = 'url'): string {
   const text = value.trim();
   const masked = maskUrlCredentials(text);
-  if (hasUrlCredentials(text)) throw new UsageError(`url: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);
-  if (!EndpointUrlSchema.safeParse(text).success) throw new UsageError(`url: expected an http:// or https:// URL like http://node1:8000, got ${JSON.stringify(masked)}`);
+  if (hasUrlCredentials(text)) throw new UsageError(`${field}: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);
+  if (!EndpointUrlSchema.safeParse(text).success) throw new UsageError(`${field}: expected an http:// or https:// URL like http://node1:8000, got ${JSON.stringify(masked)}`);
   return text;
 }

@@ -21,6 +21,8 @@ export const LIMITS = {
   /** Client tasks (Slurm) and worker threads of one run. */
   clientTasks: 1_024,
   workers: 256,
+  /** Seconds between /metrics scrapes (one an hour at the slowest). */
+  scrapeIntervalS: 3_600,
 } as const;
 
 /** Memory the prompts of one run may take, in bytes: the pool is cut to fit (see promptPoolSize). */

@@ -79,6 +79,20 @@ export class FakeCore implements ControlCore {
   queueDepth() {
     return { ...this.depth };
   }
+  paused: TierName[] = [];
+  queueState() {
+    return { depth: this.queueDepth(), paused: [...this.paused], waits: {} };
+  }
+  async pauseTier(tier: TierName) {
+    if (!this.paused.includes(tier)) this.paused.push(tier);
+    this.calls.push(`pause ${tier}`);
+    return this.queueState();
+  }
+  async resumeTier(tier: TierName) {
+    this.paused = this.paused.filter((t) => t !== tier);
+    this.calls.push(`resume ${tier}`);
+    return this.queueState();
+  }
   async close() {}
 }
 

@@ -29,3 +29,19 @@ describe('BenchmarkJournal writes', () => {
     await journal.close();
   });
 });
+
+describe('paused tiers in the journal', () => {
+  it('a tier paused by an operator is still paused when the next server reads the journal', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aibench-journal-')), 'benchmarks.json');
+    const first = await BenchmarkJournal.open(path);
+    await first.record(view('queued'));
+    await first.recordPaused(['background']);
+    await first.close();
+    const second = await BenchmarkJournal.open(path);
+    expect(second.pausedTiers()).toEqual(['background']);
+    expect(second.entries().map((e) => e.status)).toEqual(['queued']);
+    await second.recordPaused([]);
+    expect(JSON.parse(readFileSync(path, 'utf8')).paused_tiers).toBeUndefined();
+    await second.close();
+  });
+});

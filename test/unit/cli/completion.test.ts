@@ -49,7 +49,7 @@ describe('bash completion script', () => {
     expect(complete(['aibench', 'service', 'models', ''], { services: ['opt-1', 'llama-2'] })).toEqual(['opt-1', 'llama-2']);
     expect(complete(['aibench', 'service', 'start', '--cluster', 'h'], { clusters: ['local', 'hpc'] })).toEqual(['hpc']);
     // A value is not taken for a subcommand: `--url run` stays the URL.
-    expect(complete(['aibench', 'bench', 'run', '--url', 'run', '--pro'])).toEqual(['--profile']);
+    expect(complete(['aibench', 'bench', 'run', '--url', 'run', '--prof'])).toEqual(['--profile']);
   });
 });
 

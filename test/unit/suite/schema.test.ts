@@ -33,6 +33,9 @@ describe('suite schema', () => {
     [{ ...base, benchmarks: [{ service: 'zzz' }] }, 'benchmarks[0].service: expected one of the services (a, b), got "zzz"'],
     [{ ...base, fail_on: ['p99_ttft_ms>>5'] }, 'suite.yaml: fail_on[0]:'],
     [{ ...base, name: 'bad name' }, 'suite.yaml: name:'],
+    [{ ...base, assert: ['server_metrics.preemptions = 0'] }, 'suite.yaml: assert[0]: unexpected "= 0" at column 28'],
+    [{ ...base, benchmarks: [{ service: 'a', assert: ['gpu.watts < 1'] }] }, 'suite.yaml: benchmarks[0].assert[0]: unknown result field "gpu.watts"'],
+    [{ ...base, assert_promql: ['max(x)'] }, "suite.yaml: assert_promql[0]: expected 'QUERY OP NUMBER'"],
   ])('%#: names file, key path and value', (value, message) => {
     expect(errorOf(value)).toContain(message);
   });
@@ -45,5 +48,19 @@ describe('suite schema', () => {
   it.each(['nightly.yaml', 'smoke.yaml'])('profiles/%s is a valid suite', (file) => {
     const suite = parseSuite(parse(readFileSync(join(REPO, 'profiles', file), 'utf8')), file);
     expect(planSuite(suite).tasks.length).toBeGreaterThan(0);
+  });
+});
+
+describe('suite assertions', () => {
+  it('per suite and per benchmark, they reach every task spec; PromQL needs the config\'s Prometheus', () => {
+    const suite = parseSuite({
+      ...base, assert: ['server_metrics.preemptions == 0'], assert_promql: ['max(up) > 0'],
+      benchmarks: [{ service: 'b', assert: ['ttft_breakdown.queue_ms < 100'] }],
+    }, 'x');
+    expect(() => planSuite(suite)).toThrow(/assert_promql: expected a Prometheus to ask/);
+    const plan = planSuite(suite, { prometheus_url: 'http://127.0.0.1:9090' });
+    expect(plan.tasks[0]?.spec.assert).toEqual(['server_metrics.preemptions == 0', 'ttft_breakdown.queue_ms < 100']);
+    expect(plan.tasks[0]?.spec.assert_promql).toEqual(['max(up) > 0']);
+    expect(plan.tasks[0]?.spec.prometheus_url).toBe('http://127.0.0.1:9090');
   });
 });

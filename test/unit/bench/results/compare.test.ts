@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/errors.js';
-import { compareResults, directionOf, evaluateFailOn, parseFailOn } from '../../../../src/bench/results/compare.js';
+import { compareResults, directionOf, parseFailOn } from '../../../../src/bench/results/compare.js';
+import { evaluateGate, fieldGates } from '../../../../src/bench/results/assertions-eval.js';
 
 const base = { request_throughput: 10, p99_ttft_ms: 100, mean_tpot_ms: 20, failed: 0, mean_ttft_ms: 50, p90_ttft_ms: 80, config: {} };
 const next = { request_throughput: 9, p99_ttft_ms: 104, mean_tpot_ms: 18, failed: 1, mean_ttft_ms: 60, p90_ttft_ms: 80, config: {} };
@@ -69,20 +70,20 @@ describe('parseFailOn', () => {
   });
 });
 
-describe('evaluateFailOn', () => {
+describe('fail-on rules through the one gate evaluator', () => {
   const result = { p99_ttft_ms: 600, request_throughput: 3, failed: 0 };
+  const breaches = (rules: string[]) => fieldGates({ fail_on: rules }).map((g) => evaluateGate(g, result)).filter((o) => o.status === 'fail');
   it('returns the breached rules with messages', () => {
-    const rules = ['p99_ttft_ms>500', 'p99_ttft_ms>600', 'p99_ttft_ms>=600', 'request_throughput<2.5', 'failed>0', 'mean_itl_ms>10'].map(parseFailOn);
-    const breaches = evaluateFailOn(result, rules);
-    expect(breaches.map((b) => b.message)).toEqual([
+    const found = breaches(['p99_ttft_ms>500', 'p99_ttft_ms>600', 'p99_ttft_ms>=600', 'request_throughput<2.5', 'failed>0', 'mean_itl_ms>10']);
+    expect(found.map((b) => `${b.expr}: ${b.reason}`)).toEqual([
       'p99_ttft_ms>500: p99_ttft_ms is 600',
       'p99_ttft_ms>=600: p99_ttft_ms is 600',
       'mean_itl_ms>10: mean_itl_ms has no value in this result (no samples)',
     ]);
-    expect(breaches[0]?.value).toBe(600);
-    expect(breaches[2]?.value).toBeUndefined();
+    expect(found[0]?.observed).toBe(600);
+    expect(found[2]?.observed).toBeUndefined();
   });
   it('passes when nothing is breached', () => {
-    expect(evaluateFailOn(result, [parseFailOn('failed>0')])).toEqual([]);
+    expect(breaches(['failed>0'])).toEqual([]);
   });
 });

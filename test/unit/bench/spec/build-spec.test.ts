@@ -37,6 +37,12 @@ describe('merge by source', () => {
     expect(spec.target.api).toBe('completions');
   });
 
+  it('gates add up: a typed --fail-on / --assert joins the profile\'s, never drops one', () => {
+    const spec = specOf(['--fail-on', 'failed>0', '--assert', 'server_metrics.preemptions == 0'], { fail_on: ['p99_ttft_ms>500', 'failed>0'], assert: ['ttft_breakdown.queue_ms < 50'] });
+    expect(spec.fail_on).toEqual(['p99_ttft_ms>500', 'failed>0']);
+    expect(spec.assert).toEqual(['ttft_breakdown.queue_ms < 50', 'server_metrics.preemptions == 0']);
+  });
+
   it('typing one member of a group replaces the profile choice (duration, load pattern, target)', () => {
     const spec = specOf(['--duration-seconds', '30', '--rate', '2,4', '--url', 'http://h:1'], { ...profile, sim: { itl_ms: 1 } });
     expect(spec.stop.duration_s).toBe(30);
@@ -62,6 +68,7 @@ describe('defaults live in the spec', () => {
       save_detailed: false,
       repeat: 1,
       client: { placement: 'local', tasks: 1, workers: 1 },
+      scrape_interval_s: 1,
     });
   });
 
@@ -167,5 +174,29 @@ describe('spec files from another process', () => {
     const spec = specOf([]);
     expect(() => parseBenchSpec({ ...spec, spec_version: 2 }, 'job.json')).toThrow(`job.json: spec_version 2 is newer than this aibench understands (${BENCH_SPEC_VERSION})`);
     expect(() => parseBenchSpec({ ...spec, loads: [] }, 'job.json')).toThrow(/job\.json: not a valid benchmark spec .*\n {2}loads: /);
+  });
+});
+
+describe('assertions and scraping are checked before any request (exit 2)', () => {
+  it('assertions are kept, and a percentile they name is computed', () => {
+    const spec = specOf(['--assert', 'server_metrics.preemptions == 0', '--assert', 'p99.9_ttft_ms < 500', '--scrape-interval', '0']);
+    expect(spec.assert).toEqual(['server_metrics.preemptions == 0', 'p99.9_ttft_ms < 500']);
+    expect(spec.percentiles).toContain(99.9);
+    expect(spec.scrape_interval_s).toBe(0);
+  });
+  it.each([
+    [['--assert', 'server_metrics.preemptions = 0'], /^--assert: unexpected "= 0" at column 28/],
+    [['--assert', 'gpu.watts < 5'], /^--assert: unknown result field "gpu.watts"/],
+    [['--assert-promql', 'max(x) < 1'], /^--assert-promql: expected a Prometheus to ask: set monitoring.prometheus_url/],
+    [['--assert-promql', 'max(x{j="$slurm_job_id"}) < 1', '--prometheus-url', 'http://p:9090'], /^--assert-promql: \$slurm_job_id names the service's job, but this run has no service/],
+    [['--assert-promql', 'max(x) <', '--prometheus-url', 'http://p:9090'], /^--assert-promql: expected 'QUERY OP NUMBER'/],
+    [['--prometheus-url', 'ftp://p'], /^--prometheus-url: expected an http/],
+    [['--scrape-interval', '-1'], /^--scrape-interval: expected seconds >= 0/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => specOf(argv)).toThrow(UsageError);
+    expect(() => specOf(argv)).toThrow(message);
+  });
+  it('a profile key is named by its file', () => {
+    expect(() => specOf([], { assert: ['p99_ttft_ms <'] })).toThrow(/^p\.yaml: assert: expected a number, a field or \(/);
   });
 });

@@ -1,6 +1,7 @@
 // `aibench sim [model] [vllm-style flags...]`: run the vLLM-compatible simulator until signalled.
 import { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
+import { describeScenarios } from '../sim/scenarios.js';
 import { parseSimArgs } from './sim-args.js';
 
 const HELP = `
@@ -23,6 +24,14 @@ Options (defaults in brackets):
   --crash-on-start            exit 1 after the startup delay
   --default-max-tokens N      output length when a request gives no max_tokens [rest of context]
   --ready-file PATH           write {"host","port","pid"} here once listening
+  --scenario NAME             a named behaviour (steady, slow-prefill, flaky-5pct, oom-at-start,
+                              overloaded); flags given with it override its values
+  --list-scenarios            print the scenarios and what each does, then exit
+  --enable-prefix-caching     prefill only prompt tokens not already cached (16-token blocks, LRU);
+                              vllm:prefix_cache_queries_total / _hits_total count it [off]
+  --num-gpu-blocks-override N blocks of 16 tokens the prefix cache holds [65536]
+  --batch-queue-delay-ms MS   how long a /v1/batches job waits before it runs [500]
+  --request-log PATH          append one JSON line per finished generation request
 
 Example:
   $ aibench sim Qwen/Qwen2.5-0.5B-Instruct --port 0 --itl-ms 20 --max-num-seqs 64 --ready-file /tmp/sim.json
@@ -45,6 +54,7 @@ export function buildSimCommand(): Command {
 
 /** Parse, listen, announce, then wait for SIGTERM/SIGINT (graceful close) or a simulated crash. */
 async function runSim(argv: string[]): Promise<void> {
+  if (argv.includes('--list-scenarios')) return void process.stdout.write(`${describeScenarios()}\n`);
   const { options, ignored } = parseSimArgs(argv, process.env);
   if (ignored.length > 0) process.stderr.write(`aibench sim: ignoring vLLM flags the simulator does not model: ${ignored.join(' ')}\n`);
   // Loaded here, not at the top: the server pulls in the tokenizer (~200 ms), which every other

@@ -17,6 +17,9 @@ export const VLLM_METRICS = {
   itl: 'vllm:inter_token_latency_seconds',
   e2e: 'vllm:e2e_request_latency_seconds',
   queueTime: 'vllm:request_queue_time_seconds',
+  /** Prefix cache queries and hits, in prompt tokens (vLLM v1's counters; the hit rate is hits / queries). */
+  prefixCacheQueries: 'vllm:prefix_cache_queries_total',
+  prefixCacheHits: 'vllm:prefix_cache_hits_total',
 } as const;
 
 /** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */

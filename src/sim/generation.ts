@@ -17,6 +17,10 @@ export interface GenerationPlan {
   promptTokens: number;
   outputTokens: number;
   finish: FinishReason;
+  /** The prompt's token ids, when a prefix cache looks them up. */
+  promptIds?: readonly number[];
+  /** Chat messages, kept for the request log. */
+  messages?: ReadonlyArray<{ role: string; content: string }>;
 }
 
 /** Most tokens one stream writes in a single timer turn (itl 0 would otherwise hog the loop). */
@@ -30,6 +34,7 @@ export class Generation implements Schedulable {
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly templates: StreamTemplates | undefined;
   private admittedAt = 0;
+  private cachedTokens = 0;
   private firstAt = 0;
   private nextAt = 0;
   private lastEmitAt = 0;
@@ -66,7 +71,14 @@ export class Generation implements Schedulable {
   admit(now: number): void {
     if (this.done) return;
     this.admittedAt = now;
-    this.firstAt = now + prefillMs(this.engine.options, this.plan.promptTokens, this.engine.rng);
+    const { prefixCache, metrics } = this.engine;
+    if (prefixCache !== undefined && this.plan.promptIds !== undefined) {
+      // Only the tokens not found cached are prefilled (vLLM's automatic prefix caching).
+      this.cachedTokens = prefixCache.admit(this.plan.promptIds);
+      metrics.prefixQueries.inc(this.plan.promptTokens);
+      metrics.prefixHits.inc(this.cachedTokens);
+    }
+    this.firstAt = now + prefillMs(this.engine.options, this.plan.promptTokens - this.cachedTokens, this.engine.rng);
     this.nextAt = this.firstAt;
     this.engine.timer.at(this.firstAt, this.tick);
   }
@@ -138,6 +150,10 @@ export class Generation implements Schedulable {
     metrics.e2e.observe((now - this.arrivedAt) / 1000);
     metrics.queue.observe((this.admittedAt - this.arrivedAt) / 1000);
     metrics.success(plan.finish);
+    engine.log?.write({
+      kind: plan.kind, arrivedMs: this.arrivedAt, admittedMs: this.admittedAt, firstTokenMs: this.firstAt, endMs: now,
+      promptTokens: plan.promptTokens, cachedTokens: this.cachedTokens, outputTokens: plan.outputTokens, ...(plan.messages === undefined ? {} : { messages: plan.messages }),
+    });
     engine.release(this);
   }
 }

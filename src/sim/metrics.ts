@@ -24,6 +24,9 @@ export interface SimMetrics {
   itl: { observe(seconds: number): void };
   e2e: { observe(seconds: number): void };
   queue: { observe(seconds: number): void };
+  /** Prefix cache: prompt tokens looked up, and those found cached. */
+  prefixQueries: { inc(n: number): void };
+  prefixHits: { inc(n: number): void };
 }
 
 /** Create the registry and every metric for one served model. */
@@ -61,5 +64,7 @@ export function createSimMetrics(modelName: string, gauges: SchedulerGauges): Si
     itl: histogram(VLLM_METRICS.itl, 'Histogram of inter-token latency in seconds.', ITL_BUCKETS),
     e2e: histogram(VLLM_METRICS.e2e, 'Histogram of e2e request latency in seconds.', REQUEST_LATENCY_BUCKETS),
     queue: histogram(VLLM_METRICS.queueTime, 'Histogram of time spent in WAITING phase for request.', REQUEST_LATENCY_BUCKETS),
+    prefixQueries: counter(VLLM_METRICS.prefixCacheQueries, 'Prefix cache queries, in terms of number of queried tokens.').labels(labels),
+    prefixHits: counter(VLLM_METRICS.prefixCacheHits, 'Prefix cache hits, in terms of number of cached tokens.').labels(labels),
   };
 }

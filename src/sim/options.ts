@@ -22,6 +22,16 @@ export interface SimOptions {
   /** Output length when the request gives no max_tokens (the simulated model "stops" there). */
   defaultMaxTokens: number | undefined;
   readyFile: string | undefined;
+  /** Prefix caching: prefill only for prompt tokens not already cached (blocks of 16 tokens, LRU). */
+  prefixCaching: boolean;
+  /** KV cache blocks of 16 tokens the prefix cache may hold (vLLM's --num-gpu-blocks-override). */
+  numGpuBlocks: number;
+  /** How long a batch job waits (validating, queued) before it runs. */
+  batchQueueDelayMs: number;
+  /** Append one JSON line per finished generation request here (arrival, first token, end, tokens, messages). */
+  requestLog: string | undefined;
+  /** What the simulated crash on start says (a scenario's out-of-memory message). */
+  crashMessage: string | undefined;
 }
 
 /** The model vLLM serves when none is named. */
@@ -41,4 +51,7 @@ export const SIM_DEFAULTS = {
   startupDelayS: 0,
   errorRate: 0,
   crashOnStart: false,
+  prefixCaching: false,
+  numGpuBlocks: 65_536,
+  batchQueueDelayMs: 500,
 } as const satisfies Partial<SimOptions>;

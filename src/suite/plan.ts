@@ -53,7 +53,8 @@ interface Cell {
 export function cellInput(settings: Suite['settings'], service: SuiteService, cell: Cell): BenchInput {
   const load = cell.load.kind === 'concurrency'
     ? { concurrency: cell.load.concurrency }
-    : { rate: cell.load.rate, burstiness: cell.load.burstiness, ...(cell.load.max_concurrency === undefined ? {} : { max_concurrency: cell.load.max_concurrency }) };
+    : cell.load.kind === 'rate' ? { rate: cell.load.rate, burstiness: cell.load.burstiness, ...(cell.load.max_concurrency === undefined ? {} : { max_concurrency: cell.load.max_concurrency }) }
+    : {};
   return {
     api: settings.api, warmup: settings.warmup, seed: settings.seed, range_ratio: settings.range_ratio, on_deadline: settings.on_deadline,
     ...(settings.goodput === undefined ? {} : { goodput: settings.goodput }),
@@ -72,7 +73,7 @@ export function cellInput(settings: Suite['settings'], service: SuiteService, ce
 
 /** `c8` / `r2.5` / `rinf`: the load part of a task id. */
 export function loadKey(load: LoadPattern): string {
-  return load.kind === 'concurrency' ? `c${load.concurrency}` : `r${load.rate}`;
+  return load.kind === 'concurrency' ? `c${load.concurrency}` : load.kind === 'rate' ? `r${load.rate}` : load.kind;
 }
 
 /** Every task of the suite, in a stable order (binding, load, input_len, output_len). */

@@ -3,10 +3,10 @@
 // and/or deadline; at the deadline in-flight requests are cut, or finish within a bounded grace.
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { gammaGaps } from './arrivals.js';
+import { arrivalOffsets } from './arrivals.js';
 import type { BenchApi, BenchClient } from './client.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
-import { canStart, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
+import { canStart, inFlightCap, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
 import type { RequestRecord } from './types.js';
 
 export interface PhaseCounts {
@@ -42,6 +42,24 @@ export interface PhaseOptions {
   onProgress?: (counts: PhaseCounts) => void;
   /** Called with each finished record (a scale-out share streams them to its records file). */
   onRecord?: (record: RequestRecord) => void;
+  /** A trace's arrivals (its times and prompts), read as the phase goes; required for a trace pattern. */
+  arrivals?: AsyncIterable<Arrival>;
+}
+
+/** One arrival of an open loop: when (ms after the phase start) and, from a trace, what to send as which request. */
+export interface Arrival {
+  offsetMs: number;
+  entry?: DatasetEntry;
+  index?: number;
+}
+
+/** What the loops start: one request each (InFlight), or one multi-turn session each (session-phase.ts). */
+export interface Launcher {
+  readonly size: number;
+  /** Start the next unit; resolves when it ended. */
+  launch(scheduledMs?: number, arrival?: Arrival): Promise<void>;
+  /** Wait until fewer than `cap` units are in flight, or `stop` aborts. */
+  waitForSlot(cap: number, stop: AbortSignal): Promise<void>;
 }
 
 export interface PhaseResult {
@@ -110,47 +128,26 @@ export function phaseControl(opts: Pick<PhaseOptions, 'stop' | 'onDeadline' | 'g
   };
 }
 
-/** The requests of a phase in flight: launch, counts, records, waiting for a free slot, draining. */
-class InFlight {
-  readonly counts: PhaseCounts = { sent: 0, completed: 0, failed: 0, inFlight: 0 };
-  readonly records: RequestRecord[] = [];
+/** Units in flight (requests or sessions): tracked until they end, with a wait for a free slot. */
+export class Pending {
   readonly #pending = new Set<Promise<void>>();
   #slotFreed: (() => void) | undefined;
-
-  constructor(private readonly opts: PhaseOptions, private readonly cut: AbortSignal) {}
 
   get size(): number {
     return this.#pending.size;
   }
 
-  /** Send the phase's next request; resolves when it ended. */
-  launch(scheduledMs?: number): Promise<void> {
-    const o = this.opts;
-    const i = this.counts.sent++;
-    const index = o.offset + i * (o.indexStride ?? 1) + (o.indexBase ?? 0);
-    const entry = o.entries[index % o.entries.length] as DatasetEntry; // by global index: shares send different prompts
-    this.counts.inFlight++;
-    o.onProgress?.(this.counts);
-    const request = {
-      index, model: o.model, api: o.api, prompt: entry.prompt,
-      promptTokens: entry.promptTokens, maxTokens: entry.outputTokens, scheduledMs, warmup: o.warmup, countTokens: o.countTokens,
-      ...(o.clientIndex === undefined ? {} : { client: o.clientIndex }),
-    };
-    const done: Promise<void> = o.client.send(request, this.cut).then((record) => {
-      this.records.push(record);
-      o.onRecord?.(record);
-      this.counts.inFlight--;
-      if (record.success) this.counts.completed++;
-      else if (!record.cut) this.counts.failed++;
+  /** Track a unit until it settles. */
+  add(unit: Promise<void>): Promise<void> {
+    const done: Promise<void> = unit.then(() => {
       this.#pending.delete(done);
-      o.onProgress?.(this.counts);
       this.#slotFreed?.();
     });
     this.#pending.add(done);
     return done;
   }
 
-  /** Wait until fewer than `cap` requests are in flight, or `stop` aborts. */
+  /** Wait until fewer than `cap` units are in flight, or `stop` aborts. */
   async waitForSlot(cap: number, stop: AbortSignal): Promise<void> {
     while (this.#pending.size >= cap && !stop.aborted) {
       await new Promise<void>((resolve) => {
@@ -166,7 +163,40 @@ class InFlight {
   }
 
   async drain(): Promise<void> {
-    await Promise.all(this.#pending);
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+}
+
+/** The requests of a phase in flight: launch, counts, records, waiting for a free slot, draining. */
+export class InFlight extends Pending implements Launcher {
+  readonly counts: PhaseCounts = { sent: 0, completed: 0, failed: 0, inFlight: 0 };
+  readonly records: RequestRecord[] = [];
+
+  constructor(private readonly opts: PhaseOptions, private readonly cut: AbortSignal) {
+    super();
+  }
+
+  /** Send the phase's next request (or the arrival's own, from a trace); resolves when it ended. */
+  launch(scheduledMs?: number, arrival?: Arrival): Promise<void> {
+    const o = this.opts;
+    const i = this.counts.sent++;
+    const index = arrival?.index ?? o.offset + i * (o.indexStride ?? 1) + (o.indexBase ?? 0);
+    const entry = arrival?.entry ?? (o.entries[index % o.entries.length] as DatasetEntry); // by global index: shares send different prompts
+    this.counts.inFlight++;
+    o.onProgress?.(this.counts);
+    const request = {
+      index, model: o.model, api: o.api, prompt: entry.prompt,
+      promptTokens: entry.promptTokens, maxTokens: entry.outputTokens, scheduledMs, warmup: o.warmup, countTokens: o.countTokens,
+      ...(o.clientIndex === undefined ? {} : { client: o.clientIndex }),
+    };
+    return this.add(o.client.send(request, this.cut).then((record) => {
+      this.records.push(record);
+      o.onRecord?.(record);
+      this.counts.inFlight--;
+      if (record.success) this.counts.completed++;
+      else if (!record.cut) this.counts.failed++;
+      o.onProgress?.(this.counts);
+    }));
   }
 }
 
@@ -178,7 +208,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   const allowed = (): boolean => !control.stopStarting.aborted && canStart(opts.stop, inFlight.counts.sent, performance.now() - startMs);
   try {
     if (opts.pattern.kind === 'concurrency') await closedLoop(opts.pattern.concurrency, inFlight, allowed);
-    else await openLoop(opts, opts.pattern, { inFlight, allowed, startMs, stop: control.stopStarting });
+    else await openLoop(arrivalsOf(opts), inFlightCap(opts.pattern), { launcher: inFlight, allowed, startMs, stop: control.stopStarting, durationS: opts.stop.durationS });
     await inFlight.drain();
   } finally {
     control.dispose();
@@ -186,33 +216,38 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   return { records: inFlight.records, startMs, endMs: performance.now(), interrupted: control.interrupted };
 }
 
-// N workers, each sending its next request as soon as its last one ended.
-async function closedLoop(concurrency: number, inFlight: InFlight, allowed: () => boolean): Promise<void> {
+/** N workers, each starting its next unit as soon as its last one ended. */
+export async function closedLoop(concurrency: number, launcher: Launcher, allowed: () => boolean): Promise<void> {
   const worker = async (): Promise<void> => {
-    while (allowed()) await inFlight.launch();
+    while (allowed()) await launcher.launch();
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-interface OpenLoopState {
-  inFlight: InFlight;
+/** The open loop's arrivals: a trace's own, else the seeded offsets of the rate or the ramp. */
+export function arrivalsOf(opts: Pick<PhaseOptions, 'pattern' | 'seed' | 'stop' | 'arrivals'>): AsyncIterable<Arrival> | Iterable<Arrival> {
+  if (opts.arrivals !== undefined) return opts.arrivals;
+  const offsets = arrivalOffsets(opts.pattern, opts.seed, opts.stop);
+  return { [Symbol.iterator]: () => ({ next: () => ({ done: false, value: { offsetMs: offsets.next().value as number } }) }) };
+}
+
+export interface OpenLoopState {
+  launcher: Launcher;
   allowed: () => boolean;
   startMs: number;
   stop: AbortSignal;
+  durationS?: number;
 }
 
-// Requests at absolute times from seeded gamma gaps; a cap holds a request until a slot frees.
-async function openLoop(opts: PhaseOptions, pattern: Extract<LoadPattern, { kind: 'rate' }>, s: OpenLoopState): Promise<void> {
-  const { rate, burstiness, max_concurrency: cap } = pattern;
-  const gaps = rate === 'inf' ? undefined : gammaGaps({ rate, burstiness, seed: opts.seed })[Symbol.iterator]();
-  let offsetMs = 0;
-  while (s.allowed()) {
-    if (opts.stop.durationS !== undefined && offsetMs >= opts.stop.durationS * 1000) break;
-    const scheduled = s.startMs + offsetMs;
-    await sleep(scheduled - performance.now(), s.stop);
-    if (cap !== undefined) await s.inFlight.waitForSlot(cap, s.stop);
+/** Units at absolute times (start + offset); a cap holds one until a slot frees. Ends with the arrivals or the stop. */
+export async function openLoop(arrivals: AsyncIterable<Arrival> | Iterable<Arrival>, cap: number | undefined, s: OpenLoopState): Promise<void> {
+  for await (const arrival of arrivals) {
     if (!s.allowed()) break;
-    void s.inFlight.launch(scheduled);
-    offsetMs += gaps === undefined ? 0 : (gaps.next().value as number);
+    if (s.durationS !== undefined && arrival.offsetMs >= s.durationS * 1000) break;
+    const scheduled = s.startMs + arrival.offsetMs;
+    await sleep(scheduled - performance.now(), s.stop);
+    if (cap !== undefined) await s.launcher.waitForSlot(cap, s.stop);
+    if (!s.allowed()) break;
+    void s.launcher.launch(scheduled, arrival);
   }
 }

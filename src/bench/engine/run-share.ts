@@ -6,7 +6,9 @@ import type { BenchTokenizer } from '../datasets/tokenizer.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { createBenchClient } from './client.js';
 import { startEventLoopMonitor } from './client-health.js';
+import { runMeasuredPhase, type Workload } from './measured-phase.js';
 import { runPhase, type PhaseCounts, type PhaseOptions } from './phase.js';
+import type { BatchBlock } from '../results/workload-blocks.js';
 import { connectionsFor } from './schedule.js';
 import type { Share } from './share.js';
 import type { RequestRecord } from './types.js';
@@ -18,6 +20,8 @@ export interface ShareContext {
   model: string;
   tokenizer: BenchTokenizer;
   entries: readonly DatasetEntry[];
+  /** Sessions or a trace, for the datasets that bring them. */
+  workload?: Workload;
 }
 
 export interface ShareHooks {
@@ -39,6 +43,8 @@ export interface ShareStepOutput {
   endedAt: Date;
   loop: { p99Ms?: number; maxMs?: number };
   interrupted: boolean;
+  /** A batch run's job (api batch). */
+  batch?: BatchBlock;
 }
 
 /** Run a share; undefined when it was interrupted during warmup (nothing measured). */
@@ -70,13 +76,13 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     if (hooks.signal?.aborted) return undefined;
     const startedAt = new Date();
     const loop = startEventLoopMonitor();
-    const measured = await runPhase({
+    const measured = await runMeasuredPhase(ctx, share, {
       ...common, offset: spec.warmup, pattern: share.load, onDeadline: spec.stop.on_deadline,
       stop: { durationS: spec.stop.duration_s, numRequests: share.numRequests }, onProgress: progress('measure'),
     });
     return {
       records: [...warmup, ...measured.records], startMs: measured.startMs, endMs: measured.endMs,
-      startedAt, endedAt: new Date(), loop: loop.stop(), interrupted: measured.interrupted,
+      startedAt, endedAt: new Date(), loop: loop.stop(), interrupted: measured.interrupted, ...(measured.batch ? { batch: measured.batch } : {}),
     };
   } finally {
     await client.close();

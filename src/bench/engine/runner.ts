@@ -13,9 +13,10 @@ import { validatedRunConfigs } from '../results/run-config.js';
 import { judge, type Verdict } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { poolShares } from '../results/pool-shares.js';
+import type { Workload } from './measured-phase.js';
 import type { PhaseCounts } from './phase.js';
 import { runShareStep } from './run-share.js';
-import { loadLabel } from './schedule.js';
+import { inFlightCap, loadLabel } from './schedule.js';
 import { shareOf } from './share.js';
 import { probeServer, type ServerInfo } from './server-probe.js';
 import { checkSocketBudget, openFileLimit } from './socket-limit.js';
@@ -63,6 +64,8 @@ export interface Prepared {
   configs: RunConfig[];
   tokenizer: BenchTokenizer;
   entries: readonly DatasetEntry[];
+  /** Sessions or a trace, for the datasets that bring them. */
+  workload: Workload;
 }
 
 /** Run every load level of the spec against the endpoint. */
@@ -85,7 +88,7 @@ export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: B
 /** Model, server limits, each step's config, tokenizer and prompts: all before the first request. */
 export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<Prepared> {
   // An uncapped rate opens sockets only as requests overlap: nothing to check up front.
-  checkSocketBudget(Math.max(0, ...spec.loads.map((l) => (l.kind === 'concurrency' ? l.concurrency : (l.max_concurrency ?? 0)))), openFileLimit());
+  checkSocketBudget(Math.max(0, ...spec.loads.map((l) => inFlightCap(l) ?? 0)), openFileLimit());
   const server = await probeServer(spec, endpoint);
   const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
   const tokenizer = await loadTokenizer(spec.client.tokenizer ?? server.model);
@@ -93,7 +96,7 @@ export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: Ben
   const pool = promptPoolSize(spec);
   const dataset = await buildDataset(spec.dataset, tokenizer, pool.size, spec.seed);
   if (pool.limitedBy === 'memory') hooks.onInfo?.(`prompts: ${pool.size} distinct (cut to fit ${pool.budgetMiB} MiB), reused in turn`);
-  return { server, configs, tokenizer, entries: dataset.entries };
+  return { server, configs, tokenizer, entries: dataset.entries, workload: { conversations: dataset.conversations, trace: dataset.trace } };
 }
 
 interface StepRun {
@@ -104,7 +107,7 @@ interface StepRun {
 // The in-process run of one load level: the only share, then its document.
 async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, run: StepRun, hooks: BenchHooks): Promise<{ doc?: ResultDocument; interrupted: boolean }> {
   const label = loadLabel(run.config.load);
-  const ctx = { spec, url: endpoint.url, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries };
+  const ctx = { spec, url: endpoint.url, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries, workload: prepared.workload };
   const output = await runShareStep(ctx, shareOf(run.config.load, spec.stop, spec.warmup, spec.seed, 0, 1), {
     signal: hooks.signal,
     onProgress: hooks.onProgress && ((phase, counts, phaseStartMs) => hooks.onProgress?.({
@@ -119,6 +122,7 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
     tokenizer: tokenizerNote(prepared.tokenizer), server: prepared.server, provenance: endpoint.provenance,
     clientExtras: { placement: 'local', network_path: endpoint.forwarded ? 'ssh-forward' : 'direct', ...forwardWarning(endpoint) },
     interruptedBy: output.interrupted ? interruptReason(hooks.signal) : undefined,
+    ...(output.batch ? { batch: output.batch } : {}),
   });
   return { doc, interrupted: output.interrupted };
 }

@@ -12,6 +12,12 @@ export interface RecordedRequest {
   client?: number;
   /** Counts output tokens from text when the server sends no usage. */
   countTokens?: (text: string) => number;
+  /** Called once with the whole generated text when the response ends (a session carries it as history). */
+  onText?: (text: string) => void;
+  /** Multi-turn: which session and which of its turns (0-based), and the think time waited before it. */
+  session?: number;
+  turn?: number;
+  thinkMs?: number;
 }
 
 export interface StreamRecorder {
@@ -57,6 +63,9 @@ export function createStreamRecorder(req: RecordedRequest, redact: (text: string
   };
   if (req.warmup) record.warmup = true;
   if (req.client !== undefined) record.client = req.client;
+  if (req.session !== undefined) record.session = req.session;
+  if (req.turn !== undefined) record.turn = req.turn;
+  if (req.thinkMs !== undefined) record.thinkMs = req.thinkMs;
   const texts: string[] = [];
   let usageOut: number | undefined;
   let errorBody = '';
@@ -91,6 +100,7 @@ export function createStreamRecorder(req: RecordedRequest, redact: (text: string
     settled = true;
     record.endMs = nowMs;
     countOutput();
+    req.onText?.(texts.join(''));
     if (record.status === 200 && !record.cut) {
       if (malformed > 0) record.malformedEvents = malformed;
       if (error === undefined) record.done = sawDone;

@@ -9,6 +9,7 @@ import {
 } from './result-fields.js';
 import type { Slo } from '../engine/types.js';
 import { LoadPatternSchema, SloSchema } from '../spec/bench-spec.js';
+import { BatchBlockSchema, MultiTurnBlockSchema } from './workload-blocks.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
@@ -33,26 +34,38 @@ const StopSchema = z
     on_deadline: z.enum(['finish', 'cut']).default('finish'),
     /** How long in-flight requests could run on after the deadline (on_deadline finish). */
     deadline_grace_s: z.number().nonnegative().finite().optional(),
+    /** A trace replayed to its end (no count or duration stopped it). */
+    until_end: z.literal(true).optional(),
   })
   .superRefine((stop, ctx) => {
-    if (stop.duration_s === undefined && stop.num_requests === undefined) {
+    if (stop.duration_s === undefined && stop.num_requests === undefined && stop.until_end !== true) {
       ctx.addIssue({ code: 'custom', message: 'expected duration_s or num_requests (or both)', path: [] });
     }
   });
 
 const DatasetSchema = z
   .strictObject({
-    kind: z.enum(['random', 'sharegpt', 'jsonl']),
+    kind: z.enum(['random', 'sharegpt', 'jsonl', 'prefix', 'conversation', 'trace']),
     input_len: posInt.optional(),
     output_len: posInt.optional(),
     range_ratio: z.number().min(0).lt(1).default(0),
     seed: z.number().int(),
     path: z.string().min(1).optional(),
+    /** prefix: shared prefix tokens and how many distinct prefixes. */
+    prefix_len: posInt.optional(),
+    num_prefixes: posInt.optional(),
+    /** conversation (sharegpt, jsonl) or trace (mooncake, azure, jsonl) file format. */
+    format: z.enum(['sharegpt', 'jsonl', 'mooncake', 'azure']).optional(),
+    think_time_ms: z.number().nonnegative().finite().optional(),
+    max_turns: posInt.optional(),
+    /** trace: tokens per Mooncake hash id. */
+    block_size: posInt.optional(),
   })
   .superRefine((d, ctx) => {
-    if (d.kind === 'random') {
-      if (d.input_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected input_len for a random dataset', path: ['input_len'] });
-      if (d.output_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected output_len for a random dataset', path: ['output_len'] });
+    if (d.kind === 'random' || d.kind === 'prefix') {
+      if (d.input_len === undefined) ctx.addIssue({ code: 'custom', message: `expected input_len for a ${d.kind} dataset`, path: ['input_len'] });
+      if (d.output_len === undefined) ctx.addIssue({ code: 'custom', message: `expected output_len for a ${d.kind} dataset`, path: ['output_len'] });
+      if (d.kind === 'prefix' && d.prefix_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected prefix_len for a prefix dataset', path: ['prefix_len'] });
     } else if (d.path === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected path for a ${d.kind} dataset`, path: ['path'] });
     }
@@ -97,6 +110,10 @@ const RequestDetailSchema = z.strictObject({
   done: z.boolean().optional(),
   /** The client task or worker that sent it, when there were several. */
   client: nonNegInt.optional(),
+  /** Multi-turn: its session, turn (0-based) and the think time waited before it. */
+  session: nonNegInt.optional(),
+  turn: nonNegInt.optional(),
+  think_ms: z.number().nonnegative().optional(),
 });
 
 const metricShape = {
@@ -206,6 +223,10 @@ const coreShape = {
   }),
   /** Error message -> count over the failed requests. */
   errors: z.record(z.string(), posInt).optional(),
+  /** Multi-turn runs: sessions and TTFT by turn index (the headline metrics pool every turn, as vLLM's do). */
+  multi_turn: MultiTurnBlockSchema.optional(),
+  /** Batch runs (api batch): the job's queue wait, duration, items and token throughput. */
+  batch: BatchBlockSchema.optional(),
   /** Per-request detail, only with --save-detailed. */
   requests: z.array(RequestDetailSchema).optional(),
   // vLLM's --save-detailed lists (seconds), only with --save-detailed; one entry per measured request.

@@ -73,6 +73,7 @@ export function mergeRunDir(dir: string, count: number): BenchOutcome {
         ...(pool.startSkewMs === undefined ? {} : { start_skew_ms: pool.startSkewMs }),
       },
       interruptedBy: stepInterrupted ? (stopReason ?? 'interrupted') : undefined,
+      ...(notes[0]?.batch ? { batch: notes[0].batch } : {}),
     }));
     if (stepInterrupted) {
       interrupted = true;

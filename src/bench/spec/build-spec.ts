@@ -3,10 +3,13 @@
 import type { z } from 'zod';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { errorMessage, UsageError } from '../../errors.js';
+import { inFlightCap } from '../engine/schedule.js';
 import { parseFailOn } from '../results/compare.js';
 import { PERCENTILE_FIELD } from '../results/result-fields.js';
-import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type DatasetSpec, type LoadPattern } from './bench-spec.js';
+import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type LoadPattern } from './bench-spec.js';
 import { BenchInputSchema, type BenchInput, type BenchInputKey } from './bench-input.js';
+import { toSearch } from './build-search.js';
+import { toDataset, toLoads, workloadRules, type Issue } from './build-workload.js';
 import { minutesToSeconds, parseDurationSeconds } from './duration.js';
 import { parseGoodput } from './goodput.js';
 
@@ -33,8 +36,6 @@ export interface BuildOptions {
   /** How an error names a key: the flag a person typed, or `FILE: key` of a profile. */
   label?: (key: BenchInputKey) => string;
 }
-
-type Issue = { key: BenchInputKey; message: string };
 
 /** Validate flat settings and apply every default; a UsageError (exit 2) lists each problem. */
 export function buildBenchSpec(input: unknown, options: BuildOptions = {}): BenchSpec {
@@ -70,12 +71,16 @@ function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T | undef
 
 function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): BenchSpec {
   exclusive(input, issues);
+  const found = toSearch(input, issues);
   const durationS =
-    input.duration !== undefined ? attempt(issues, 'duration', () => minutesToSeconds(input.duration as string | number))
+    found !== undefined ? found.stepDurationS
+    : input.duration !== undefined ? attempt(issues, 'duration', () => minutesToSeconds(input.duration as string | number))
     : input.duration_seconds !== undefined ? attempt(issues, 'duration_seconds', () => parseDurationSeconds(input.duration_seconds as string | number))
     : undefined;
-  const numRequests = input.num_requests ?? (durationS === undefined ? SPEC_DEFAULTS.num_requests : undefined);
-  const loads = toLoads(input, issues);
+  // A trace replays to its end unless a count or a duration stops it first.
+  const untilEnd = input.dataset === 'trace' && durationS === undefined && input.num_requests === undefined;
+  const numRequests = input.num_requests ?? (durationS === undefined && !untilEnd ? SPEC_DEFAULTS.num_requests : undefined);
+  const loads = found === undefined ? toLoads(input, issues) : [searchTemplate(input, found.search)];
   if (loads.some((l) => l.kind === 'rate' && l.rate === 'inf' && l.max_concurrency === undefined) && input.num_requests === undefined) {
     issues.push({ key: 'rate', message: 'inf without max_concurrency needs num_requests (else it would send without bound)' });
   }
@@ -88,10 +93,10 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
       ...(input.url === undefined ? {} : { url: attempt(issues, 'url', () => checkedUrl(input.url as string)) as string }),
       ...(input.service === undefined ? {} : { service: input.service }),
       ...(input.model === undefined ? {} : { model: input.model }),
-      api: input.api ?? SPEC_DEFAULTS.api,
+      api: input.api === 'batch' || (input.api === undefined && input.multi_turn === true) ? 'chat' : (input.api ?? SPEC_DEFAULTS.api),
     },
     ...(input.sim === undefined ? {} : { sim: input.sim }),
-    dataset: toDataset(input, issues),
+    dataset: toDataset(input, SPEC_DEFAULTS),
     seed: input.seed ?? SPEC_DEFAULTS.seed,
     loads,
     stop: {
@@ -99,6 +104,7 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
       ...(numRequests === undefined ? {} : { num_requests: numRequests }),
       on_deadline: input.on_deadline ?? SPEC_DEFAULTS.on_deadline,
       deadline_grace_s: input.deadline_grace_s ?? SPEC_DEFAULTS.deadline_grace_s,
+      ...(untilEnd ? { until_end: true as const } : {}),
     },
     warmup: input.warmup ?? 0,
     ...(input.goodput === undefined ? {} : { slo: attempt(issues, 'goodput', () => sloOf(input.goodput as string)) ?? {} }),
@@ -106,7 +112,14 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
     fail_on: failOn,
     save_detailed: input.save_detailed ?? false,
     client,
+    ...(found === undefined ? {} : { search: found.search }),
   };
+}
+
+// A search's step template: its lowest level, with the rate mode's burstiness and cap.
+function searchTemplate(input: BenchInput, search: NonNullable<BenchSpec['search']>): LoadPattern {
+  if (search.over === 'concurrency') return { kind: 'concurrency', concurrency: search.lo };
+  return { kind: 'rate', rate: search.lo, burstiness: input.burstiness ?? SPEC_DEFAULTS.burstiness, ...(input.max_concurrency === undefined ? {} : { max_concurrency: input.max_concurrency }) };
 }
 
 // Keys that name the same choice twice, or a setting the chosen mode does not read.
@@ -119,42 +132,7 @@ function exclusive(input: BenchInput, issues: Issue[]): void {
   both('url', 'service', '');
   both('url', 'sim', ' (sim settings are for the embedded simulator, the default target)');
   both('service', 'sim', ' (sim settings are for the embedded simulator)');
-  const dataset = input.dataset ?? 'random';
-  if (dataset === 'random' && input.dataset_path !== undefined) issues.push({ key: 'dataset_path', message: `only read for dataset sharegpt or jsonl, got it with dataset random` });
-  if (dataset !== 'random' && input.dataset_path === undefined) issues.push({ key: 'dataset_path', message: `expected a file for dataset ${dataset}, got none` });
-  for (const key of ['input_len', 'range_ratio'] as const) {
-    if (dataset !== 'random' && input[key] !== undefined) issues.push({ key, message: `only read for the random dataset, got it with dataset ${dataset}` });
-  }
-  if (input.rate === undefined) {
-    for (const key of ['burstiness', 'max_concurrency'] as const) {
-      if (input[key] !== undefined) issues.push({ key, message: 'only read in rate mode (with rate), got it without rate' });
-    }
-  }
-}
-
-function toLoads(input: BenchInput, issues: Issue[]): LoadPattern[] {
-  const list = <T>(value: T | T[] | undefined): T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
-  const rates = list(input.rate);
-  if (rates !== undefined) {
-    const cap = input.max_concurrency;
-    return rates.map((rate) => ({ kind: 'rate', rate, burstiness: input.burstiness ?? SPEC_DEFAULTS.burstiness, ...(cap === undefined ? {} : { max_concurrency: cap }) }));
-  }
-  const levels = list(input.concurrency) ?? [SPEC_DEFAULTS.concurrency];
-  if (new Set(levels).size !== levels.length) issues.push({ key: 'concurrency', message: `expected distinct levels, got ${JSON.stringify(levels)}` });
-  return levels.map((concurrency) => ({ kind: 'concurrency', concurrency }));
-}
-
-function toDataset(input: BenchInput, _issues: Issue[]): DatasetSpec {
-  const kind = input.dataset ?? 'random';
-  if (kind === 'random') {
-    return {
-      kind, input_len: input.input_len ?? SPEC_DEFAULTS.input_len, output_len: input.output_len ?? SPEC_DEFAULTS.output_len,
-      range_ratio: input.range_ratio ?? SPEC_DEFAULTS.range_ratio,
-    };
-  }
-  const path = input.dataset_path ?? '';
-  if (kind === 'sharegpt') return { kind, path, ...(input.output_len === undefined ? {} : { output_len: input.output_len }) };
-  return { kind, path, output_len: input.output_len ?? SPEC_DEFAULTS.output_len };
+  workloadRules(input, issues);
 }
 
 function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issue[]): BenchSpec['client'] {
@@ -170,7 +148,7 @@ function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issu
   if (input.client_nodes !== undefined && input.client_nodes > tasks) issues.push({ key: 'client_nodes', message: `expected at most one node per client task (${tasks}), got ${input.client_nodes}` });
   const split = tasks * workers;
   for (const load of loads) {
-    const inFlight = load.kind === 'concurrency' ? load.concurrency : load.max_concurrency;
+    const inFlight = inFlightCap(load);
     if (split > 1 && inFlight !== undefined && inFlight < split) {
       issues.push({ key: 'concurrency', message: `expected at least one request in flight per client (${tasks} task(s) x ${workers} worker(s) = ${split}), got ${inFlight}: a client with no share would only add noise` });
     }

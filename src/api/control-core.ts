@@ -2,7 +2,7 @@
 // tested over real HTTP against a fake core and the core over the clusters (cluster-core.ts)
 // stays I/O glue. Methods throw AibenchError subclasses; the server answers their httpStatus.
 import type { TierName } from '../dispatch/tiers.js';
-import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
+import type { SearchDocument, ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
 
 export type BenchmarkStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -20,7 +20,7 @@ export interface BenchmarkView {
   progress?: { phase: 'warmup' | 'measure'; completed: number; failed: number; in_flight: number; elapsed_s: number; duration_s?: number; total?: number };
   /** The result file, as the CLI lists it (`aibench bench results`). */
   result_path?: string;
-  result?: ResultDocument | SweepDocument;
+  result?: ResultDocument | SweepDocument | SearchDocument;
   /** Why it failed, for people (never a stack). */
   error?: string;
 }

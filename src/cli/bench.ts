@@ -10,20 +10,17 @@ import { pushBenchResult } from '../bench/results/push.js';
 import { outputDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
-import type { Verdict } from '../bench/results/verdict.js';
-import type { BenchSpec } from '../bench/spec/bench-spec.js';
-import { mergeInput } from '../bench/spec/bench-input.js';
-import { buildBenchSpec } from '../bench/spec/build-spec.js';
-import { loadBenchProfile } from '../bench/spec/profile.js';
-import { BenchError, ThresholdError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { createProgress } from '../report/progress.js';
-import { addSpecOptions, settingLabel, typedInput } from './bench-options.js';
+import { addSpecOptions } from './bench-options.js';
+import { specFromCommandLine, verdictToExit } from './bench-outcome.js';
 import { buildCompareCommand } from './bench-compare.js';
 import { buildExecCommand, buildMergeCommand } from './bench-scale.js';
+import { buildSearchCommand } from './bench-search.js';
 import { configFor, useInterrupt } from './context.js';
 
 interface RunFlags {
@@ -40,6 +37,7 @@ interface RunFlags {
 export function buildBenchCommand(): Command {
   const bench = new Command('bench').description('benchmark an OpenAI-compatible server (vLLM) and compare results');
   bench.addCommand(buildRunCommand());
+  bench.addCommand(buildSearchCommand());
   bench.addCommand(buildCompareCommand());
   bench.addCommand(buildResultsCommand());
   bench.addCommand(buildExecCommand());
@@ -77,6 +75,7 @@ function buildRunCommand(): Command {
     .action(async (flags: RunFlags, command: Command) => {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command);
+      if (spec.search !== undefined) throw new UsageError(`${flags.profile ?? 'profile'}: describes a search (slo, rate_range or concurrency_range): run it with aibench bench search --profile ${flags.profile ?? 'FILE'}`);
       const apiKey = await readApiKey(flags.apiKeyFile);
       const progress = createProgress(output);
       const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
@@ -92,13 +91,6 @@ function buildRunCommand(): Command {
       verdictToExit(output, outcome.verdict);
     });
   return cmd;
-}
-
-/** Profile (if any) + the flags typed -> one BenchSpec; errors name the flag or the profile key. */
-async function specFromCommandLine(profilePath: string | undefined, command: Command): Promise<BenchSpec> {
-  const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
-  const typed = typedInput(command);
-  return buildBenchSpec(mergeInput(profile, typed), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
 }
 
 // What was measured is written first (--out), then shown, printed (--json) and pushed.
@@ -122,12 +114,3 @@ async function deliverRun(output: Output, runs: ResultDocument[], flags: RunFlag
   }
 }
 
-/** The verdict as the CLI says it: warnings, then an error whose class carries the exit code. */
-function verdictToExit(output: Output, verdict: Verdict): void {
-  for (const warning of verdict.warnings) output.warn(warning);
-  if (verdict.status === 'interrupted') return; // main turns the interrupt into exit 130
-  if (verdict.status === 'failed') {
-    throw new BenchError(verdict.reasons.join('; '), { hint: 'check the target URL, the model name and the API key' });
-  }
-  if (verdict.status === 'breached') throw new ThresholdError(`--fail-on breached:\n  ${verdict.breaches.join('\n  ')}`);
-}

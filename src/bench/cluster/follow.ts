@@ -7,7 +7,7 @@ import { BenchError, InterruptedRun } from '../../errors.js';
 import type { Executor } from '../../exec/types.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
 import { loadLabel } from '../engine/schedule.js';
-import { parseResultDocument, type ResultDocument } from '../results/result-schema.js';
+import { parseResultDocument, runsOfDocument, type ResultDocument } from '../results/result-schema.js';
 import { judge } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { RUN_FILES, type ProgressNote } from '../scale/run-dir.js';
@@ -129,7 +129,7 @@ async function collect(ex: Executor, h: ClientHandle, spec: BenchSpec, stopped: 
   if (text === undefined && stopped) throw new InterruptedRun();
   if (text === undefined) throw await clientFailure(ex, h, 'no result was merged');
   const doc = parseResultDocument(JSON.parse(text), path);
-  const runs: ResultDocument[] = 'runs' in doc ? doc.runs : [doc];
+  const runs: ResultDocument[] = runsOfDocument(doc);
   const interrupted = stopped || runs.some((r) => r.interrupted !== undefined);
   return { runs, interrupted, verdict: judge(runs, spec.fail_on, interrupted) };
 }

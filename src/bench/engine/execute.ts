@@ -3,6 +3,7 @@
 import { startEmbeddedSim } from '../../sim/embedded.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { runWithWorkers } from '../scale/local-workers.js';
+import { runSearch, type MeasureRun } from '../search/run-search.js';
 import { runBenchmark, type BenchHooks, type BenchOutcome, type Endpoint } from './runner.js';
 
 export interface TargetOptions {
@@ -12,9 +13,10 @@ export interface TargetOptions {
   apiKey?: string;
 }
 
-/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes. */
+/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes; a search runs each step so. */
 export function runLocal(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
-  return spec.client.workers > 1 ? runWithWorkers(spec, endpoint, hooks) : runBenchmark(spec, endpoint, hooks);
+  const once: MeasureRun = (s, h) => (s.client.workers > 1 ? runWithWorkers(s, endpoint, h) : runBenchmark(s, endpoint, h));
+  return spec.search === undefined ? once(spec, hooks) : runSearch(spec, once, hooks);
 }
 
 /** Run the spec against its target; `embedded` says whether the simulator was started for it. */

@@ -8,7 +8,7 @@ import { buildDataset } from '../datasets/build-dataset.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
 import { loadTokenizer, type BenchTokenizer } from '../datasets/tokenizer.js';
 import { buildRunDocument, tokenizerNote, type RunProvenance } from '../results/build-result.js';
-import type { ResultDocument, RunConfig } from '../results/result-schema.js';
+import type { ResultDocument, RunConfig, SearchDocument } from '../results/result-schema.js';
 import { validatedRunConfigs } from '../results/run-config.js';
 import { judge, type Verdict } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
@@ -53,10 +53,12 @@ export interface BenchHooks {
 }
 
 export interface BenchOutcome {
-  /** One document per load level that ran (a sweep interrupted midway has fewer). */
+  /** One document per load level that ran (a sweep interrupted midway has fewer; a search: one per step). */
   runs: ResultDocument[];
   interrupted: boolean;
   verdict: Verdict;
+  /** A search's document (bench search), whose steps are `runs`. */
+  search?: SearchDocument;
 }
 
 export interface Prepared {

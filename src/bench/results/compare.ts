@@ -114,7 +114,8 @@ export function parseFailOn(spec: string): FailOnRule {
   return { metric, op, threshold: Number(threshold), text: `${metric}${op}${threshold}` };
 }
 
-function holds(value: number, op: FailOnOperator, threshold: number): boolean {
+/** Whether `value op threshold` is true (a fail_on rule breaches, an SLO is met, when it is). */
+export function holds(value: number, op: FailOnOperator, threshold: number): boolean {
   switch (op) {
     case '>': return value > threshold;
     case '>=': return value >= threshold;

@@ -8,7 +8,7 @@ import {
   type MetricFields, type PercentileField,
 } from './result-fields.js';
 import type { Slo } from '../engine/types.js';
-import { LoadPatternSchema, SloSchema } from '../spec/bench-spec.js';
+import { LoadPatternSchema, SearchSpecSchema, SloSchema } from '../spec/bench-spec.js';
 import { BatchBlockSchema, MultiTurnBlockSchema } from './workload-blocks.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
@@ -290,10 +290,44 @@ export const SweepDocumentSchema = z.strictObject({
 });
 export type SweepDocument = z.output<typeof SweepDocumentSchema>;
 
-/** Validate a parsed JSON value as a run or sweep document; UsageError listing every issue with its path. */
-export function parseResultDocument(value: unknown, source = 'result'): ResultDocument | SweepDocument {
-  const isSweep = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'sweep';
-  const parsed = isSweep ? SweepDocumentSchema.safeParse(value) : ResultDocumentSchema.safeParse(value);
+/** One measured step of a search: its level, whether it met every SLO (and each SLO's value), and its run. */
+const SearchStepSchema = z.strictObject({
+  value: z.number().positive(),
+  phase: z.enum(['probe', 'bisect']),
+  passed: z.boolean(),
+  slo: z.array(z.strictObject({ rule: z.string().min(1), value: z.number().optional(), met: z.boolean() })),
+  run: ResultDocumentSchema,
+});
+
+/** `bench search`: the highest rate or concurrency meeting every SLO, its bracket, why it stopped, and every step's run. */
+export const SearchDocumentSchema = z.strictObject({
+  schema_version: z.literal(RESULT_SCHEMA_VERSION),
+  kind: z.literal('search'),
+  aibench_version: z.string().min(1),
+  started_at: z.iso.datetime({ offset: true }),
+  ended_at: z.iso.datetime({ offset: true }),
+  search: SearchSpecSchema,
+  /** The highest level that met every SLO; absent when none did. */
+  answer: z.number().positive().optional(),
+  /** The highest level that passed and the lowest that failed above it. */
+  bracket: z.strictObject({ passed: z.number().positive().optional(), failed: z.number().positive().optional() }),
+  /** converged (bracket within precision), max_steps, top_passes (HI met the SLOs), bottom_fails (LO did not), interrupted, failed. */
+  stop_reason: z.enum(['converged', 'max_steps', 'top_passes', 'bottom_fails', 'interrupted', 'failed']),
+  steps: z.array(SearchStepSchema).min(1),
+});
+export type SearchDocument = z.output<typeof SearchDocumentSchema>;
+
+/** The runs a document holds: its own, a sweep's in order, or every step's of a search. */
+export function runsOfDocument(doc: ResultDocument | SweepDocument | SearchDocument): ResultDocument[] {
+  if (doc.kind === 'sweep') return doc.runs;
+  if (doc.kind === 'search') return doc.steps.map((s) => s.run);
+  return [doc];
+}
+
+/** Validate a parsed JSON value as a run, sweep or search document; UsageError listing every issue with its path. */
+export function parseResultDocument(value: unknown, source = 'result'): ResultDocument | SweepDocument | SearchDocument {
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  const parsed = kind === 'sweep' ? SweepDocumentSchema.safeParse(value) : kind === 'search' ? SearchDocumentSchema.safeParse(value) : ResultDocumentSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const lines = formatZodIssues(parsed.error);
   throw new UsageError(`${source}: not a valid aibench result (schema_version ${RESULT_SCHEMA_VERSION}):\n  ${lines.join('\n  ')}`);

@@ -1,0 +1,28 @@
+// What `bench run` and `bench search` share around the one core call: the spec from a profile and
+// the typed flags, and the verdict turned into the error whose class carries the exit code.
+import type { Command } from 'commander';
+import type { Verdict } from '../bench/results/verdict.js';
+import type { BenchSpec } from '../bench/spec/bench-spec.js';
+import { mergeInput } from '../bench/spec/bench-input.js';
+import { buildBenchSpec } from '../bench/spec/build-spec.js';
+import { loadBenchProfile } from '../bench/spec/profile.js';
+import { BenchError, ThresholdError } from '../errors.js';
+import type { Output } from '../report/output.js';
+import { settingLabel, SPEC_FLAGS, typedInput } from './bench-options.js';
+
+/** Profile (if any) + the flags typed -> one BenchSpec; errors name the flag or the profile key. */
+export async function specFromCommandLine(profilePath: string | undefined, command: Command, flags: Parameters<typeof typedInput>[1] = SPEC_FLAGS): Promise<BenchSpec> {
+  const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
+  const typed = typedInput(command, flags);
+  return buildBenchSpec(mergeInput(profile, typed), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
+}
+
+/** The verdict as the CLI says it: warnings, then an error whose class carries the exit code. */
+export function verdictToExit(output: Output, verdict: Verdict): void {
+  for (const warning of verdict.warnings) output.warn(warning);
+  if (verdict.status === 'interrupted') return; // main turns the interrupt into exit 130
+  if (verdict.status === 'failed') {
+    throw new BenchError(verdict.reasons.join('; '), { hint: 'check the target URL, the model name and the API key' });
+  }
+  if (verdict.status === 'breached') throw new ThresholdError(`--fail-on breached:\n  ${verdict.breaches.join('\n  ')}`);
+}

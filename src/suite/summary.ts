@@ -27,6 +27,8 @@ export interface BenchmarkRow {
   error?: string;
   breaches?: string[];
   metrics: Partial<Record<(typeof SUMMARY_METRICS)[number], number>>;
+  /** A search's answer: the highest rate (req/s) or concurrency that met every SLO. */
+  search_answer?: number;
 }
 
 export interface ServiceRow {
@@ -79,9 +81,9 @@ const csvCell = (value: unknown): string => {
 
 /** summary.csv: one line per benchmark, metrics as columns, empty cells for missing values. */
 export function summaryCsv(summary: SuiteSummary): string {
-  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches'];
+  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches', 'search_answer'];
   const lines = summary.benchmarks.map((b) =>
-    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches].map(csvCell).join(','),
+    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches, b.search_answer].map(csvCell).join(','),
   );
   return `${[head.join(','), ...lines].join('\n')}\n`;
 }

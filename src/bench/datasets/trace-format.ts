@@ -73,8 +73,9 @@ export function azureTimeMs(stamp: string): number | undefined {
   const m = AZURE_TIME.exec(stamp);
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as [string, string, string, string, string, string, string, string | undefined, string | undefined];
+  const parts = [Number(mo), Number(d), Number(h), Number(mi), Number(s)];
+  if (parts[0]! < 1 || parts[0]! > 12 || parts[1]! < 1 || parts[1]! > 31 || parts[2]! > 23 || parts[3]! > 59 || parts[4]! > 60) return undefined;
   let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(ms)) return undefined;
   if (frac !== undefined) ms += Number(`0.${frac}`) * 1000;
   if (zone !== undefined && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;

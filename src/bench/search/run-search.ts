@@ -76,7 +76,7 @@ export async function runSearch(spec: BenchSpec, measure: MeasureRun, hooks: Ben
   }
   if (steps.length === 0) throw new InterruptedRun();
   const doc = searchDocument(search, steps, stop, started);
-  return { runs: steps.map((s) => s.run), interrupted: stop === 'interrupted', verdict: searchVerdict(spec, doc, steps), search: doc };
+  return { runs: steps.map((s) => s.run), interrupted: stop === 'interrupted', verdict: searchVerdictOf(doc, spec.fail_on), search: doc };
 }
 
 function searchDocument(search: SearchSpec, steps: readonly MeasuredStep[], stop: StopReason, started: Date): SearchDocument {
@@ -88,15 +88,24 @@ function searchDocument(search: SearchSpec, steps: readonly MeasuredStep[], stop
   };
 }
 
-// Interrupted wins; nothing completed is a failure; no level meeting the SLOs is a breach (exit 3);
-// otherwise the gates (fail_on) judge the answer's run.
-function searchVerdict(spec: BenchSpec, doc: SearchDocument, steps: readonly MeasuredStep[]): Verdict {
-  const answerStep = steps.find((s) => s.passed && s.value === doc.answer);
-  const base = judge(answerStep === undefined ? steps.map((s) => s.run) : [answerStep.run], answerStep === undefined ? [] : spec.fail_on, doc.stop_reason === 'interrupted');
+/** The run behind a search's answer (else its last step's): what a summary row shows. */
+export function answerRun(doc: SearchDocument): ResultDocument {
+  const step = doc.steps.find((s) => s.passed && s.value === doc.answer) ?? doc.steps[doc.steps.length - 1];
+  return (step as SearchDocument['steps'][number]).run;
+}
+
+/**
+ * A search's verdict, from its document alone (so --resume judges a saved one the same way):
+ * interrupted wins; nothing completed is a failure; no level meeting the SLOs is a breach (exit 3);
+ * otherwise the gates (fail_on) judge the answer's run.
+ */
+export function searchVerdictOf(doc: SearchDocument, failOn: readonly string[]): Verdict {
+  const interrupted = doc.stop_reason === 'interrupted';
+  if (doc.answer !== undefined) return judge([answerRun(doc)], failOn, interrupted);
+  const base = judge(doc.steps.map((s) => s.run), [], interrupted);
   if (base.status === 'interrupted' || base.status === 'failed') return base;
-  if (answerStep !== undefined) return base;
-  const low = steps.find((s) => s.value === doc.search.lo) ?? steps[0];
-  const misses = (low?.slo ?? []).filter((s) => !s.met).map((s) => `${s.rule}: ${s.value === undefined ? 'no value' : `is ${s.value}`}`);
+  const low = doc.steps.reduce((a, b) => (b.value < a.value ? b : a));
+  const misses = low.slo.filter((s) => !s.met).map((s) => `${s.rule}: ${s.value === undefined ? 'no value' : `is ${s.value}`}`);
   const unit = doc.search.over === 'rate' ? 'req/s' : 'in flight';
-  return { ...base, status: 'breached', breaches: [`no level in ${doc.search.lo}..${doc.search.hi} ${unit} meets every SLO; at ${low?.value ?? doc.search.lo}: ${misses.join(', ')}`] };
+  return { ...base, status: 'breached', breaches: [`no level in ${doc.search.lo}..${doc.search.hi} ${unit} meets every SLO; at ${low.value}: ${misses.join(', ')}`] };
 }

@@ -8,7 +8,7 @@ import type { ResultDocument, SearchDocument } from '../bench/results/result-sch
 import { ratePerBucket } from './chart-data.js';
 import type { ChartSpec } from './chart-spec.js';
 import { alignColumns } from './chart-sweep.js';
-import { fmtNumber } from './table.js';
+import { fmtLevel } from './search-table.js';
 
 /** One chart per SLO of a search: value against level, met and missed apart, the bound, the answer. */
 export function searchCharts(doc: SearchDocument, id: string): ChartSpec[] {
@@ -24,7 +24,7 @@ export function searchCharts(doc: SearchDocument, id: string): ChartSpec[] {
       id: `${id}-slo${i}`, title: `${rule.metric} by ${doc.search.over}`, xLabel: unit, yLabel: rule.metric, yMin: 0,
       series: [{ label: 'meets', style: 'points', color: 2 }, { label: 'misses', style: 'points', color: 3 }, { label: `SLO ${rule.op} ${rule.threshold}`, style: 'line', color: 1, dash: true }],
       data: alignColumns([at(true), at(false), bound]),
-      ...(doc.answer === undefined ? {} : { markers: [{ x: doc.answer, label: `answer ${fmtNumber(doc.answer)}` }] }),
+      ...(doc.answer === undefined ? {} : { markers: [{ x: doc.answer, label: `answer ${fmtLevel(doc, doc.answer)}` }] }),
       note: `${doc.steps.length} measured steps (${doc.stop_reason}); every level's full run is below`,
     };
   });

@@ -12,11 +12,16 @@ const REASONS: Record<SearchDocument['stop_reason'], string> = {
   failed: 'a step measured nothing',
 };
 
+/** A level as people read it: whole numbers in flight, rates to two decimals. */
+export function fmtLevel(doc: SearchDocument, value: number): string {
+  return doc.search.over === 'concurrency' ? String(Math.round(value)) : fmtNumber(value);
+}
+
 /** The answer in one line: `answer: 23.4 req/s (passed 23.4, failed 24.5); stopped: ...`. */
 export function searchSummary(doc: SearchDocument): string {
   const unit = doc.search.over === 'rate' ? ' req/s' : ' in flight';
-  const bracket = [doc.bracket.passed === undefined ? '' : `met at ${fmtNumber(doc.bracket.passed)}`, doc.bracket.failed === undefined ? '' : `missed at ${fmtNumber(doc.bracket.failed)}`].filter(Boolean).join(', ');
-  const answer = doc.answer === undefined ? 'no level meets every SLO' : `${fmtNumber(doc.answer)}${unit}`;
+  const bracket = [doc.bracket.passed === undefined ? '' : `met at ${fmtLevel(doc, doc.bracket.passed)}`, doc.bracket.failed === undefined ? '' : `missed at ${fmtLevel(doc, doc.bracket.failed)}`].filter(Boolean).join(', ');
+  const answer = doc.answer === undefined ? 'no level meets every SLO' : `${fmtLevel(doc, doc.answer)}${unit}`;
   return `answer: ${answer}${bracket ? ` (${bracket})` : ''}; ${doc.steps.length} step(s); stopped: ${REASONS[doc.stop_reason]}`;
 }
 
@@ -24,7 +29,7 @@ export function searchSummary(doc: SearchDocument): string {
 export function renderSearchTable(doc: SearchDocument): string {
   const rules = doc.search.slo;
   const rows = doc.steps.map((s, i) => [
-    i + 1, s.phase, fmtNumber(s.value), ...s.slo.map((c) => `${c.value === undefined ? '-' : fmtNumber(c.value)} ${c.met ? 'ok' : 'MISS'}`), s.passed ? 'meets' : 'misses',
+    i + 1, s.phase, fmtLevel(doc, s.value), ...s.slo.map((c) => `${c.value === undefined ? '-' : fmtNumber(c.value)} ${c.met ? 'ok' : 'MISS'}`), s.passed ? 'meets' : 'misses',
   ].map(String));
   const head = ['#', 'phase', doc.search.over === 'rate' ? 'rate (req/s)' : 'concurrency', ...rules, 'SLOs'];
   return `${renderTable(head, rows, { title: `search: highest ${doc.search.over} meeting ${rules.join(' and ')} (precision ${doc.search.precision_pct}%)` })}\n${searchSummary(doc)}`;

@@ -1,6 +1,10 @@
 // What `bench run` and `bench search` share around the one core call: the spec from a profile and
 // the typed flags, and the verdict turned into the error whose class carries the exit code.
 import type { Command } from 'commander';
+import { benchmarkService } from '../bench/cluster/service-benchmark.js';
+import { executeBenchmark } from '../bench/engine/execute.js';
+import type { BenchOutcome, ProgressEvent } from '../bench/engine/runner.js';
+import { readApiKey } from '../bench/results/result-io.js';
 import type { Verdict } from '../bench/results/verdict.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import { mergeInput } from '../bench/spec/bench-input.js';
@@ -8,7 +12,23 @@ import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { loadBenchProfile } from '../bench/spec/profile.js';
 import { BenchError, ThresholdError } from '../errors.js';
 import type { Output } from '../report/output.js';
+import { createProgress } from '../report/progress.js';
 import { settingLabel, SPEC_FLAGS, typedInput } from './bench-options.js';
+import { configFor, useInterrupt } from './context.js';
+
+/** The one core call of `bench run` and `bench search`: the spec against its target (a service, a URL, the embedded simulator), with progress and Ctrl-C. */
+export async function runWithProgress(spec: BenchSpec, command: Command, output: Output, apiKeyFile: string | undefined): Promise<BenchOutcome> {
+  const apiKey = await readApiKey(apiKeyFile);
+  const progress = createProgress(output);
+  const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
+  try {
+    return spec.target.service === undefined
+      ? await executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
+      : await benchmarkService((await configFor(command)).config, spec, hooks, apiKeyFile !== undefined && apiKey ? { apiKey } : {});
+  } finally {
+    progress.stop();
+  }
+}
 
 /** Profile (if any) + the flags typed -> one BenchSpec; errors name the flag or the profile key. */
 export async function specFromCommandLine(profilePath: string | undefined, command: Command, flags: Parameters<typeof typedInput>[1] = SPEC_FLAGS): Promise<BenchSpec> {

@@ -2,18 +2,13 @@
 // -> one core call (the same one `bench run` makes; a spec with a search measures step by step)
 // -> render the step table and the answer; the verdict becomes the exit code.
 import { Command } from 'commander';
-import { benchmarkService } from '../bench/cluster/service-benchmark.js';
-import { executeBenchmark } from '../bench/engine/execute.js';
-import type { ProgressEvent } from '../bench/engine/runner.js';
-import { outputSearchDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
+import { outputSearchDocument, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import { UsageError } from '../errors.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput } from '../report/output.js';
-import { createProgress } from '../report/progress.js';
 import { renderSearchTable } from '../report/search-table.js';
 import { addSpecOptions, SEARCH_FLAGS, SPEC_FLAGS } from './bench-options.js';
-import { specFromCommandLine, verdictToExit } from './bench-outcome.js';
-import { configFor, useInterrupt } from './context.js';
+import { runWithProgress, specFromCommandLine, verdictToExit } from './bench-outcome.js';
 
 interface SearchFlags {
   profile?: string;
@@ -53,17 +48,7 @@ export function buildSearchCommand(): Command {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command, [...SEARCH_FLAGS, ...SPEC_FLAGS]);
       if (spec.search === undefined) throw new UsageError("--slo: expected at least one SLO and --rate-range LO:HI or --concurrency-range LO:HI, e.g. --slo 'p99_ttft_ms<=500' --rate-range 1:64");
-      const apiKey = await readApiKey(flags.apiKeyFile);
-      const progress = createProgress(output);
-      const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
-      let outcome;
-      try {
-        outcome = spec.target.service === undefined
-          ? await executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
-          : await benchmarkService((await configFor(command)).config, spec, hooks, flags.apiKeyFile !== undefined && apiKey ? { apiKey } : {});
-      } finally {
-        progress.stop();
-      }
+      const outcome = await runWithProgress(spec, command, output, flags.apiKeyFile);
       if (outcome.search === undefined) throw new UsageError('bench search: the spec ran without its search (this is a bug)');
       const doc = await outputSearchDocument(outcome.search, rescuePath(flags.out));
       if (flags.out !== undefined && flags.out !== '-') {

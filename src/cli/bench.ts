@@ -3,11 +3,8 @@
 // the exit code through the thrown error classes.
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { benchmarkService } from '../bench/cluster/service-benchmark.js';
-import { executeBenchmark } from '../bench/engine/execute.js';
-import type { ProgressEvent } from '../bench/engine/runner.js';
 import { pushBenchResult } from '../bench/results/push.js';
-import { outputDocument, readApiKey, rescuePath, writeResultFile } from '../bench/results/result-io.js';
+import { outputDocument, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
 import { UsageError } from '../errors.js';
@@ -15,13 +12,11 @@ import { renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
-import { createProgress } from '../report/progress.js';
 import { addSpecOptions } from './bench-options.js';
-import { specFromCommandLine, verdictToExit } from './bench-outcome.js';
+import { runWithProgress, specFromCommandLine, verdictToExit } from './bench-outcome.js';
 import { buildCompareCommand } from './bench-compare.js';
 import { buildExecCommand, buildMergeCommand } from './bench-scale.js';
 import { buildSearchCommand } from './bench-search.js';
-import { configFor, useInterrupt } from './context.js';
 
 interface RunFlags {
   profile?: string;
@@ -76,17 +71,7 @@ function buildRunCommand(): Command {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command);
       if (spec.search !== undefined) throw new UsageError(`${flags.profile ?? 'profile'}: describes a search (slo, rate_range or concurrency_range): run it with aibench bench search --profile ${flags.profile ?? 'FILE'}`);
-      const apiKey = await readApiKey(flags.apiKeyFile);
-      const progress = createProgress(output);
-      const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
-      let outcome;
-      try {
-        outcome = spec.target.service === undefined
-          ? await executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
-          : await benchmarkService((await configFor(command)).config, spec, hooks, flags.apiKeyFile !== undefined && apiKey ? { apiKey } : {});
-      } finally {
-        progress.stop();
-      }
+      const outcome = await runWithProgress(spec, command, output, flags.apiKeyFile);
       await deliverRun(output, outcome.runs, flags);
       verdictToExit(output, outcome.verdict);
     });

@@ -4,7 +4,7 @@
 //    where equal hash ids are equal blocks of (by default) 512 prompt tokens;
 //  - azure (https://github.com/Azure/AzurePublicDataset, AzureLLMInferenceTrace 2023/2024): CSV
 //    `TIMESTAMP,ContextTokens,GeneratedTokens` with wall-clock timestamps like 2023-11-16 18:15:46.6805900;
-//  - jsonl (aibench's own): {"timestamp_ms", "input_len" | "prompt", "output_len"}.
+//  - jsonl (aibench's own): {"timestamp_ms", "input_len" and/or "prompt", "output_len"}.
 import { UsageError } from '../../errors.js';
 
 export type TraceFormat = 'mooncake' | 'azure' | 'jsonl';
@@ -51,10 +51,9 @@ export function parseTraceLine(format: TraceFormat, text: string, n: number, pat
   }
   const prompt = value.prompt;
   if (prompt !== undefined && (typeof prompt !== 'string' || prompt === '')) fail('prompt: expected a non-empty string');
-  return {
-    atMs: time('timestamp_ms'), outputLen: count('output_len', 1),
-    ...(typeof prompt === 'string' ? { prompt, inputLen: 0 } : { inputLen: count('input_len', 1) }),
-  };
+  // A prompt's tokens are counted unless input_len gives them (counting a long prompt costs ~1 µs per token).
+  const known = value.input_len !== undefined || typeof prompt !== 'string';
+  return { atMs: time('timestamp_ms'), outputLen: count('output_len', 1), inputLen: known ? count('input_len', 1) : 0, ...(typeof prompt === 'string' ? { prompt } : {}) };
 }
 
 function parseAzure(text: string, fail: (why: string) => never): TraceItem | undefined {

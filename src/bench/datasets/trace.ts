@@ -102,7 +102,7 @@ function promptMaker(corpus: TokenCorpus, o: TraceOptions, tokenizer: BenchToken
   let checked = 0;
   let exact = false;
   return (item, i) => {
-    if (item.prompt !== undefined) return { prompt: item.prompt, promptTokens: tokenizer.encode(item.prompt).length, outputTokens: item.outputLen };
+    if (item.prompt !== undefined) return { prompt: item.prompt, promptTokens: item.inputLen > 0 ? item.inputLen : tokenizer.encode(item.prompt).length, outputTokens: item.outputLen };
     if (!exact) {
       const entry = { prompt: fast(item, i), promptTokens: item.inputLen, outputTokens: item.outputLen };
       if (checked >= 4) return entry;

@@ -3,9 +3,11 @@
 // and/or deadline; at the deadline in-flight requests are cut, or finish within a bounded grace.
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { sleep } from '../../common/sleep.js';
 import { arrivalOffsets } from './arrivals.js';
 import type { BenchApi, BenchClient } from './client.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
+import { InFlight } from './in-flight.js';
 import { canStart, inFlightCap, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
 import type { RequestRecord } from './types.js';
 
@@ -70,20 +72,6 @@ export interface PhaseResult {
   interrupted: boolean;
 }
 
-/** Resolve after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** When requests may start and when in-flight ones are cut: the deadline, its grace, the user's abort. */
 export interface PhaseControl {
   /** Aborted once no more requests may start. */
@@ -128,92 +116,34 @@ export function phaseControl(opts: Pick<PhaseOptions, 'stop' | 'onDeadline' | 'g
   };
 }
 
-/** Units in flight (requests or sessions): tracked until they end, with a wait for a free slot. */
-export class Pending {
-  readonly #pending = new Set<Promise<void>>();
-  #slotFreed: (() => void) | undefined;
-
-  get size(): number {
-    return this.#pending.size;
-  }
-
-  /** Track a unit until it settles. */
-  add(unit: Promise<void>): Promise<void> {
-    const done: Promise<void> = unit.then(() => {
-      this.#pending.delete(done);
-      this.#slotFreed?.();
-    });
-    this.#pending.add(done);
-    return done;
-  }
-
-  /** Wait until fewer than `cap` units are in flight, or `stop` aborts. */
-  async waitForSlot(cap: number, stop: AbortSignal): Promise<void> {
-    while (this.#pending.size >= cap && !stop.aborted) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          stop.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.#slotFreed = wake;
-        stop.addEventListener('abort', wake, { once: true });
-      });
-      this.#slotFreed = undefined;
-    }
-  }
-
-  async drain(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending);
-  }
-}
-
-/** The requests of a phase in flight: launch, counts, records, waiting for a free slot, draining. */
-export class InFlight extends Pending implements Launcher {
-  readonly counts: PhaseCounts = { sent: 0, completed: 0, failed: 0, inFlight: 0 };
-  readonly records: RequestRecord[] = [];
-
-  constructor(private readonly opts: PhaseOptions, private readonly cut: AbortSignal) {
-    super();
-  }
-
-  /** Send the phase's next request (or the arrival's own, from a trace); resolves when it ended. */
-  launch(scheduledMs?: number, arrival?: Arrival): Promise<void> {
-    const o = this.opts;
-    const i = this.counts.sent++;
-    const index = arrival?.index ?? o.offset + i * (o.indexStride ?? 1) + (o.indexBase ?? 0);
-    const entry = arrival?.entry ?? (o.entries[index % o.entries.length] as DatasetEntry); // by global index: shares send different prompts
-    this.counts.inFlight++;
-    o.onProgress?.(this.counts);
-    const request = {
-      index, model: o.model, api: o.api, prompt: entry.prompt,
-      promptTokens: entry.promptTokens, maxTokens: entry.outputTokens, scheduledMs, warmup: o.warmup, countTokens: o.countTokens,
-      ...(o.clientIndex === undefined ? {} : { client: o.clientIndex }),
-    };
-    return this.add(o.client.send(request, this.cut).then((record) => {
-      this.records.push(record);
-      o.onRecord?.(record);
-      this.counts.inFlight--;
-      if (record.success) this.counts.completed++;
-      else if (!record.cut) this.counts.failed++;
-      o.onProgress?.(this.counts);
-    }));
-  }
-}
-
 /** Run one phase to its stop condition and return every record (cut ones included, marked). */
-export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
+export function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
+  return runUnits(opts, (control) => new InFlight(opts, control.cut), (inFlight) => inFlight.counts.sent);
+}
+
+/** What runUnits drives: a launcher that keeps the records of what it ran and can wait for the rest. */
+export interface UnitRunner extends Launcher {
+  readonly records: RequestRecord[];
+  drain(): Promise<void>;
+}
+
+/**
+ * The loop of a phase over any unit (a request, a session): closed at a concurrency or open at the
+ * pattern's (or a trace's) arrivals, until the stop condition counts `started` units or the deadline.
+ */
+export async function runUnits<U extends UnitRunner>(opts: PhaseOptions, make: (control: PhaseControl) => U, started: (units: U) => number): Promise<PhaseResult> {
   const control = phaseControl(opts);
-  const inFlight = new InFlight(opts, control.cut);
+  const units = make(control);
   const startMs = performance.now();
-  const allowed = (): boolean => !control.stopStarting.aborted && canStart(opts.stop, inFlight.counts.sent, performance.now() - startMs);
+  const allowed = (): boolean => !control.stopStarting.aborted && canStart(opts.stop, started(units), performance.now() - startMs);
   try {
-    if (opts.pattern.kind === 'concurrency') await closedLoop(opts.pattern.concurrency, inFlight, allowed);
-    else await openLoop(arrivalsOf(opts), inFlightCap(opts.pattern), { launcher: inFlight, allowed, startMs, stop: control.stopStarting, durationS: opts.stop.durationS });
-    await inFlight.drain();
+    if (opts.pattern.kind === 'concurrency') await closedLoop(opts.pattern.concurrency, units, allowed);
+    else await openLoop(arrivalsOf(opts), inFlightCap(opts.pattern), { launcher: units, allowed, startMs, stop: control.stopStarting, durationS: opts.stop.durationS });
+    await units.drain();
   } finally {
     control.dispose();
   }
-  return { records: inFlight.records, startMs, endMs: performance.now(), interrupted: control.interrupted };
+  return { records: units.records, startMs, endMs: performance.now(), interrupted: control.interrupted };
 }
 
 /** N workers, each starting its next unit as soon as its last one ended. */

@@ -7,8 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { createRng } from '../../common/rng.js';
 import { sleep } from '../../common/sleep.js';
 import type { Conversation } from '../datasets/conversation.js';
-import { arrivalsOf, closedLoop, openLoop, Pending, phaseControl, type Arrival, type Launcher, type PhaseCounts, type PhaseOptions, type PhaseResult } from './phase.js';
-import { canStart, inFlightCap } from './schedule.js';
+import { Pending, tally } from './in-flight.js';
+import { runUnits, type Arrival, type Launcher, type PhaseCounts, type PhaseOptions, type PhaseResult } from './phase.js';
 import { shareSeed } from './share.js';
 import type { RequestRecord } from './types.js';
 
@@ -76,28 +76,11 @@ class Sessions extends Pending implements Launcher {
       index, model: o.model, api: 'chat', prompt: messages[messages.length - 1]?.content ?? '', messages, promptTokens, maxTokens,
       scheduledMs, countTokens: o.countTokens, onText, session, turn, thinkMs, ...(o.clientIndex === undefined ? {} : { client: o.clientIndex }),
     }, this.cut);
-    this.records.push(record);
-    o.onRecord?.(record);
-    this.counts.inFlight--;
-    if (record.success) this.counts.completed++;
-    else if (!record.cut) this.counts.failed++;
-    o.onProgress?.(this.counts);
-    return record;
+    return tally(this, o, record);
   }
 }
 
 /** Run sessions to the stop condition (num_requests counts sessions here) and return every turn's record. */
-export async function runSessionPhase(opts: SessionPhaseOptions): Promise<PhaseResult> {
-  const control = phaseControl(opts);
-  const sessions = new Sessions(opts, control.stopStarting, control.cut);
-  const startMs = performance.now();
-  const allowed = (): boolean => !control.stopStarting.aborted && canStart(opts.stop, sessions.started, performance.now() - startMs);
-  try {
-    if (opts.pattern.kind === 'concurrency') await closedLoop(opts.pattern.concurrency, sessions, allowed);
-    else await openLoop(arrivalsOf(opts), inFlightCap(opts.pattern), { launcher: sessions, allowed, startMs, stop: control.stopStarting, durationS: opts.stop.durationS });
-    await sessions.drain();
-  } finally {
-    control.dispose();
-  }
-  return { records: sessions.records, startMs, endMs: performance.now(), interrupted: control.interrupted };
+export function runSessionPhase(opts: SessionPhaseOptions): Promise<PhaseResult> {
+  return runUnits(opts, (control) => new Sessions(opts, control.stopStarting, control.cut), (sessions) => sessions.started);
 }

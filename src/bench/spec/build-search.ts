@@ -1,10 +1,10 @@
 // The `bench search` part of buildBenchSpec: SLOs, the range (rate or concurrency), the precision,
 // the step budget and each step's duration, from flat settings. Pure; issues name the key.
-import { errorMessage, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { parseFailOn } from '../results/compare.js';
 import type { SearchSpec } from './bench-spec.js';
 import type { BenchInput, BenchInputKey } from './bench-input.js';
-import type { Issue } from './build-workload.js';
+import { attempt, type Issue } from './build-workload.js';
 import { minutesToSeconds } from './duration.js';
 import { LIMITS } from './limits.js';
 
@@ -38,15 +38,6 @@ export function parsePrecision(value: string | number): number {
   const pct = Number(text.endsWith('%') ? text.slice(0, -1) : text);
   if (!(Number.isFinite(pct) && pct > 0 && pct < 100)) throw new UsageError(`expected a percentage between 0 and 100 like 5%, got ${JSON.stringify(value)}`);
   return pct;
-}
-
-function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    issues.push({ key, message: errorMessage(error).replace(/^[\w-]+: /, '') });
-    return undefined;
-  }
 }
 
 /** The search block and one step's duration; undefined (and no issue) when the settings are not a search. */

@@ -2,14 +2,14 @@
 // rules are checked, whatever produced the settings (profile + flags, API body, suite cell).
 import type { z } from 'zod';
 import { formatZodIssues } from '../../config/zod-error.js';
-import { errorMessage, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { inFlightCap } from '../engine/schedule.js';
 import { parseFailOn } from '../results/compare.js';
 import { PERCENTILE_FIELD } from '../results/result-fields.js';
 import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type LoadPattern } from './bench-spec.js';
 import { BenchInputSchema, type BenchInput, type BenchInputKey } from './bench-input.js';
 import { toSearch } from './build-search.js';
-import { toDataset, toLoads, workloadRules, type Issue } from './build-workload.js';
+import { attempt, toDataset, toLoads, workloadRules, type Issue } from './build-workload.js';
 import { minutesToSeconds, parseDurationSeconds } from './duration.js';
 import { parseGoodput } from './goodput.js';
 
@@ -57,16 +57,6 @@ function labelZodIssues(error: z.ZodError, label: (key: BenchInputKey) => string
     const key = /^[a-z_]+/.exec(line)?.[0] as BenchInputKey | undefined;
     return key === undefined ? line : `${label(key)}${line.slice(key.length)}`;
   });
-}
-
-// Run a converter that throws UsageError; its message (minus a leading "field: ") becomes an issue.
-function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    issues.push({ key, message: errorMessage(error).replace(/^[\w-]+: /, '') });
-    return undefined;
-  }
 }
 
 function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): BenchSpec {

@@ -1,10 +1,21 @@
 // The workload part of buildBenchSpec: which dataset and load pattern the flat settings describe
 // (random, prefix, ShareGPT/JSONL, multi-turn conversations, traces; concurrency, rate, ramp-up,
 // trace replay, batch), with every cross-field rule that decides it. Pure; issues name the key.
+import { errorMessage } from '../../errors.js';
 import type { DatasetSpec, LoadPattern } from './bench-spec.js';
 import type { BenchInput, BenchInputKey } from './bench-input.js';
 
 export type Issue = { key: BenchInputKey; message: string };
+
+/** Run a converter that throws UsageError; its message (minus a leading "field: ") becomes an issue. */
+export function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    issues.push({ key, message: errorMessage(error).replace(/^[\w-]+: /, '') });
+    return undefined;
+  }
+}
 type DatasetName = NonNullable<BenchInput['dataset']>;
 
 /** Defaults of the workload keys nobody set. */

@@ -124,6 +124,23 @@ describe('workloads against the simulator', () => {
     seen.forEach((t, i) => expect(Math.abs(t - seen[0]! - want[i]!)).toBeLessThan(lateness + 25));
   });
 
+  it('splits keep the meaning: two worker processes replay every trace line once at its time, and share the sessions', async () => {
+    const url = await sim('--itl-ms', '1', '--prefill-overhead-ms', '1', '--prefill-ms-per-token', '0.01');
+    const { runLocal } = await import('../../src/bench/engine/execute.js');
+    const traced = await runLocal(buildBenchSpec({ url, dataset: 'trace', dataset_path: 'test/fixtures/datasets/mooncake-small.jsonl', time_scale: 0.5, workers: 2, save_detailed: true }), { url });
+    const doc = ResultDocumentSchema.parse(traced.runs[0]);
+    const requests = (doc.requests ?? []).sort((a, b) => a.index - b.index);
+    expect(requests.map((r) => r.index)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(new Set(requests.map((r) => r.client))).toEqual(new Set([0, 1]));
+    const trace = readFileSync('test/fixtures/datasets/mooncake-small.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { timestamp: number }).timestamp);
+    const skew = doc.client.start_skew_ms ?? 0;
+    requests.forEach((r, i) => expect(Math.abs((r.start_ms as number) - (trace[i]! - trace[0]!) * 0.5)).toBeLessThan(r.send_lag_ms + skew + 25));
+    const sessions = await runLocal(buildBenchSpec({ url, dataset: 'jsonl', multi_turn: true, dataset_path: 'test/fixtures/datasets/conversations.jsonl', rate: 20, num_requests: 12, workers: 2, seed: 1 }), { url });
+    const turns = ResultDocumentSchema.parse(sessions.runs[0]).multi_turn;
+    expect(turns?.sessions).toBe(12);
+    expect(turns?.turns[0]?.requests).toBe(12);
+  });
+
   it('batch: one job through files + batches, its queue wait and duration as the latency model says', async () => {
     // 20 items of 11 tokens: 10 ms + 10 x 5 ms = 60 ms each, 4 slots: 5 rounds = 300 ms after a 400 ms queue.
     const url = await sim('--max-num-seqs', '4', '--itl-ms', '5', '--prefill-overhead-ms', '10', '--prefill-ms-per-token', '0', '--batch-queue-delay-ms', '400');

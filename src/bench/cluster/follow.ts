@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchError, InterruptedRun } from '../../errors.js';
 import type { Executor } from '../../exec/types.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
+import { measuredTotal } from '../engine/measured-phase.js';
 import { loadLabel } from '../engine/schedule.js';
 import { parseResultDocument, runsOfDocument, type ResultDocument } from '../results/result-schema.js';
 import { judge } from '../results/verdict.js';
@@ -68,7 +69,7 @@ function report(spec: BenchSpec, notes: ProgressNote[], hooks: BenchHooks): void
   hooks.onProgress({
     label: load ? loadLabel(load) : 'run', step, steps: spec.loads.length, phase,
     counts: { sent: sum('sent'), completed: sum('completed'), failed: sum('failed'), inFlight: sum('inFlight') },
-    total: phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
+    total: phase === 'warmup' ? spec.warmup : measuredTotal(spec), durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
     phaseStartMs: Math.min(...current.map((n) => n.phaseStart)) - performance.timeOrigin,
   });
 }

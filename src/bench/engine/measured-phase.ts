@@ -23,6 +23,11 @@ export interface MeasuredContext {
   workload?: Workload;
 }
 
+/** The request count progress can show for the measured phase: none for sessions (num_requests counts sessions, progress counts turns). */
+export function measuredTotal(spec: BenchSpec): number | undefined {
+  return spec.dataset.kind === 'conversation' ? undefined : spec.stop.num_requests;
+}
+
 /** Run the measured phase of one share with the runner its load and dataset need. */
 export async function runMeasuredPhase(ctx: MeasuredContext, share: Share, opts: PhaseOptions): Promise<PhaseResult & { batch?: BatchBlock }> {
   const { spec } = ctx;

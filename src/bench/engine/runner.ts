@@ -13,7 +13,7 @@ import { validatedRunConfigs } from '../results/run-config.js';
 import { judge, type Verdict } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { poolShares } from '../results/pool-shares.js';
-import type { Workload } from './measured-phase.js';
+import { measuredTotal, type Workload } from './measured-phase.js';
 import type { PhaseCounts } from './phase.js';
 import { runShareStep } from './run-share.js';
 import { inFlightCap, loadLabel } from './schedule.js';
@@ -114,7 +114,7 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
     signal: hooks.signal,
     onProgress: hooks.onProgress && ((phase, counts, phaseStartMs) => hooks.onProgress?.({
       label, step: run.step, steps: spec.loads.length, phase, counts, phaseStartMs,
-      total: phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
+      total: phase === 'warmup' ? spec.warmup : measuredTotal(spec), durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
     })),
   });
   if (output === undefined) return { interrupted: true };

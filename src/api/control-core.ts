@@ -3,7 +3,7 @@
 // stays I/O glue. Methods throw AibenchError subclasses; the server answers their httpStatus.
 import type { TierName } from '../dispatch/tiers.js';
 import type { TierWaits } from '../dispatch/wait-times.js';
-import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
+import type { SearchDocument, ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
 import type { BenchmarkRequest, ServiceRequest } from './validation.js';
 import type { ModelCatalogueView } from './model-catalogue.js';
 
@@ -22,7 +22,7 @@ export interface BenchmarkView {
   progress?: { phase: 'warmup' | 'measure'; completed: number; failed: number; in_flight: number; elapsed_s: number; duration_s?: number; total?: number };
   /** The result file, as the CLI lists it (`aibench bench results`). */
   result_path?: string;
-  result?: ResultDocument | SweepDocument;
+  result?: ResultDocument | SweepDocument | SearchDocument;
   /** Why it failed, for people (never a stack). */
   error?: string;
 }

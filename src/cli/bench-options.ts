@@ -58,14 +58,26 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   { flags: '--concurrency <n[,n...]>', key: 'concurrency', parse: (t) => single(listOf(number, 'integers')(t)), help: 'closed loop with n workers; a comma list sweeps (default 1)' },
   { flags: '--rate <r[,r...]>', key: 'rate', parse: (t) => single(listOf(rateItem, 'rates (numbers or inf)')(t)), help: 'open loop at r requests/s (or inf); a comma list sweeps' },
   { flags: '--burstiness <b>', key: 'burstiness', parse: number, help: 'gamma shape of rate-mode gaps: 1 = Poisson, < 1 burstier', shownDefault: '1' },
-  { flags: '--max-concurrency <n>', key: 'max_concurrency', parse: number, help: 'cap on in-flight requests in rate mode' },
+  { flags: '--max-concurrency <n>', key: 'max_concurrency', parse: number, help: 'cap on in-flight requests in rate mode (and of a trace replay)' },
+  { flags: '--ramp-up <shape>', key: 'ramp_up', choices: ['linear', 'exponential'], help: 'rate mode that moves from --ramp-up-start to --ramp-up-end req/s over the duration (or the request count)' },
+  { flags: '--ramp-up-start <r>', key: 'ramp_up_start', parse: number, help: 'the ramp\'s first rate, req/s' },
+  { flags: '--ramp-up-end <r>', key: 'ramp_up_end', parse: number, help: 'the ramp\'s last rate, req/s' },
   { flags: '--warmup <n>', key: 'warmup', parse: number, help: 'requests sent first and excluded from the statistics', shownDefault: '0' },
-  { flags: '--dataset <kind>', key: 'dataset', choices: ['random', 'sharegpt', 'jsonl'], help: 'prompt source', shownDefault: 'random' },
-  { flags: '--dataset-path <file>', key: 'dataset_path', help: 'ShareGPT JSON or JSONL prompts file' },
+  { flags: '--dataset <kind>', key: 'dataset', choices: ['random', 'prefix', 'sharegpt', 'jsonl', 'trace'], help: 'prompt source', shownDefault: 'random' },
+  { flags: '--dataset-path <file>', key: 'dataset_path', help: 'ShareGPT JSON, JSONL prompts or conversations, or a trace file' },
   { flags: '--input-len <n>', key: 'input_len', parse: number, help: 'random dataset: prompt tokens', shownDefault: '1024' },
   { flags: '--output-len <n>', key: 'output_len', parse: number, help: 'output tokens (random default 128; overrides ShareGPT reply lengths)' },
   { flags: '--range-ratio <r>', key: 'range_ratio', parse: number, help: 'random dataset: lengths uniform in [L(1-r), L(1+r)]', shownDefault: '0' },
-  { flags: '--api <kind>', key: 'api', choices: ['completions', 'chat'], help: 'endpoint', shownDefault: 'completions' },
+  { flags: '--prefix-len <n>', key: 'prefix_len', parse: number, help: 'prefix dataset: tokens of the shared prefix (less than --input-len)' },
+  { flags: '--num-prefixes <n>', key: 'num_prefixes', parse: number, help: 'prefix dataset: distinct prefixes, each used equally often', shownDefault: '10' },
+  { flags: '--multi-turn', key: 'multi_turn', help: 'sharegpt/jsonl as conversations: each a session of turns carrying its history (chat)' },
+  { flags: '--think-time-ms <ms>', key: 'think_time_ms', parse: number, help: 'multi-turn: mean pause between a reply and the next turn (exponential, seeded)', shownDefault: '0' },
+  { flags: '--max-turns <n>', key: 'max_turns', parse: number, help: 'multi-turn: at most this many turns of each conversation' },
+  { flags: '--trace-format <f>', key: 'trace_format', choices: ['mooncake', 'azure', 'jsonl'], help: 'trace file format (default: azure for .csv, else mooncake)' },
+  { flags: '--time-scale <s>', key: 'time_scale', parse: number, help: 'trace: send at trace time x s (0.5 = twice as fast)', shownDefault: '1' },
+  { flags: '--trace-block-size <n>', key: 'trace_block_size', parse: number, help: 'mooncake trace: tokens per hash id', shownDefault: '512' },
+  { flags: '--api <kind>', key: 'api', choices: ['completions', 'chat', 'batch'], help: 'endpoint; batch: one job through the files + batches API', shownDefault: 'completions' },
+  { flags: '--batch-poll-interval <s>', key: 'batch_poll_interval_s', parse: number, help: 'api batch: seconds between status polls', shownDefault: '2' },
   { flags: '--seed <n>', key: 'seed', parse: number, help: 'seed for prompts and arrival times', shownDefault: '0' },
   { flags: '--goodput <slo>', key: 'goodput', help: 'SLOs for goodput in ms, e.g. ttft:500,tpot:50,e2el:10000' },
   { flags: '--percentiles <list>', key: 'percentiles', parse: listOf(number, 'percentiles'), help: 'extra latency percentiles, e.g. 50,90,99.9 (90,95,99 always reported)' },
@@ -86,9 +98,20 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   { flags: '--tokenizer <id|path>', key: 'tokenizer', help: "a model id or tokenizer.json path to size prompts with (default: the served model's own)" },
 ];
 
+
+/** The `bench search` flags: SLOs, the range, precision and budget (build-search.ts reads them). */
+export const SEARCH_FLAGS: readonly SpecFlag[] = [
+  { flags: '--slo <expr>', key: 'slo', parse: collect, help: "a condition each step must meet, e.g. 'p99_ttft_ms<=500' (repeatable; the --fail-on grammar)" },
+  { flags: '--rate-range <lo:hi>', key: 'rate_range', help: 'search the request rate between LO and HI req/s' },
+  { flags: '--concurrency-range <lo:hi>', key: 'concurrency_range', help: 'search the concurrency between LO and HI' },
+  { flags: '--precision <pct>', key: 'precision', help: 'stop when the bracket is within this much of the answer', shownDefault: '5%' },
+  { flags: '--step-duration <minutes>', key: 'step_duration', help: 'how long each step measures (or --num-requests per step)', shownDefault: '0.5' },
+  { flags: '--max-steps <n>', key: 'max_steps', parse: number, help: 'measured runs at most', shownDefault: '12' },
+];
+
 /** Add the settings flags to a command. */
-export function addSpecOptions(cmd: Command): Command {
-  for (const def of SPEC_FLAGS) {
+export function addSpecOptions(cmd: Command, flags: readonly SpecFlag[] = SPEC_FLAGS): Command {
+  for (const def of flags) {
     const option = new Option(def.flags, def.shownDefault === undefined ? def.help : `${def.help} (default: ${def.shownDefault})`);
     if (def.parse) option.argParser(def.parse);
     if (def.choices) option.choices(def.choices);
@@ -100,10 +123,10 @@ export function addSpecOptions(cmd: Command): Command {
 const attributeOf = (def: SpecFlag): string => new Option(def.flags).attributeName();
 
 /** The settings the user typed on the command line (typed values; nothing from defaults). */
-export function typedInput(cmd: Command): BenchInput {
+export function typedInput(cmd: Command, flags: readonly SpecFlag[] = SPEC_FLAGS): BenchInput {
   const opts = cmd.opts<Record<string, unknown>>();
   const input: Record<string, unknown> = {};
-  for (const def of SPEC_FLAGS) {
+  for (const def of flags) {
     const attr = attributeOf(def);
     if (cmd.getOptionValueSource(attr) === 'cli') input[def.key] = opts[attr];
   }
@@ -114,7 +137,7 @@ export function typedInput(cmd: Command): BenchInput {
 export function settingLabel(typed: BenchInput, profile: { path: string; input: BenchInput } | undefined): (key: BenchInputKey) => string {
   return (key) => {
     if (profile !== undefined && typed[key] === undefined && profile.input[key] !== undefined) return `${profile.path}: ${key}`;
-    const def = SPEC_FLAGS.find((d) => d.key === key);
+    const def = [...SPEC_FLAGS, ...SEARCH_FLAGS].find((d) => d.key === key);
     return def === undefined ? key : (def.flags.split(' ')[0] as string);
   };
 }

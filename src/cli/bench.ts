@@ -3,30 +3,21 @@
 // the exit code through the thrown error classes.
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { benchmarkService } from '../bench/cluster/service-benchmark.js';
-import { executeBenchmark } from '../bench/engine/execute.js';
 import { runRepeated, type RepeatedOutcome } from '../bench/engine/repeat.js';
-import type { ProgressEvent } from '../bench/engine/runner.js';
 import { pushBenchResult } from '../bench/results/push.js';
-import { outputDocument, readApiKey, readResultFile, rescuePath, writeResultFile } from '../bench/results/result-io.js';
+import { outputDocument, readResultFile, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
-import type { Verdict } from '../bench/results/verdict.js';
-import type { BenchSpec } from '../bench/spec/bench-spec.js';
-import { mergeInput } from '../bench/spec/bench-input.js';
-import { buildBenchSpec, configBenchDefaults } from '../bench/spec/build-spec.js';
-import { loadBenchProfile } from '../bench/spec/profile.js';
-import { resolveProfile } from '../config/profiles.js';
-import { BenchError, ThresholdError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { renderRepeatTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
 import { renderReplicaTable } from '../report/replica-table.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
-import { createProgress } from '../report/progress.js';
-import { addSpecOptions, settingLabel, typedInput } from './bench-options.js';
+import { addSpecOptions } from './bench-options.js';
+import { runWithProgress, specFromCommandLine, verdictToExit } from './bench-outcome.js';
 import { buildCompareCommand } from './bench-compare.js';
 import { buildExecCommand, buildMergeCommand } from './bench-scale.js';
-import { configFor, useInterrupt } from './context.js';
+import { buildSearchCommand } from './bench-search.js';
 
 interface RunFlags {
   profile?: string;
@@ -42,6 +33,7 @@ interface RunFlags {
 export function buildBenchCommand(): Command {
   const bench = new Command('bench').description('benchmark an OpenAI-compatible server (vLLM) and compare results');
   bench.addCommand(buildRunCommand());
+  bench.addCommand(buildSearchCommand());
   bench.addCommand(buildCompareCommand());
   bench.addCommand(buildResultsCommand());
   bench.addCommand(buildExecCommand());
@@ -84,34 +76,12 @@ function buildRunCommand(): Command {
     .action(async (flags: RunFlags, command: Command) => {
       const output = createOutput({ json: flags.json, quiet: flags.quiet });
       const spec = await specFromCommandLine(flags.profile, command);
-      const apiKey = await readApiKey(flags.apiKeyFile);
-      const progress = await createProgress(output);
-      const hooks = { signal: useInterrupt(), onProgress: (event: ProgressEvent) => progress.update(event), onInfo: (line: string) => output.info(line) };
-      let outcome;
-      try {
-        const config = spec.target.service === undefined ? undefined : (await configFor(command)).config;
-        outcome = await runRepeated(spec, async () => config === undefined
-          ? executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
-          : benchmarkService(config, spec, hooks, flags.apiKeyFile !== undefined && apiKey ? { apiKey } : {}), hooks);
-      } finally {
-        progress.stop();
-      }
+      if (spec.search !== undefined) throw new UsageError(`${flags.profile ?? 'profile'}: describes a search (slo, rate_range or concurrency_range): run it with aibench bench search --profile ${flags.profile ?? 'FILE'}`);
+      const outcome: RepeatedOutcome = await runRepeated(spec, () => runWithProgress(spec, command, output, flags.apiKeyFile), { onInfo: (line) => output.info(line) });
       await deliverRun(output, outcome, flags);
       verdictToExit(output, outcome.verdict);
     });
   return cmd;
-}
-
-/** Config defaults, then the profile (if any), then the flags typed -> one BenchSpec; errors name the flag or the profile key. */
-async function specFromCommandLine(profileName: string | undefined, command: Command): Promise<BenchSpec> {
-  const profilePath = profileName === undefined ? undefined : await resolveProfile(profileName, 'bench', '--profile');
-  const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
-  const typed = typedInput(command);
-  const given = mergeInput(profile, typed);
-  // The config is read only where it matters: a service (its Prometheus has the GPU series) or PromQL assertions.
-  const needsConfig = given.service !== undefined || (given.assert_promql ?? []).length > 0;
-  const defaults = needsConfig ? configBenchDefaults((await configFor(command)).config) : {};
-  return buildBenchSpec(mergeInput(defaults, given), { label: settingLabel(typed, profilePath === undefined ? undefined : { path: profilePath, input: profile }) });
 }
 
 // What was measured is written first (--out), then shown, printed (--json) and pushed.
@@ -141,15 +111,3 @@ async function deliverRun(output: Output, outcome: RepeatedOutcome, flags: RunFl
   }
 }
 
-/** The verdict as the CLI says it: warnings, then an error whose class carries the exit code. */
-function verdictToExit(output: Output, verdict: Verdict): void {
-  for (const warning of verdict.warnings) output.warn(warning);
-  if (verdict.status === 'interrupted') return; // main turns the interrupt into exit 130
-  if (verdict.status === 'failed') {
-    const gate = verdict.assertions.some((a) => a.status === 'error');
-    throw new BenchError(verdict.reasons.join('; '), {
-      hint: gate ? 'an assertion that cannot be evaluated never passes: check the field or query, the Prometheus URL and that the server exports the metric' : 'check the target URL, the model name and the API key',
-    });
-  }
-  if (verdict.status === 'breached') throw new ThresholdError(`thresholds breached (--fail-on / --assert):\n  ${verdict.breaches.join('\n  ')}`);
-}

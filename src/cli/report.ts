@@ -28,7 +28,7 @@ export function buildReportCommand(): Command {
       const inputs = await loadResultInputs(paths);
       reportSkipped(inputs, output);
       const runs = requireRuns(inputs, paths);
-      await writeReportFile(runs, flags.out, flags.title === undefined ? {} : { title: flags.title });
+      await writeReportFile(runs, flags.out, { ...(flags.title === undefined ? {} : { title: flags.title }), ...(inputs.searches.length > 0 ? { searches: inputs.searches } : {}) });
       output.info(`report of ${runs.length} run(s) written to ${flags.out}`);
       if (flags.open) await openInBrowser(resolve(flags.out), output.warn);
     });

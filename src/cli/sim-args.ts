@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_SIM_MODEL, SIM_DEFAULTS, type SimOptions } from '../sim/options.js';
+import { scenarioOptions, SIM_SCENARIO_NAMES } from '../sim/scenarios.js';
 
 export interface ParsedSimArgs {
   options: SimOptions;
@@ -11,7 +12,7 @@ export interface ParsedSimArgs {
   ignored: string[];
 }
 
-type Kind = 'value' | 'bool' | 'list';
+type Kind = 'value' | 'bool' | 'list' | 'off';
 const FLAGS: Record<string, { key: keyof RawArgs; kind: Kind }> = {
   '--model': { key: 'model', kind: 'value' },
   '--host': { key: 'host', kind: 'value' },
@@ -32,6 +33,12 @@ const FLAGS: Record<string, { key: keyof RawArgs; kind: Kind }> = {
   '--ready-file': { key: 'readyFile', kind: 'value' },
   '--gpu-memory-utilization': { key: 'gpuMemoryUtilization', kind: 'value' },
   '--oom-above-utilization': { key: 'oomAboveUtilization', kind: 'value' },
+  '--scenario': { key: 'scenario', kind: 'value' },
+  '--enable-prefix-caching': { key: 'prefixCaching', kind: 'bool' },
+  '--no-enable-prefix-caching': { key: 'prefixCaching', kind: 'off' },
+  '--num-gpu-blocks-override': { key: 'numGpuBlocks', kind: 'value' },
+  '--batch-queue-delay-ms': { key: 'batchQueueDelayMs', kind: 'value' },
+  '--request-log': { key: 'requestLog', kind: 'value' },
 };
 const FLAG_BY_KEY = new Map(Object.entries(FLAGS).map(([flag, { key }]) => [key as string, flag]));
 
@@ -75,6 +82,11 @@ const rawSchema = z.strictObject({
   readyFile: text('expected a file path').optional(),
   gpuMemoryUtilization: num('expected a fraction in (0, 1]', (n) => n > 0 && n <= 1).optional(),
   oomAboveUtilization: num('expected a fraction in (0, 1]', (n) => n > 0 && n <= 1).optional(),
+  scenario: z.enum(SIM_SCENARIO_NAMES, { error: `expected one of ${SIM_SCENARIO_NAMES.join(', ')} (aibench sim --list-scenarios)` }).optional(),
+  prefixCaching: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
+  numGpuBlocks: num('expected an integer >= 1', (n) => isInt(n) && n >= 1).optional(),
+  batchQueueDelayMs: num('expected milliseconds >= 0', (n) => n >= 0).optional(),
+  requestLog: text('expected a file path').optional(),
 });
 
 /** Parse `vllm serve`-style arguments (after `sim`); env supplies VLLM_API_KEY when --api-key is absent. */
@@ -90,18 +102,23 @@ export function parseSimArgs(argv: readonly string[], env: Readonly<Record<strin
     throw new UsageError(`${flag}: ${issue.message}, got ${got}`, { hint: 'Run `aibench sim --help` for the flags and their ranges.' });
   }
   // zod leaves flags that were not given out of the result, so `given` only overrides what was typed.
-  const { model: named, servedModelNames, crashOnStart, apiKey, defaultMaxTokens, readyFile, oomAboveUtilization, ...given } = parsed.data;
+  const { model: named, servedModelNames, crashOnStart, apiKey, defaultMaxTokens, readyFile, oomAboveUtilization, scenario, prefixCaching, requestLog, ...given } = parsed.data;
   const model = named ?? DEFAULT_SIM_MODEL;
+  const base = scenarioOptions(scenario);
   const options: SimOptions = {
     ...SIM_DEFAULTS,
+    crashMessage: undefined,
+    ...base,
     ...given,
     model,
     servedModelNames: servedModelNames ?? [model],
-    crashOnStart: crashOnStart === 'true',
+    crashOnStart: crashOnStart === undefined ? (base.crashOnStart ?? false) : crashOnStart === 'true',
+    prefixCaching: prefixCaching === undefined ? SIM_DEFAULTS.prefixCaching : prefixCaching === 'true',
     apiKey,
     defaultMaxTokens,
     readyFile,
     oomAboveUtilization,
+    requestLog,
   };
   return { options, ignored };
 }
@@ -133,8 +150,8 @@ function scanArgs(argv: readonly string[]): { raw: RawArgs; ignored: string[] } 
       if (inline === undefined && !isSwitch && isValue(argv[i + 1])) i++;
       continue;
     }
-    if (spec.kind === 'bool') {
-      raw[spec.key] = inline ?? 'true';
+    if (spec.kind === 'bool' || spec.kind === 'off') {
+      raw[spec.key] = spec.kind === 'off' ? 'false' : (inline ?? 'true');
     } else if (spec.kind === 'list') {
       const names = inline !== undefined ? [inline] : [];
       while (inline === undefined && isValue(argv[i + 1])) names.push(argv[++i]!);

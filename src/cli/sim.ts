@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { AibenchError } from '../errors.js';
 import { simulatedOomLog } from '../sim/oom.js';
+import { describeScenarios } from '../sim/scenarios.js';
 import { parseSimArgs } from './sim-args.js';
 
 const HELP = `
@@ -27,6 +28,14 @@ Options (defaults in brackets):
   --ready-file PATH           write {"host","port","pid"} here once listening
   --gpu-memory-utilization F  vLLM's flag; read only by the check below [0.9]
   --oom-above-utilization F   fail at start with vLLM's out-of-memory error when F is below --gpu-memory-utilization
+  --scenario NAME             a named behaviour (steady, slow-prefill, flaky-5pct, oom-at-start,
+                              overloaded); flags given with it override its values
+  --list-scenarios            print the scenarios and what each does, then exit
+  --enable-prefix-caching     prefill only prompt tokens not already cached (16-token blocks, LRU);
+                              vllm:prefix_cache_queries_total / _hits_total count it [off]
+  --num-gpu-blocks-override N blocks of 16 tokens the prefix cache holds [65536]
+  --batch-queue-delay-ms MS   how long a /v1/batches job waits before it runs [500]
+  --request-log PATH          append one JSON line per finished generation request
 
 Example:
   $ aibench sim Qwen/Qwen2.5-0.5B-Instruct --port 0 --itl-ms 20 --max-num-seqs 64 --ready-file /tmp/sim.json
@@ -49,6 +58,7 @@ export function buildSimCommand(): Command {
 
 /** Parse, listen, announce, then wait for SIGTERM/SIGINT (graceful close) or a simulated crash. */
 async function runSim(argv: string[]): Promise<void> {
+  if (argv.includes('--list-scenarios')) return void process.stdout.write(`${describeScenarios()}\n`);
   const { options, ignored } = parseSimArgs(argv, process.env);
   if (ignored.length > 0) process.stderr.write(`aibench sim: ignoring vLLM flags the simulator does not model: ${ignored.join(' ')}\n`);
   const oom = simulatedOomLog(options, process.pid);

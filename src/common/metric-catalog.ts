@@ -21,6 +21,7 @@ export const VLLM_METRICS = {
   decodeTime: 'vllm:request_decode_time_seconds',
   inferenceTime: 'vllm:request_inference_time_seconds',
   preemptions: 'vllm:num_preemptions_total',
+  /** Prefix cache queries and hits, in prompt tokens (vLLM v1's counters; the hit rate is hits / queries). */
   prefixCacheQueries: 'vllm:prefix_cache_queries_total',
   prefixCacheHits: 'vllm:prefix_cache_hits_total',
 } as const;

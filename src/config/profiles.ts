@@ -1,14 +1,14 @@
 // The profiles shipped with aibench (profiles/*.yaml in the package), found by name from anywhere:
 // `--profile quickstart`, `suite run nightly`. A path still works and wins over a name. A shipped
-// file is a suite when it declares `services:`, else a benchmark profile; its `description:` is
-// its one-line purpose (`aibench profiles ls`).
+// file is a suite when it declares `services:`, a search profile when it declares SLOs or a search
+// range, else a benchmark profile; its `description:` is its one-line purpose (`aibench profiles ls`).
 import { existsSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { packagePath } from '../package-files.js';
 import { readYamlFile } from './yaml-file.js';
 
-export type ProfileKind = 'bench' | 'suite';
+export type ProfileKind = 'bench' | 'search' | 'suite';
 
 export interface BuiltInProfile {
   name: string;
@@ -18,7 +18,9 @@ export interface BuiltInProfile {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const RUN_WITH: Record<ProfileKind, string> = { bench: 'aibench bench run --profile', suite: 'aibench suite run' };
+/** The command that runs a profile of each kind (followed by its name). */
+export const RUN_WITH: Record<ProfileKind, string> = { bench: 'aibench bench run --profile', search: 'aibench bench search --profile', suite: 'aibench suite run' };
+const KIND_WORDS: Record<ProfileKind, string> = { bench: 'benchmark profile', search: 'search profile', suite: 'suite' };
 
 /** The folder of shipped profiles. */
 export function builtInProfileDir(): string {
@@ -32,9 +34,11 @@ export function builtInProfileNames(): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml')).sort();
 }
 
-/** Suite or benchmark profile, from what the parsed file declares. */
+/** Suite, search or benchmark profile, from what the parsed file declares. */
 export function profileKind(doc: unknown): ProfileKind {
-  return typeof doc === 'object' && doc !== null && 'services' in doc ? 'suite' : 'bench';
+  if (typeof doc !== 'object' || doc === null) return 'bench';
+  if ('services' in doc) return 'suite';
+  return 'slo' in doc || 'rate_range' in doc || 'concurrency_range' in doc ? 'search' : 'bench';
 }
 
 /** Every shipped profile with its kind and one-line description. */
@@ -62,7 +66,7 @@ export async function resolveProfile(nameOrPath: string, kind: ProfileKind, flag
   const path = packagePath('profiles', `${nameOrPath}.yaml`);
   const actual = profileKind(await readYamlFile(path, 'profile'));
   if (actual !== kind) {
-    throw new UsageError(`${flag}: the built-in profile ${nameOrPath} is a ${actual === 'suite' ? 'suite' : 'benchmark profile'}, not a ${kind === 'suite' ? 'suite' : 'benchmark profile'}`, {
+    throw new UsageError(`${flag}: the built-in profile ${nameOrPath} is a ${KIND_WORDS[actual]}, not a ${KIND_WORDS[kind]}`, {
       hint: `Run it with \`${RUN_WITH[actual]} ${nameOrPath}\`.`,
     });
   }

@@ -53,7 +53,23 @@ export function runSummaryRows(doc: ResultDocument): SummaryRow[] {
     rows.push(num(`Mean ${name} (ms)`, `mean_${metric}_ms`), num(`Median ${name} (ms)`, `median_${metric}_ms`));
     for (const p of shownPercentiles(doc)) rows.push(num(`P${p} ${name} (ms)`, `p${p}_${metric}_ms`));
   }
-  return [...rows, ...serverRows(doc), ...gateRows(doc)];
+  return [...rows, ...serverRows(doc), ...workloadRows(doc), ...gateRows(doc)];
+}
+
+// The rows of a multi-turn run (TTFT by turn) and of a batch job (queue wait, duration, items).
+function workloadRows(doc: ResultDocument): SummaryRow[] {
+  const row = (label: string, value: number | undefined): SummaryRow => (value === undefined ? { label, text: fmtNumber(value) } : { label, value, text: fmtNumber(value) });
+  const rows: SummaryRow[] = [];
+  if (doc.multi_turn !== undefined) {
+    rows.push({ label: 'Multi-turn sessions', heading: true, text: '' }, row('Sessions', doc.multi_turn.sessions), row('Sessions ended by a failed turn', doc.multi_turn.broken_sessions));
+    for (const t of doc.multi_turn.turns) rows.push(row(`Turn ${t.turn + 1}: median TTFT (ms), ${t.completed} req`, t.median_ttft_ms));
+  }
+  if (doc.batch !== undefined) {
+    const b = doc.batch;
+    rows.push({ label: `Batch ${b.id} (${b.status})`, heading: true, text: '' }, row('Items completed', b.completed), row('Items failed', b.failed));
+    rows.push(row('Queue wait (s)', b.queue_wait_s), row('Job duration (s)', b.job_duration_s), row('Job output throughput (tok/s)', b.job_output_throughput));
+  }
+  return rows;
 }
 
 /** The summary table of one run. */

@@ -4,14 +4,16 @@
 // (mean ± 95 % CI, deltas, CDF overlays), then each run (summary, provenance, distributions, timelines).
 import { basename } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { ResultDocument, SweepDocument } from '../bench/results/result-schema.js';
+import type { ResultDocument, SearchDocument, SweepDocument } from '../bench/results/result-schema.js';
 import { BenchError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { distributionCharts, timelineCharts } from './chart-run.js';
 import type { ChartSpec } from './chart-spec.js';
 import { overlayCharts } from './chart-overlay.js';
 import { runSeries, seriesCharts } from './chart-series.js';
+import { rampCharts, searchCharts } from './chart-search.js';
 import { sweepCharts } from './chart-sweep.js';
+import { searchSummary } from './search-table.js';
 import { groupByWorkload } from './compare-sets.js';
 import { reportAssets, type ReportAssets } from './html-assets.js';
 import { escapeHtml as esc, jsonForScript } from './html-escape.js';
@@ -23,6 +25,8 @@ import { workloadOf, workloadTitle } from './workload.js';
 export interface HtmlReportOptions {
   title?: string;
   generatedAt?: Date;
+  /** Search documents among the inputs: each gets its curve (their steps are among the runs). */
+  searches?: readonly SearchDocument[];
 }
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -58,11 +62,15 @@ export function chartsHtml(specs: readonly ChartSpec[], charts: ChartSpec[]): st
 }
 
 /** The report's body sections and the charts they place. */
-function bodySections(runs: readonly LoadedRun[], charts: ChartSpec[]): string[] {
+function bodySections(runs: readonly LoadedRun[], charts: ChartSpec[], searches: readonly SearchDocument[] = []): string[] {
   const docs = runs.map((r) => r.doc);
   const labels = runLabels(runs);
   const ids = runs.map((_, i) => `r${i}`);
   const out = [section('overview', `Overview: ${runs.length} run${runs.length === 1 ? '' : 's'}`, overviewHtml(docs, labels, ids))];
+  if (searches.length > 0) {
+    const body = searches.map((s, i) => `<p class="meta">${esc(searchSummary(s))}</p>${chartsHtml(searchCharts(s, `s${i}`), charts)}`).join('');
+    out.push(section('search', 'SLO search', body));
+  }
   const sweep = sweepCharts(docs);
   if (sweep.length > 0) out.push(section('sweep', 'Throughput vs latency', chartsHtml(sweep, charts)));
   const groups = groupByWorkload(runs).filter((g) => g.runs.length >= 2);
@@ -76,7 +84,7 @@ function bodySections(runs: readonly LoadedRun[], charts: ChartSpec[]): string[]
   }
   runs.forEach((run, i) => {
     const id = ids[i] as string;
-    const detail = [...distributionCharts(run.doc, id), ...timelineCharts(run.doc, id), ...seriesCharts(runSeries(run.doc), id)];
+    const detail = [...distributionCharts(run.doc, id), ...timelineCharts(run.doc, id), ...rampCharts(run.doc, id), ...seriesCharts(runSeries(run.doc), id)];
     const none = detail.length === 0 ? '<p class="note">No per-request detail in this result: run with --save-detailed for distributions and timelines.</p>' : '';
     const head = `<div class="run-head"><div>${summaryTableHtml(run.doc)}</div><div>${provenanceHtml(run.doc)}</div></div>`;
     out.push(section(id, labels[i] as string, `<p class="meta">${esc(workloadTitle(workloadOf(run.doc)))}</p>${head}${none}${chartsHtml(detail, charts)}`));
@@ -115,9 +123,9 @@ ${page.sections.join('\n')}
 /** The report of runs as one page. */
 export function buildHtmlReport(runs: readonly LoadedRun[], assets: ReportAssets, opts: HtmlReportOptions = {}): string {
   const charts: ChartSpec[] = [];
-  const sections = bodySections(runs, charts);
+  const sections = bodySections(runs, charts, opts.searches);
   const has = (id: string): boolean => sections.some((s) => s.startsWith(`<section id="${id}"`));
-  const nav: Array<[string, string]> = [['overview', 'overview'], ['sweep', 'throughput vs latency'], ['repetitions', 'same workload'], ['r0', 'runs']];
+  const nav: Array<[string, string]> = [['overview', 'overview'], ['search', 'SLO search'], ['sweep', 'throughput vs latency'], ['repetitions', 'same workload'], ['r0', 'runs']];
   const present = nav.filter(([id]) => has(id));
   return htmlDocument({ title: opts.title ?? 'aibench report', generatedAt: opts.generatedAt, nav: present, sections, charts }, assets);
 }
@@ -133,10 +141,11 @@ export async function writeReportFile(runs: readonly LoadedRun[], path: string, 
 }
 
 /** The report of result documents in memory, for `bench run --html` and a suite's report.html. */
-export async function writeHtmlReport(docs: ReadonlyArray<ResultDocument | SweepDocument>, path: string, opts: HtmlReportOptions = {}): Promise<void> {
+export async function writeHtmlReport(docs: ReadonlyArray<ResultDocument | SweepDocument | SearchDocument>, path: string, opts: HtmlReportOptions = {}): Promise<void> {
   const runs = docs.flatMap((doc) => {
     const list = runsOf(doc);
     return list.map((run, step): LoadedRun => (list.length > 1 ? { file: '', doc: run, step } : { file: '', doc: run }));
   });
-  await writeReportFile(runs, path, opts);
+  const searches = docs.filter((doc): doc is SearchDocument => doc.kind === 'search');
+  await writeReportFile(runs, path, { ...opts, ...(searches.length > 0 ? { searches } : {}) });
 }

@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readResultFile } from '../bench/results/result-io.js';
-import { parseResultDocument, type ResultDocument, type SweepDocument } from '../bench/results/result-schema.js';
+import { parseResultDocument, runsOfDocument, type ResultDocument, type SearchDocument, type SweepDocument } from '../bench/results/result-schema.js';
 import { UsageError } from '../errors.js';
 
 /** One run read from a file; `step` is its position when the file is a sweep. */
@@ -16,18 +16,20 @@ export interface LoadedRun {
 
 export interface LoadedInputs {
   runs: LoadedRun[];
+  /** The search documents among them (their steps are in `runs` too). */
+  searches: SearchDocument[];
   /** Files in directories that were passed over, and why: not a result at all, or a result that fails validation. */
   skipped: Array<{ path: string; kind: 'other' | 'invalid'; reason: string }>;
 }
 
-/** The runs of a run or sweep document. */
-export function runsOf(doc: ResultDocument | SweepDocument): ResultDocument[] {
-  return 'runs' in doc ? doc.runs : [doc];
+/** The runs of a run, sweep or search document. */
+export function runsOf(doc: ResultDocument | SweepDocument | SearchDocument): ResultDocument[] {
+  return runsOfDocument(doc);
 }
 
 /** Read every result under the given files and directories, in the order given (directories sorted by name). */
 export async function loadResultInputs(paths: readonly string[]): Promise<LoadedInputs> {
-  const out: LoadedInputs = { runs: [], skipped: [] };
+  const out: LoadedInputs = { runs: [], searches: [], skipped: [] };
   for (const path of paths) {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`${path}: expected a result file or a directory, got ${error.code === 'ENOENT' ? 'nothing there' : error.code}`);
@@ -38,7 +40,8 @@ export async function loadResultInputs(paths: readonly string[]): Promise<Loaded
   return out;
 }
 
-function pushRuns(out: LoadedInputs, file: string, doc: ResultDocument | SweepDocument): void {
+function pushRuns(out: LoadedInputs, file: string, doc: ResultDocument | SweepDocument | SearchDocument): void {
+  if (doc.kind === 'search') out.searches.push(doc);
   const runs = runsOf(doc);
   runs.forEach((run, i) => out.runs.push(runs.length > 1 ? { file, doc: run, step: i } : { file, doc: run }));
 }

@@ -37,6 +37,7 @@ export function requestTimes(run: ResultDocument): RequestTimes | undefined {
   if (load.kind === 'concurrency') {
     return { requests, startMs: closedLoopStarts(requests, load.concurrency), source: 'reconstructed', note: `send times reconstructed: ${load.concurrency} workers replayed in request order` };
   }
+  if (load.kind !== 'rate') return undefined; // ramps, traces and batches were always written with start_ms
   const starts = new Float64Array(requests.length);
   const gaps = load.rate === 'inf' ? undefined : gammaGaps({ rate: load.rate, burstiness: load.burstiness, seed: run.config.dataset.seed });
   let scheduled = 0;

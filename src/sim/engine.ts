@@ -5,6 +5,9 @@ import { createRng } from '../common/rng.js';
 import { BatchScheduler } from './scheduler.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { createSimMetrics, type SimMetrics } from './metrics.js';
+import { BatchStore } from './batch/batch-store.js';
+import { PrefixCache } from './prefix-cache.js';
+import { RequestLog } from './request-log.js';
 
 /** What the engine drives: admitted when a batch slot is free, cut on shutdown. */
 export interface Schedulable {
@@ -18,9 +21,17 @@ export class SimEngine {
   readonly scheduler: BatchScheduler<Schedulable>;
   readonly timer = new DeadlineTimer();
   readonly metrics: SimMetrics;
+  /** The files + batches API's state. */
+  readonly batches: BatchStore;
+  /** Present with --enable-prefix-caching. */
+  readonly prefixCache: PrefixCache | undefined;
+  readonly log: RequestLog | undefined;
 
   constructor(readonly options: SimOptions) {
     this.rng = createRng(options.seed);
+    this.batches = new BatchStore(options, this.rng);
+    this.prefixCache = options.prefixCaching ? new PrefixCache(options.numGpuBlocks) : undefined;
+    this.log = options.requestLog === undefined ? undefined : new RequestLog(options.requestLog);
     this.scheduler = new BatchScheduler(options.maxNumSeqs);
     this.metrics = createSimMetrics(options.servedModelNames[0]!, {
       running: () => this.scheduler.numRunning,
@@ -45,9 +56,11 @@ export class SimEngine {
     for (const next of admitted) next.admit(now);
   }
 
-  /** Stop the clock and cut everything in flight (shutdown). */
-  close(): void {
+  /** Stop the clock and cut everything in flight (shutdown); the request log is flushed. */
+  close(): Promise<void> {
     this.timer.close();
+    this.batches.close();
     for (const item of this.scheduler.clear()) item.cut();
+    return this.log?.close() ?? Promise.resolve();
   }
 }

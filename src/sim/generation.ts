@@ -17,6 +17,10 @@ export interface GenerationPlan {
   promptTokens: number;
   outputTokens: number;
   finish: FinishReason;
+  /** The prompt's token ids, when a prefix cache looks them up. */
+  promptIds?: readonly number[];
+  /** Chat messages, kept for the request log. */
+  messages?: ReadonlyArray<{ role: string; content: string }>;
 }
 
 /** Most tokens one stream writes in a single timer turn (itl 0 would otherwise hog the loop). */
@@ -32,6 +36,7 @@ export class Generation implements Schedulable {
   private admittedAt = 0;
   /** When the first token was really written (the deadline is firstAt; a late timer makes this later). */
   private firstEmittedAt = 0;
+  private cachedTokens = 0;
   private firstAt = 0;
   private nextAt = 0;
   private lastEmitAt = 0;
@@ -68,7 +73,14 @@ export class Generation implements Schedulable {
   admit(now: number): void {
     if (this.done) return;
     this.admittedAt = now;
-    this.firstAt = now + prefillMs(this.engine.options, this.plan.promptTokens, this.engine.rng);
+    const { prefixCache, metrics } = this.engine;
+    if (prefixCache !== undefined && this.plan.promptIds !== undefined) {
+      // Only the tokens not found cached are prefilled (vLLM's automatic prefix caching).
+      this.cachedTokens = prefixCache.admit(this.plan.promptIds);
+      metrics.prefixQueries.inc(this.plan.promptTokens);
+      metrics.prefixHits.inc(this.cachedTokens);
+    }
+    this.firstAt = now + prefillMs(this.engine.options, this.plan.promptTokens - this.cachedTokens, this.engine.rng);
     this.nextAt = this.firstAt;
     this.engine.timer.at(this.firstAt, this.tick);
   }
@@ -102,7 +114,6 @@ export class Generation implements Schedulable {
       if (k === 0) {
         this.firstEmittedAt = now;
         metrics.promptTokens.inc(plan.promptTokens);
-        metrics.prefixCacheQueries.inc(plan.promptTokens);
         metrics.ttft.observe((now - this.arrivedAt) / 1000);
         if (templates) out += templates.opening;
       } else {
@@ -146,6 +157,10 @@ export class Generation implements Schedulable {
     metrics.decode.observe((now - this.firstEmittedAt) / 1000);
     metrics.inference.observe((now - this.admittedAt) / 1000);
     metrics.success(plan.finish);
+    engine.log?.write({
+      kind: plan.kind, arrivedMs: this.arrivedAt, admittedMs: this.admittedAt, firstTokenMs: this.firstAt, endMs: now,
+      promptTokens: plan.promptTokens, cachedTokens: this.cachedTokens, outputTokens: plan.outputTokens, ...(plan.messages === undefined ? {} : { messages: plan.messages }),
+    });
     engine.release(this);
   }
 }

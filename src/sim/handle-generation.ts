@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimEngine } from './engine.js';
 import { errorBody, parseGenerationRequest, type GenerationRequest } from './protocol.js';
-import { countPromptTokens } from './tokens.js';
+import { countPromptTokens, encodePromptTokens } from './tokens.js';
 import { send } from './routes.js';
 import { Generation, type GenerationPlan } from './generation.js';
 
@@ -43,7 +43,9 @@ export async function handleGeneration(engine: SimEngine, kind: 'completion' | '
 // ignore_eos is set, and otherwise generation runs to the end of the context, as in vLLM.
 async function planOutput(engine: SimEngine, request: GenerationRequest): Promise<GenerationPlan | string> {
   const { maxModelLen, defaultMaxTokens, servedModelNames } = engine.options;
-  const promptTokens = 'text' in request.prompt ? await countPromptTokens(request.prompt.text) : request.prompt.tokens;
+  // With a prefix cache the ids are needed (their hashes name the blocks); else a count is enough.
+  const promptIds = 'ids' in request.prompt ? request.prompt.ids : engine.prefixCache === undefined ? undefined : await encodePromptTokens(request.prompt.text);
+  const promptTokens = promptIds !== undefined ? promptIds.length : 'text' in request.prompt ? await countPromptTokens(request.prompt.text) : request.prompt.tokens;
   const limit = request.maxTokens ?? maxModelLen - promptTokens;
   if (promptTokens + limit > maxModelLen || limit < 1) {
     const where = request.kind === 'chat' ? 'messages' : 'prompt';
@@ -63,17 +65,24 @@ async function planOutput(engine: SimEngine, request: GenerationRequest): Promis
     promptTokens,
     outputTokens,
     finish: natural < limit ? 'stop' : 'length',
+    ...(engine.prefixCache !== undefined && promptIds !== undefined ? { promptIds } : {}),
+    ...(engine.log !== undefined && request.messages !== undefined ? { messages: request.messages } : {}),
   };
 }
 
 // The whole body as text, or undefined past MAX_BODY_BYTES.
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return (await readBodyBytes(req, MAX_BODY_BYTES))?.toString('utf8');
+}
+
+/** The whole request body, or undefined past `maxBytes` (the rest is drained, unread). */
+export async function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > maxBytes) return undefined;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

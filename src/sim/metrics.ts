@@ -28,8 +28,9 @@ export interface SimMetrics {
   prefill: { observe(seconds: number): void };
   decode: { observe(seconds: number): void };
   inference: { observe(seconds: number): void };
-  /** Prompt tokens looked up in the prefix cache (the simulator caches nothing: hits stay 0). */
-  prefixCacheQueries: { inc(n: number): void };
+  /** Prefix cache: prompt tokens looked up, and those found cached. */
+  prefixQueries: { inc(n: number): void };
+  prefixHits: { inc(n: number): void };
 }
 
 /** Create the registry and every metric for one served model. */
@@ -61,11 +62,13 @@ export function createSimMetrics(modelName: string, gauges: SchedulerGauges): Si
   generation.inc(0);
   const success = counter(VLLM_METRICS.requestSuccess, 'Count of successfully processed requests.', ['finished_reason']);
   for (const finished_reason of ['stop', 'length']) success.inc({ ...labels, finished_reason }, 0);
-  // The simulator never preempts and has no prefix cache: both exported at their true value, 0.
+  // The simulator never preempts (exported at its true value, 0); the prefix cache counts only with
+  // --enable-prefix-caching, as vLLM's do.
   counter(VLLM_METRICS.preemptions, 'Cumulative number of preemption from the engine.').labels(labels).inc(0);
   const prefixQueries = counter(VLLM_METRICS.prefixCacheQueries, 'Prefix cache queries, in terms of number of queried tokens.').labels(labels);
+  const prefixHits = counter(VLLM_METRICS.prefixCacheHits, 'Prefix cache hits, in terms of number of cached tokens.').labels(labels);
   prefixQueries.inc(0);
-  counter(VLLM_METRICS.prefixCacheHits, 'Prefix cache hits, in terms of number of cached tokens.').labels(labels).inc(0);
+  prefixHits.inc(0);
   const histogram = (name: string, help: string, buckets: number[]) => {
     const h = new Histogram({ name, help, buckets, labelNames, registers });
     h.zero(labels);
@@ -83,6 +86,7 @@ export function createSimMetrics(modelName: string, gauges: SchedulerGauges): Si
     prefill: histogram(VLLM_METRICS.prefillTime, 'Histogram of time spent in PREFILL phase for request.', REQUEST_LATENCY_BUCKETS),
     decode: histogram(VLLM_METRICS.decodeTime, 'Histogram of time spent in DECODE phase for request.', REQUEST_LATENCY_BUCKETS),
     inference: histogram(VLLM_METRICS.inferenceTime, 'Histogram of time spent in RUNNING phase for request.', REQUEST_LATENCY_BUCKETS),
-    prefixCacheQueries: prefixQueries,
+    prefixQueries,
+    prefixHits,
   };
 }

@@ -26,6 +26,16 @@ export interface SimOptions {
   gpuMemoryUtilization: number;
   /** Fail at start as vLLM does when free GPU memory is below what the utilisation claims (sim/oom.ts). */
   oomAboveUtilization?: number | undefined;
+  /** Prefix caching: prefill only for prompt tokens not already cached (blocks of 16 tokens, LRU). */
+  prefixCaching: boolean;
+  /** KV cache blocks of 16 tokens the prefix cache may hold (vLLM's --num-gpu-blocks-override). */
+  numGpuBlocks: number;
+  /** How long a batch job waits (validating, queued) before it runs. */
+  batchQueueDelayMs: number;
+  /** Append one JSON line per finished generation request here (arrival, first token, end, tokens, messages). */
+  requestLog: string | undefined;
+  /** What the simulated crash on start says (a scenario's out-of-memory message). */
+  crashMessage: string | undefined;
 }
 
 /** The model vLLM serves when none is named. */
@@ -46,4 +56,7 @@ export const SIM_DEFAULTS = {
   errorRate: 0,
   crashOnStart: false,
   gpuMemoryUtilization: 0.9,
+  prefixCaching: false,
+  numGpuBlocks: 65_536,
+  batchQueueDelayMs: 500,
 } as const satisfies Partial<SimOptions>;

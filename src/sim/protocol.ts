@@ -46,8 +46,10 @@ export interface GenerationRequest {
   includeUsage: boolean;
   maxTokens: number | undefined;
   ignoreEos: boolean;
-  /** Text to count prompt tokens from, or a count already known (token-id prompts). */
-  prompt: { text: string } | { tokens: number };
+  /** Text to count prompt tokens from, or a count already known (token-id prompts, with their ids). */
+  prompt: { text: string } | { tokens: number; ids: number[] };
+  /** Chat: the messages as sent (roles and text), for the request log. */
+  messages?: Array<{ role: string; content: string }>;
 }
 
 /** Validate a parsed JSON body; returns the request or a one-line error message. */
@@ -57,18 +59,19 @@ export function parseGenerationRequest(kind: 'completion' | 'chat', body: unknow
     if (!r.success) return formatZodIssues(r.error).join('; ');
     const p = r.data.prompt;
     const first = Array.isArray(p) && p.length === 1 ? p[0]! : p;
-    const prompt = typeof first === 'string' ? { text: first } : { tokens: (first as number[]).length };
+    const prompt = typeof first === 'string' ? { text: first } : { tokens: (first as number[]).length, ids: first as number[] };
     return { kind, ...shared(r.data), maxTokens: r.data.max_tokens ?? undefined, prompt };
   }
   const r = chatRequestSchema.safeParse(body);
   if (!r.success) return formatZodIssues(r.error).join('; ');
   let text = '';
-  for (const m of r.data.messages) {
-    if (typeof m.content === 'string') text += m.content;
-    else if (Array.isArray(m.content)) for (const part of m.content) text += part.text ?? '';
-  }
+  const messages = r.data.messages.map((m) => {
+    const content = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((part) => part.text ?? '').join('') : '';
+    text += content;
+    return { role: m.role, content };
+  });
   const maxTokens = r.data.max_completion_tokens ?? r.data.max_tokens ?? undefined;
-  return { kind, ...shared(r.data), maxTokens, prompt: { text } };
+  return { kind, ...shared(r.data), maxTokens, prompt: { text }, messages };
 }
 
 function shared(data: z.infer<z.ZodObject<typeof common>>) {

@@ -5,6 +5,7 @@ import type { SimEngine } from './engine.js';
 import { handleGeneration } from './handle-generation.js';
 import { errorBody } from './protocol.js';
 import { isAuthorized, modelList, send, SIM_VERSION } from './routes.js';
+import { isBatchPath, routeBatchApi } from './batch/batch-routes.js';
 
 /** Answer one request; `ready` is false during --startup-delay (everything answers 503). */
 export async function routeRequest(engine: SimEngine, ready: boolean, req: IncomingMessage, res: ServerResponse, arrivedAt: number): Promise<void> {
@@ -31,6 +32,7 @@ export async function routeRequest(engine: SimEngine, ready: boolean, req: Incom
       if (method !== 'POST') return notAllowed(res, method, path);
       return handleGeneration(engine, path === '/v1/completions' ? 'completion' : 'chat', req, res, arrivedAt);
     default:
+      if (isBatchPath(path)) return routeBatchApi(engine.batches, req, res, path);
       return send(res, 404, errorBody(404, `Not Found: ${path}`));
   }
 }

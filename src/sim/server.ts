@@ -55,8 +55,8 @@ function lifecycle(server: Server, engine: SimEngine, state: { ready: boolean },
     closing ??= new Promise<void>((resolve) => {
       clearTimeout(startup);
       state.ready = false;
-      server.close(() => resolve());
-      engine.close();
+      const flushed = engine.close();
+      server.close(() => void flushed.then(() => resolve()));
       server.closeAllConnections();
     });
     return closing;
@@ -66,7 +66,8 @@ function lifecycle(server: Server, engine: SimEngine, state: { ready: boolean },
       state.ready = true;
       return;
     }
-    void shutDown().then(() => settle.reject(new AibenchError('Simulated crash on start (--crash-on-start)', { code: 'E_SIM_CRASH' })));
+    const message = options.crashMessage ?? 'Simulated crash on start (--crash-on-start)';
+    void shutDown().then(() => settle.reject(new AibenchError(message, { code: 'E_SIM_CRASH' })));
   }, options.startupDelayS * 1000);
   return { close: () => shutDown().then(() => settle.resolve()), closed };
 }

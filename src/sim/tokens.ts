@@ -1,5 +1,5 @@
 // Token text and token counts for the simulator.
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens, encode } from 'gpt-tokenizer';
 // The pre-splitting regex of o200k_base (the encoding countTokens uses), from the package's exports.
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 
@@ -95,13 +95,27 @@ function isSpace(code: number): boolean {
  */
 export async function countPromptTokens(text: string): Promise<number> {
   let total = 0;
+  await eachPiece(text, (piece) => void (total += countTokens(piece, PLAIN_TEXT)));
+  return total;
+}
+
+/** The prompt's token ids, piece by piece like countPromptTokens (their count is its count): what the prefix cache hashes. */
+export async function encodePromptTokens(text: string): Promise<number[]> {
+  const ids: number[] = [];
+  await eachPiece(text, (piece) => {
+    for (const id of encode(piece, PLAIN_TEXT)) ids.push(id);
+  });
+  return ids;
+}
+
+// Run `fn` on every piece of the prompt, handing the event loop back every YIELD_AFTER_MS.
+async function eachPiece(text: string, fn: (piece: string) => void): Promise<void> {
   let sliceStart = performance.now();
   for (const piece of promptPieces(text)) {
-    total += countTokens(piece, PLAIN_TEXT);
+    fn(piece);
     if (performance.now() - sliceStart >= YIELD_AFTER_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }
   }
-  return total;
 }

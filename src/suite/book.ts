@@ -1,10 +1,9 @@
 // The suite run's bookkeeping, without I/O: each benchmark's state (counts that always add up to
 // the total), its summary row and result document, and each service's row.
 import type { DispatchCounts } from '../dispatch/counts.js';
-import type { OutputDocument } from '../bench/results/result-io.js';
 import type { SuitePlan, SuiteTask } from './plan.js';
 import type { BenchmarkRow, ServiceRow } from './summary.js';
-import { baseRow } from './task.js';
+import { baseRow, type TaskDocument } from './task.js';
 
 type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -16,7 +15,7 @@ export class SuiteBook {
   readonly #plan: SuitePlan;
   readonly #states: Map<string, TaskState>;
   readonly #rows = new Map<string, BenchmarkRow>();
-  readonly #docs = new Map<string, OutputDocument>();
+  readonly #docs = new Map<string, TaskDocument>();
   readonly #services: Map<string, ServiceRow>;
 
   constructor(plan: SuitePlan) {
@@ -31,7 +30,7 @@ export class SuiteBook {
   }
 
   /** A benchmark ended (or was found done by --resume): its row, and the document it measured. */
-  settle(task: SuiteTask, row: BenchmarkRow, doc?: OutputDocument): string {
+  settle(task: SuiteTask, row: BenchmarkRow, doc?: TaskDocument): string {
     this.#rows.set(task.id, row);
     if (doc !== undefined) this.#docs.set(task.id, doc);
     this.#states.set(task.id, row.status === 'failed' ? 'failed' : row.status === 'cancelled' ? 'cancelled' : 'done');
@@ -67,7 +66,7 @@ export class SuiteBook {
   }
 
   /** The result documents measured or resumed, in plan order (for the HTML report). */
-  documents(): OutputDocument[] {
+  documents(): TaskDocument[] {
     return this.#plan.tasks.flatMap((t) => this.#docs.get(t.id) ?? []);
   }
 }

@@ -7,7 +7,7 @@ import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import type { BenchInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec } from '../bench/spec/build-spec.js';
 import { renderTable } from '../report/table.js';
-import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteService } from './schema.js';
+import { bindings, mergeMatrix, type Suite, type SuiteMatrix, type SuiteSearch, type SuiteService } from './schema.js';
 import { tierFromName, type TierValue } from '../dispatch/tiers.js';
 
 export interface SuiteTask {
@@ -45,7 +45,8 @@ function loads(m: Partial<SuiteMatrix>, settings: Suite['settings']): LoadPatter
 }
 
 interface Cell {
-  load: LoadPattern;
+  /** Absent for a search: it sets each step's load itself. */
+  load?: LoadPattern;
   inputLen: number;
   outputLen: number;
   stop: StopCondition;
@@ -56,9 +57,10 @@ interface Cell {
 
 /** One matrix cell as benchmark settings: the suite's shared settings plus the cell's axes. */
 export function cellInput(settings: Suite['settings'], service: SuiteService, cell: Cell): BenchInput {
-  const load = cell.load.kind === 'concurrency'
+  const load = cell.load?.kind === 'concurrency'
     ? { concurrency: cell.load.concurrency }
-    : { rate: cell.load.rate, burstiness: cell.load.burstiness, ...(cell.load.max_concurrency === undefined ? {} : { max_concurrency: cell.load.max_concurrency }) };
+    : cell.load?.kind === 'rate' ? { rate: cell.load.rate, burstiness: cell.load.burstiness, ...(cell.load.max_concurrency === undefined ? {} : { max_concurrency: cell.load.max_concurrency }) }
+    : {};
   return {
     api: settings.api, warmup: settings.warmup, seed: settings.seed, range_ratio: settings.range_ratio, on_deadline: settings.on_deadline,
     ...(settings.goodput === undefined ? {} : { goodput: settings.goodput }),
@@ -80,9 +82,25 @@ export function cellInput(settings: Suite['settings'], service: SuiteService, ce
   };
 }
 
+/** A search cell as benchmark settings: the cell without a load, the matrix's stop as each step's, the search keys. */
+export function searchCellInput(settings: Suite['settings'], service: SuiteService, search: SuiteSearch, cell: Omit<Cell, 'load'>): BenchInput {
+  const minutes = search.step_duration_min ?? (cell.stop.durationS === undefined ? undefined : cell.stop.durationS / 60);
+  const { duration_seconds: _d, ...base } = cellInput(settings, service, { ...cell, stop: {} });
+  return {
+    ...base, slo: search.slo,
+    ...(search.rate_range === undefined ? {} : { rate_range: search.rate_range }),
+    ...(search.concurrency_range === undefined ? {} : { concurrency_range: search.concurrency_range }),
+    ...(search.precision === undefined ? {} : { precision: search.precision }),
+    ...(search.max_steps === undefined ? {} : { max_steps: search.max_steps }),
+    ...(minutes === undefined ? {} : { step_duration: minutes }),
+    ...(cell.stop.numRequests === undefined ? {} : { num_requests: cell.stop.numRequests }),
+    ...(settings.burstiness !== 1 && search.concurrency_range === undefined ? { burstiness: settings.burstiness } : {}),
+  };
+}
+
 /** `c8` / `r2.5` / `rinf`: the load part of a task id. */
 export function loadKey(load: LoadPattern): string {
-  return load.kind === 'concurrency' ? `c${load.concurrency}` : `r${load.rate}`;
+  return load.kind === 'concurrency' ? `c${load.concurrency}` : load.kind === 'rate' ? `r${load.rate}` : load.kind;
 }
 
 /** Every task of the suite, in a stable order (binding, load, input_len, output_len); `defaults` (the config's) sit under every cell. */
@@ -98,6 +116,10 @@ export function planSuite(suite: Suite, defaults: BenchInput = {}): SuitePlan {
       ...(m.duration_min === undefined ? {} : { durationS: minutesToSeconds(m.duration_min, 'matrix.duration_min') }),
       ...(m.num_requests === undefined ? {} : { numRequests: m.num_requests }),
     };
+    if (binding.search !== undefined) {
+      tasks.push(...searchTasks({ suite, service, search: binding.search, m, stop, tier, failOn: [...suite.fail_on, ...(binding.fail_on ?? [])], seen }));
+      continue;
+    }
     for (const load of loads(m, suite.settings)) {
       for (const inputLen of m.input_len ?? []) {
         for (const outputLen of m.output_len ?? []) {
@@ -119,6 +141,33 @@ export function planSuite(suite: Suite, defaults: BenchInput = {}): SuitePlan {
   return { suite, tasks, services };
 }
 
+interface SearchCells {
+  suite: Suite;
+  service: SuiteService;
+  search: SuiteSearch;
+  m: Partial<SuiteMatrix>;
+  stop: StopCondition;
+  tier: TierValue;
+  failOn: string[];
+  seen: Set<string>;
+}
+
+// One search task per input_len x output_len: `<service>__search-rate_in128_out256`.
+function searchTasks(c: SearchCells): SuiteTask[] {
+  const over = c.search.concurrency_range !== undefined ? 'concurrency' : 'rate';
+  const out: SuiteTask[] = [];
+  for (const inputLen of c.m.input_len ?? []) {
+    for (const outputLen of c.m.output_len ?? []) {
+      const id = `${c.service.id}__search-${over}_in${inputLen}_out${outputLen}`;
+      if (c.seen.has(id)) continue;
+      c.seen.add(id);
+      const spec = buildBenchSpec(searchCellInput(c.suite.settings, c.service, c.search, { inputLen, outputLen, stop: c.stop, failOn: c.failOn }), { label: (key) => `${id}: ${key}` });
+      out.push({ id, file: `${id}.json`, service: c.service, load: spec.loads[0] as LoadPattern, inputLen, outputLen, stop: c.stop, tier: c.tier, failOn: c.failOn, assert: [], assertPromql: [], spec });
+    }
+  }
+  return out;
+}
+
 /** Where a service runs, for tables: `slurm hpc (1 GPU)`, the URL, or `embedded sim`. */
 export function serviceLocation(service: SuiteService, defaultCluster?: string): string {
   if (service.kind === 'url') return service.url;
@@ -138,7 +187,7 @@ function describeStop(stop: StopCondition): string {
 export function renderPlanTable(plan: SuitePlan): string {
   const rows = plan.tasks.map((t, i) => [
     i + 1, t.id, t.service.id, t.service.kind === 'sim' ? t.service.sim.model ?? 'sim' : t.service.model ?? '(discover)',
-    serviceLocation(t.service, plan.suite.cluster), loadKey(t.load), t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
+    serviceLocation(t.service, plan.suite.cluster), t.spec.search === undefined ? loadKey(t.load) : `search ${t.spec.search.over} ${t.spec.search.lo}..${t.spec.search.hi}`, t.inputLen, t.outputLen, describeStop(t.stop), plan.suite.priority,
   ].map(String));
   return renderTable(['#', 'task', 'service', 'model', 'target', 'load', 'input', 'output', 'stop', 'priority'], rows, {
     title: `suite ${plan.suite.name}: ${plan.tasks.length} benchmark(s) on ${plan.services.length} service(s)`,

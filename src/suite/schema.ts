@@ -103,13 +103,28 @@ const asserts = gates(parseAssertion, /^assert: /);
 /** `--assert-promql` queries over each benchmark's window (needs monitoring.prometheus_url in the config). */
 const assertPromql = gates(parsePromqlAssertion, /^assert_promql: /);
 
-/** Binds services to the matrix; `matrix` here replaces the named keys of the top-level one. */
+/**
+ * A benchmark that is a search (`bench search`): per input_len x output_len of the matrix, the
+ * highest rate or concurrency meeting every SLO; the matrix's stop is each step's (or step_duration_min).
+ */
+export const SuiteSearchSchema = z.strictObject({
+  slo: z.array(z.string().min(1)).min(1),
+  rate_range: z.union([z.string(), z.tuple([posNum, posNum])]).optional(),
+  concurrency_range: z.union([z.string(), z.tuple([posInt, posInt])]).optional(),
+  precision: z.union([z.string(), posNum]).optional(),
+  step_duration_min: posNum.optional(),
+  max_steps: posInt.optional(),
+});
+export type SuiteSearch = z.output<typeof SuiteSearchSchema>;
+
+/** Binds services to the matrix; `matrix` here replaces the named keys of the top-level one; `search` makes it a search. */
 const BenchmarkSchema = z.strictObject({
   service: serviceId,
   matrix: MatrixSchema.partial().optional(),
   fail_on: failOn.optional(),
   assert: asserts.optional(),
   assert_promql: assertPromql.optional(),
+  search: SuiteSearchSchema.optional(),
 });
 
 const SuiteBase = z.strictObject({
@@ -148,7 +163,7 @@ export const SuiteSchema = SuiteBase.superRefine((suite, ctx) => {
       }
     });
     for (const { binding, path } of bindings(suite)) {
-      for (const message of matrixGaps(mergeMatrix(suite.matrix, binding.matrix))) ctx.addIssue({ code: 'custom', path, message });
+      for (const message of matrixGaps(mergeMatrix(suite.matrix, binding.matrix), binding.search !== undefined)) ctx.addIssue({ code: 'custom', path, message });
     }
   });
 
@@ -166,11 +181,12 @@ export function mergeMatrix(base: Partial<SuiteMatrix> | undefined, over: Partia
   return { ...base, ...over };
 }
 
-// What a merged matrix lacks to expand into runnable tasks.
-function matrixGaps(m: Partial<SuiteMatrix>): string[] {
+// What a merged matrix lacks to expand into runnable tasks (a search chooses its own load and step stop).
+function matrixGaps(m: Partial<SuiteMatrix>, search: boolean): string[] {
   const gaps: string[] = [];
   if (m.input_len === undefined) gaps.push('expected input_len (a list of prompt lengths), got nothing');
   if (m.output_len === undefined) gaps.push('expected output_len (a list of output lengths), got nothing');
+  if (search) return gaps;
   if (m.concurrency === undefined && m.rate === undefined) gaps.push('expected concurrency and/or rate (load levels), got neither');
   if (m.duration_min === undefined && m.num_requests === undefined) gaps.push('expected duration_min and/or num_requests (when to stop), got neither');
   return gaps;

@@ -32,6 +32,8 @@ export interface BenchmarkRow {
   /** Each gate's outcome: fail_on rules, assert and assert_promql, with the value observed. */
   assertions?: AssertionOutcome[];
   metrics: Partial<Record<(typeof SUMMARY_METRICS)[number], number>>;
+  /** A search's answer: the highest rate (req/s) or concurrency that met every SLO. */
+  search_answer?: number;
 }
 
 export interface ServiceRow {
@@ -88,10 +90,10 @@ const csvCell = (value: unknown): string => {
 
 /** summary.csv: one line per benchmark, metrics as columns, empty cells for missing values. */
 export function summaryCsv(summary: SuiteSummary): string {
-  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches', 'assertions'];
+  const head = ['id', 'service', 'load', 'input_len', 'output_len', 'status', 'resumed', ...SUMMARY_METRICS, 'file', 'error', 'breaches', 'assertions', 'search_answer'];
   const gates = (b: BenchmarkRow) => b.assertions?.map((a) => `${a.expr} ${a.status}${a.observed === undefined ? '' : ` (${a.observed})`}`);
   const lines = summary.benchmarks.map((b) =>
-    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches, gates(b)].map(csvCell).join(','),
+    [b.id, b.service, b.load, b.input_len, b.output_len, b.status, b.resumed, ...SUMMARY_METRICS.map((m) => b.metrics[m]), b.file, b.error, b.breaches, gates(b), b.search_answer].map(csvCell).join(','),
   );
   return `${[head.join(','), ...lines].join('\n')}\n`;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResultDocumentSchema, type ResultDocument } from '../../src/bench/results/result-schema.js';
+import { ResultDocumentSchema, SearchDocumentSchema, type ResultDocument } from '../../src/bench/results/result-schema.js';
 import { testCluster } from '../helpers/cluster.js';
 import { poll } from '../helpers/poll.js';
 import { BIN, REPO_ROOT, tempHome, type BinResult } from '../helpers/run-bin.js';
@@ -185,5 +185,20 @@ describe('bench run --service: the client inside the cluster', () => {
       expect(res.stderr).toMatch(message);
       expect(runDirs().length).toBe(before);
     }
+  });
+});
+
+describe('bench search --service: each step through the cluster client', () => {
+  it('measures every level as a client step next to the server and writes one search document', async () => {
+    const res = await aibench(['bench', 'search', '--service', SERVICE, '--slo', 'p99_ttft_ms<=10000', '--concurrency-range', '1:2', '--num-requests', '6', '--input-len', '16', '--output-len', '4', '--json']);
+    expect(res.exitCode, res.stderr).toBe(0);
+    const doc = SearchDocumentSchema.parse(JSON.parse(res.stdout));
+    expect(doc.steps.map((s) => [s.value, s.passed])).toEqual([[1, true], [2, true]]);
+    expect([doc.answer, doc.stop_reason]).toEqual([2, 'top_passes']);
+    for (const step of doc.steps) {
+      expect(step.run.completed).toBe(6);
+      expect(step.run.client).toMatchObject({ placement: 'cluster', slurm: { placement: 'service-allocation', job_id: serviceJob } });
+    }
+    expect(await clientSteps()).toEqual([]);
   });
 });

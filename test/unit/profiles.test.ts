@@ -2,17 +2,19 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildBenchSpec } from '../../src/bench/spec/build-spec.js';
 import { loadBenchProfile } from '../../src/bench/spec/profile.js';
 import { loadSuite } from '../../src/suite/schema.js';
 
 const dir = join(import.meta.dirname, '../../profiles');
-const benchProfiles = ['quickstart.yaml', 'smoke-bench.yaml'];
+const benchProfiles = ['quickstart.yaml', 'smoke-bench.yaml', 'slo-search.yaml'];
 const suiteProfiles = ['nightly.yaml', 'smoke.yaml'];
 
 describe('profiles/', () => {
   it.each(benchProfiles)('%s is a valid bench profile', async (name) => {
     const profile = await loadBenchProfile(join(dir, name));
     expect(profile.duration ?? profile.duration_seconds ?? profile.num_requests).toBeGreaterThan(0);
+    expect(() => buildBenchSpec(profile)).not.toThrow();
   });
 
   it.each(suiteProfiles)('%s is a valid suite', async (name) => {

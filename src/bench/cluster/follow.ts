@@ -6,8 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { BenchError, InterruptedRun } from '../../errors.js';
 import type { Executor } from '../../exec/types.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
+import { measuredTotal } from '../engine/measured-phase.js';
 import { loadLabel } from '../engine/schedule.js';
-import { parseResultDocument, type ResultDocument } from '../results/result-schema.js';
+import { parseResultDocument, runsOfDocument, type ResultDocument } from '../results/result-schema.js';
 import { settle } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { RUN_FILES, type ProgressNote } from '../scale/run-dir.js';
@@ -69,7 +70,7 @@ function report(spec: BenchSpec, notes: ProgressNote[], hooks: BenchHooks): void
   hooks.onProgress({
     label: load ? loadLabel(load) : 'run', step, steps: spec.loads.length, phase,
     counts: { sent: sum('sent'), completed: sum('completed'), failed: sum('failed'), inFlight: sum('inFlight') },
-    total: phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
+    total: phase === 'warmup' ? spec.warmup : measuredTotal(spec), durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
     phaseStartMs: Math.min(...current.map((n) => n.phaseStart)) - performance.timeOrigin,
   });
 }
@@ -118,7 +119,7 @@ async function collect(ex: Executor, h: ClientHandle, spec: BenchSpec, stopped: 
   if (text === undefined && stopped) throw new InterruptedRun();
   if (text === undefined) throw await clientFailure(ex, h, 'no result was merged');
   const doc = parseResultDocument(JSON.parse(text), path);
-  const runs: ResultDocument[] = 'runs' in doc ? doc.runs : [doc];
+  const runs: ResultDocument[] = runsOfDocument(doc);
   const interrupted = stopped || runs.some((r) => r.interrupted !== undefined);
   return settle(runs, spec, interrupted);
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import { runLocal } from '../engine/execute.js';
 import type { BenchHooks, BenchOutcome } from '../engine/runner.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
+import { runSearch, type MeasureRun } from '../search/run-search.js';
 import { runClusterClient } from './launch.js';
 
 export interface ServiceBenchOptions {
@@ -15,8 +16,13 @@ export interface ServiceBenchOptions {
   apiKey?: string;
 }
 
-/** Run the spec against its service (spec.target.service) and return what was measured. */
-export async function benchmarkService(config: Config, spec: BenchSpec, hooks: BenchHooks = {}, options: ServiceBenchOptions = {}): Promise<BenchOutcome> {
+/** Run the spec against its service (spec.target.service) and return what was measured; a search measures each step so. */
+export function benchmarkService(config: Config, spec: BenchSpec, hooks: BenchHooks = {}, options: ServiceBenchOptions = {}): Promise<BenchOutcome> {
+  const once: MeasureRun = (s, h) => benchmarkServiceOnce(config, s, h, options);
+  return spec.search === undefined ? once(spec, hooks) : runSearch(spec, once, hooks);
+}
+
+async function benchmarkServiceOnce(config: Config, spec: BenchSpec, hooks: BenchHooks, options: ServiceBenchOptions): Promise<BenchOutcome> {
   const id = spec.target.service;
   if (id === undefined) throw new UsageError('service: expected a service id to benchmark, got none');
   const open = options.store ? { store: options.store } : {};

@@ -1,4 +1,8 @@
-// What every dataset yields: prompts with their token counts and the output length to ask for.
+// What every dataset yields: prompts with their token counts and the output length to ask for;
+// multi-turn datasets add their conversations, a trace the source its requests stream from.
+import type { DatasetSpec } from '../spec/bench-spec.js';
+import type { Conversation } from './conversation.js';
+import type { TraceSource } from './trace.js';
 import type { BenchTokenizer } from './tokenizer.js';
 
 export interface DatasetEntry {
@@ -10,9 +14,13 @@ export interface DatasetEntry {
 }
 
 export interface Dataset {
-  kind: 'random' | 'sharegpt' | 'jsonl';
-  /** Entries in the order they are sent; the runner cycles when it needs more. */
+  kind: DatasetSpec['kind'];
+  /** Entries in the order they are sent; the runner cycles when it needs more (conversations: each first turn). */
   entries: DatasetEntry[];
+  /** Multi-turn sessions, in the order they start. */
+  conversations?: Conversation[];
+  /** A trace, replayed as it is read. */
+  trace?: TraceSource;
 }
 
 /** Uniform floats in [0, 1): the one source of randomness a dataset takes, already seeded. */

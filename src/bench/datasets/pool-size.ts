@@ -10,17 +10,18 @@ export interface PoolSize {
   budgetMiB: number;
 }
 
-/** The longest prompt the dataset can produce, in tokens (files: unknown up front, so a typical bound). */
-function longestPrompt(spec: BenchSpec): number {
+/** Bytes one prompt of the pool holds: random and prefix prompts are windows of one shared corpus
+ * (an entry and a slice, ~160 bytes); file prompts their own text (a typical 2048-token bound). */
+function promptBytes(spec: BenchSpec): number {
   const d = spec.dataset;
-  return d.kind === 'random' ? Math.floor(d.input_len * (1 + d.range_ratio)) : 2048;
+  return d.kind === 'random' || d.kind === 'prefix' ? 160 : 2048 * BYTES_PER_TOKEN;
 }
 
 /** Distinct prompts to build for a spec; the runner reuses them in turn when it needs more. */
 export function promptPoolSize(spec: BenchSpec, budgetBytes = PROMPT_POOL_BYTES): PoolSize {
   const counted = spec.stop.num_requests !== undefined;
   const wanted = counted ? (spec.stop.num_requests as number) + spec.warmup : Math.max(spec.warmup + 1, DEFAULT_PROMPT_POOL);
-  const fits = Math.max(1, Math.floor(budgetBytes / (longestPrompt(spec) * BYTES_PER_TOKEN)));
+  const fits = Math.max(1, Math.floor(budgetBytes / promptBytes(spec)));
   const budgetMiB = Math.round(budgetBytes / 2 ** 20);
   if (fits < wanted) return { size: fits, limitedBy: 'memory', budgetMiB };
   return { size: wanted, limitedBy: counted ? 'count' : 'default', budgetMiB };

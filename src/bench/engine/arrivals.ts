@@ -2,6 +2,7 @@
 // as vLLM's benchmark does, plus the readable label used in reports.
 import { UsageError } from '../../errors.js';
 import { createRng } from '../../common/rng.js';
+import type { LoadPattern } from '../spec/bench-spec.js';
 
 export { createRng };
 
@@ -51,15 +52,101 @@ export function* gammaGaps(opts: GammaGapsOptions): Generator<number, never, und
   for (;;) yield sampleGamma(opts.burstiness, random) * scaleMs;
 }
 
+/** The instantaneous rate (req/s) of a ramp at progress p in [0, 1]: linear, or exponential (geometric). */
+export function rampRate(shape: 'linear' | 'exponential', start: number, end: number, p: number): number {
+  const at = Math.min(1, Math.max(0, p));
+  return shape === 'linear' ? start + (end - start) * at : start * Math.pow(end / start, at);
+}
+
+export interface RampOptions {
+  shape: 'linear' | 'exponential';
+  startRate: number;
+  endRate: number;
+  burstiness: number;
+  seed: number;
+  /** The ramp spans this many seconds (exact time rescaling) ... */
+  durationS?: number;
+  /** ... or, without a duration, this many requests (the rate follows the request index). */
+  numRequests?: number;
+}
+
+// Seconds at which the integrated rate (expected arrivals so far) of a ramp over durationS reaches lambda.
+function rampTime(o: RampOptions & { durationS: number }, lambda: number): number {
+  const { startRate: r0, endRate: r1, durationS: d } = o;
+  if (o.shape === 'linear') {
+    const a = (r1 - r0) / (2 * d);
+    const disc = r0 * r0 + 4 * a * lambda;
+    return disc < 0 ? Number.POSITIVE_INFINITY : (2 * lambda) / (r0 + Math.sqrt(disc));
+  }
+  const k = Math.log(r1 / r0);
+  if (Math.abs(k) < 1e-12) return lambda / r0;
+  const arg = 1 + (lambda * k) / (r0 * d);
+  return arg <= 0 ? Number.POSITIVE_INFINITY : (d / k) * Math.log(arg);
+}
+
+/**
+ * Endless send offsets (ms after the phase start) of a ramp, gamma-distributed around the
+ * instantaneous rate and seeded. Over a duration it is exact: unit-mean gamma steps in "expected
+ * arrivals" are mapped through the inverse of the integrated rate (time rescaling); over a count the
+ * rate follows the request index. Infinity once a falling ramp has no arrival left in its span.
+ */
+export function* rampOffsets(o: RampOptions): Generator<number, never, undefined> {
+  const random = createRng(o.seed);
+  const step = (): number => sampleGamma(o.burstiness, random) / o.burstiness;
+  if (o.durationS !== undefined) {
+    const timed = { ...o, durationS: o.durationS };
+    let lambda = 0;
+    for (;;) {
+      yield rampTime(timed, lambda) * 1000;
+      lambda += step();
+    }
+  }
+  const n = Math.max(1, o.numRequests ?? 1);
+  let t = 0;
+  for (let i = 0; ; i++) {
+    yield t;
+    t += (step() / rampRate(o.shape, o.startRate, o.endRate, i / n)) * 1000;
+  }
+}
+
+/**
+ * Endless send offsets (ms after the phase start) of an open-loop pattern: a rate's cumulative
+ * gamma gaps (all 0 for inf), or a ramp's over the stop's duration (else its request count).
+ */
+export function* arrivalOffsets(pattern: LoadPattern, seed: number, stop: { durationS?: number; numRequests?: number }): Generator<number, never, undefined> {
+  if (pattern.kind === 'ramp') {
+    yield* rampOffsets({
+      shape: pattern.shape, startRate: pattern.start_rate, endRate: pattern.end_rate, burstiness: pattern.burstiness, seed,
+      ...(stop.durationS !== undefined ? { durationS: stop.durationS } : { numRequests: stop.numRequests }),
+    });
+  }
+  if (pattern.kind !== 'rate') throw new UsageError(`expected a rate or a ramp for an open loop, got ${pattern.kind}`);
+  const gaps = pattern.rate === 'inf' ? undefined : gammaGaps({ rate: pattern.rate, burstiness: pattern.burstiness, seed });
+  let t = 0;
+  for (;;) {
+    yield t;
+    t += gaps === undefined ? 0 : (gaps.next().value as number);
+  }
+}
+
 export type ArrivalPattern =
   | { kind: 'concurrency'; concurrency: number }
-  | { kind: 'rate'; rate: number; burstiness: number; maxConcurrency?: number };
+  | { kind: 'rate'; rate: number; burstiness: number; maxConcurrency?: number }
+  | { kind: 'ramp'; shape: 'linear' | 'exponential'; startRate: number; endRate: number; burstiness: number; maxConcurrency?: number }
+  | { kind: 'trace'; timeScale: number; maxConcurrency?: number }
+  | { kind: 'batch' };
 
-/** Readable label: `concurrency@64`, `poisson@2.00`, `gamma(b=0.5)@2.00`, `poisson@inf`, `poisson@2.00/max64`. */
+/**
+ * Readable label: `concurrency@64`, `poisson@2.00`, `gamma(b=0.5)@2.00`, `poisson@inf`, `poisson@2.00/max64`,
+ * `poisson@linear-ramp(1.00..8.00)`, `trace(x0.5)`, `batch`.
+ */
 export function arrivalLabel(pattern: ArrivalPattern): string {
   if (pattern.kind === 'concurrency') return `concurrency@${pattern.concurrency}`;
-  const shape = pattern.burstiness === 1 ? 'poisson' : `gamma(b=${pattern.burstiness})`;
-  const rate = Number.isFinite(pattern.rate) ? pattern.rate.toFixed(2) : 'inf';
+  if (pattern.kind === 'batch') return 'batch';
   const cap = pattern.maxConcurrency === undefined ? '' : `/max${pattern.maxConcurrency}`;
+  if (pattern.kind === 'trace') return `trace(x${pattern.timeScale})${cap}`;
+  const shape = pattern.burstiness === 1 ? 'poisson' : `gamma(b=${pattern.burstiness})`;
+  if (pattern.kind === 'ramp') return `${shape}@${pattern.shape}-ramp(${pattern.startRate.toFixed(2)}..${pattern.endRate.toFixed(2)})${cap}`;
+  const rate = Number.isFinite(pattern.rate) ? pattern.rate.toFixed(2) : 'inf';
   return `${shape}@${rate}${cap}`;
 }

@@ -26,6 +26,8 @@ export interface StreamRequest extends RecordedRequest {
   prompt: string;
   /** When the schedule wanted it sent (monotonic ms); defaults to the actual start. */
   scheduledMs?: number;
+  /** Chat only: the whole conversation so far (a multi-turn session), sent instead of one user message. */
+  messages?: ReadonlyArray<{ role: string; content: string }>;
 }
 
 export interface BenchClient {
@@ -45,9 +47,9 @@ export function splitTarget(url: string): { origin: string; prefix: string } {
 }
 
 /** The JSON body vLLM's benchmark sends: streamed, usage in the last chunk, exact output length. */
-export function requestBody(req: Pick<StreamRequest, 'model' | 'api' | 'prompt' | 'maxTokens'>): string {
+export function requestBody(req: Pick<StreamRequest, 'model' | 'api' | 'prompt' | 'maxTokens' | 'messages'>): string {
   const common = { model: req.model, stream: true, stream_options: { include_usage: true }, max_tokens: req.maxTokens, ignore_eos: true, temperature: 0 };
-  if (req.api === 'chat') return JSON.stringify({ ...common, messages: [{ role: 'user', content: req.prompt }] });
+  if (req.api === 'chat') return JSON.stringify({ ...common, messages: req.messages ?? [{ role: 'user', content: req.prompt }] });
   return JSON.stringify({ ...common, prompt: req.prompt });
 }
 

@@ -3,6 +3,7 @@
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { runWithWorkers } from '../scale/local-workers.js';
 import { withRunWindowTruth } from '../truth/run-window.js';
+import { runSearch, type MeasureRun } from '../search/run-search.js';
 import { runBenchmark, type BenchHooks, type BenchOutcome, type Endpoint } from './runner.js';
 
 export interface TargetOptions {
@@ -12,10 +13,10 @@ export interface TargetOptions {
   apiKey?: string;
 }
 
-/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes; then the run window's Prometheus truth. */
-export async function runLocal(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
-  const outcome = spec.client.workers > 1 ? await runWithWorkers(spec, endpoint, hooks) : await runBenchmark(spec, endpoint, hooks);
-  return withRunWindowTruth(spec, outcome);
+/** Run the spec against an endpoint: in this process, or split over `client.workers` local processes, then the run window's Prometheus truth; a search runs each step so. */
+export function runLocal(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<BenchOutcome> {
+  const once: MeasureRun = async (s, h) => withRunWindowTruth(s, s.client.workers > 1 ? await runWithWorkers(s, endpoint, h) : await runBenchmark(s, endpoint, h));
+  return spec.search === undefined ? once(spec, hooks) : runSearch(spec, once, hooks);
 }
 
 /** Run the spec against its target; `embedded` says whether the simulator was started for it. */

@@ -3,12 +3,13 @@
 // and/or deadline; at the deadline in-flight requests are cut, or finish within a bounded grace.
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { gammaGaps } from './arrivals.js';
+import { sleep } from '../../common/sleep.js';
+import { arrivalOffsets } from './arrivals.js';
 import type { BenchApi, BenchClient } from './client.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
-import { canStart, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
+import { InFlight } from './in-flight.js';
+import { canStart, inFlightCap, type LoadPattern, type OnDeadline, type StopCondition } from './schedule.js';
 import type { RequestRecord } from './types.js';
-import { sleep } from '../../common/sleep.js';
 
 export interface PhaseCounts {
   sent: number;
@@ -43,6 +44,24 @@ export interface PhaseOptions {
   onProgress?: (counts: PhaseCounts) => void;
   /** Called with each finished record (a scale-out share streams them to its records file). */
   onRecord?: (record: RequestRecord) => void;
+  /** A trace's arrivals (its times and prompts), read as the phase goes; required for a trace pattern. */
+  arrivals?: AsyncIterable<Arrival>;
+}
+
+/** One arrival of an open loop: when (ms after the phase start) and, from a trace, what to send as which request. */
+export interface Arrival {
+  offsetMs: number;
+  entry?: DatasetEntry;
+  index?: number;
+}
+
+/** What the loops start: one request each (InFlight), or one multi-turn session each (session-phase.ts). */
+export interface Launcher {
+  readonly size: number;
+  /** Start the next unit; resolves when it ended. */
+  launch(scheduledMs?: number, arrival?: Arrival): Promise<void>;
+  /** Wait until fewer than `cap` units are in flight, or `stop` aborts. */
+  waitForSlot(cap: number, stop: AbortSignal): Promise<void>;
 }
 
 export interface PhaseResult {
@@ -97,109 +116,68 @@ export function phaseControl(opts: Pick<PhaseOptions, 'stop' | 'onDeadline' | 'g
   };
 }
 
-/** The requests of a phase in flight: launch, counts, records, waiting for a free slot, draining. */
-class InFlight {
-  readonly counts: PhaseCounts = { sent: 0, completed: 0, failed: 0, inFlight: 0 };
-  readonly records: RequestRecord[] = [];
-  readonly #pending = new Set<Promise<void>>();
-  #slotFreed: (() => void) | undefined;
-
-  constructor(private readonly opts: PhaseOptions, private readonly cut: AbortSignal) {}
-
-  get size(): number {
-    return this.#pending.size;
-  }
-
-  /** Send the phase's next request; resolves when it ended. */
-  launch(scheduledMs?: number): Promise<void> {
-    const o = this.opts;
-    const i = this.counts.sent++;
-    const index = o.offset + i * (o.indexStride ?? 1) + (o.indexBase ?? 0);
-    const entry = o.entries[index % o.entries.length] as DatasetEntry; // by global index: shares send different prompts
-    this.counts.inFlight++;
-    o.onProgress?.(this.counts);
-    const request = {
-      index, model: o.model, api: o.api, prompt: entry.prompt,
-      promptTokens: entry.promptTokens, maxTokens: entry.outputTokens, scheduledMs, warmup: o.warmup, countTokens: o.countTokens,
-      ...(o.clientIndex === undefined ? {} : { client: o.clientIndex }),
-    };
-    const done: Promise<void> = o.client.send(request, this.cut).then((record) => {
-      this.records.push(record);
-      o.onRecord?.(record);
-      this.counts.inFlight--;
-      if (record.success) this.counts.completed++;
-      else if (!record.cut) this.counts.failed++;
-      this.#pending.delete(done);
-      o.onProgress?.(this.counts);
-      this.#slotFreed?.();
-    });
-    this.#pending.add(done);
-    return done;
-  }
-
-  /** Wait until fewer than `cap` requests are in flight, or `stop` aborts. */
-  async waitForSlot(cap: number, stop: AbortSignal): Promise<void> {
-    while (this.#pending.size >= cap && !stop.aborted) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          stop.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.#slotFreed = wake;
-        stop.addEventListener('abort', wake, { once: true });
-      });
-      this.#slotFreed = undefined;
-    }
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.#pending);
-  }
+/** Run one phase to its stop condition and return every record (cut ones included, marked). */
+export function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
+  return runUnits(opts, (control) => new InFlight(opts, control.cut), (inFlight) => inFlight.counts.sent);
 }
 
-/** Run one phase to its stop condition and return every record (cut ones included, marked). */
-export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
+/** What runUnits drives: a launcher that keeps the records of what it ran and can wait for the rest. */
+export interface UnitRunner extends Launcher {
+  readonly records: RequestRecord[];
+  drain(): Promise<void>;
+}
+
+/**
+ * The loop of a phase over any unit (a request, a session): closed at a concurrency or open at the
+ * pattern's (or a trace's) arrivals, until the stop condition counts `started` units or the deadline.
+ */
+export async function runUnits<U extends UnitRunner>(opts: PhaseOptions, make: (control: PhaseControl) => U, started: (units: U) => number): Promise<PhaseResult> {
   const control = phaseControl(opts);
-  const inFlight = new InFlight(opts, control.cut);
+  const units = make(control);
   const startMs = performance.now();
-  const allowed = (): boolean => !control.stopStarting.aborted && canStart(opts.stop, inFlight.counts.sent, performance.now() - startMs);
+  const allowed = (): boolean => !control.stopStarting.aborted && canStart(opts.stop, started(units), performance.now() - startMs);
   try {
-    if (opts.pattern.kind === 'concurrency') await closedLoop(opts.pattern.concurrency, inFlight, allowed);
-    else await openLoop(opts, opts.pattern, { inFlight, allowed, startMs, stop: control.stopStarting });
-    await inFlight.drain();
+    if (opts.pattern.kind === 'concurrency') await closedLoop(opts.pattern.concurrency, units, allowed);
+    else await openLoop(arrivalsOf(opts), inFlightCap(opts.pattern), { launcher: units, allowed, startMs, stop: control.stopStarting, durationS: opts.stop.durationS });
+    await units.drain();
   } finally {
     control.dispose();
   }
-  return { records: inFlight.records, startMs, endMs: performance.now(), interrupted: control.interrupted };
+  return { records: units.records, startMs, endMs: performance.now(), interrupted: control.interrupted };
 }
 
-// N workers, each sending its next request as soon as its last one ended.
-async function closedLoop(concurrency: number, inFlight: InFlight, allowed: () => boolean): Promise<void> {
+/** N workers, each starting its next unit as soon as its last one ended. */
+export async function closedLoop(concurrency: number, launcher: Launcher, allowed: () => boolean): Promise<void> {
   const worker = async (): Promise<void> => {
-    while (allowed()) await inFlight.launch();
+    while (allowed()) await launcher.launch();
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-interface OpenLoopState {
-  inFlight: InFlight;
+/** The open loop's arrivals: a trace's own, else the seeded offsets of the rate or the ramp. */
+export function arrivalsOf(opts: Pick<PhaseOptions, 'pattern' | 'seed' | 'stop' | 'arrivals'>): AsyncIterable<Arrival> | Iterable<Arrival> {
+  if (opts.arrivals !== undefined) return opts.arrivals;
+  const offsets = arrivalOffsets(opts.pattern, opts.seed, opts.stop);
+  return { [Symbol.iterator]: () => ({ next: () => ({ done: false, value: { offsetMs: offsets.next().value as number } }) }) };
+}
+
+export interface OpenLoopState {
+  launcher: Launcher;
   allowed: () => boolean;
   startMs: number;
   stop: AbortSignal;
+  durationS?: number;
 }
 
-// Requests at absolute times from seeded gamma gaps; a cap holds a request until a slot frees.
-async function openLoop(opts: PhaseOptions, pattern: Extract<LoadPattern, { kind: 'rate' }>, s: OpenLoopState): Promise<void> {
-  const { rate, burstiness, max_concurrency: cap } = pattern;
-  const gaps = rate === 'inf' ? undefined : gammaGaps({ rate, burstiness, seed: opts.seed })[Symbol.iterator]();
-  let offsetMs = 0;
-  while (s.allowed()) {
-    if (opts.stop.durationS !== undefined && offsetMs >= opts.stop.durationS * 1000) break;
-    const scheduled = s.startMs + offsetMs;
-    await sleep(scheduled - performance.now(), s.stop);
-    if (cap !== undefined) await s.inFlight.waitForSlot(cap, s.stop);
+/** Units at absolute times (start + offset); a cap holds one until a slot frees. Ends with the arrivals or the stop. */
+export async function openLoop(arrivals: AsyncIterable<Arrival> | Iterable<Arrival>, cap: number | undefined, s: OpenLoopState): Promise<void> {
+  for await (const arrival of arrivals) {
     if (!s.allowed()) break;
-    void s.inFlight.launch(scheduled);
-    offsetMs += gaps === undefined ? 0 : (gaps.next().value as number);
+    if (s.durationS !== undefined && arrival.offsetMs >= s.durationS * 1000) break;
+    const scheduled = s.startMs + arrival.offsetMs;
+    await sleep(scheduled - performance.now(), s.stop);
+    if (cap !== undefined) await s.launcher.waitForSlot(cap, s.stop);
+    if (!s.allowed()) break;
+    void s.launcher.launch(scheduled, arrival);
   }
 }

@@ -8,7 +8,9 @@ import { startScraper, type RunningScraper } from '../scrape/scraper.js';
 import type { ScrapeLog } from '../scrape/server-metrics.js';
 import { openBenchClient, type ReplicaTarget } from './replica-client.js';
 import { startEventLoopMonitor } from './client-health.js';
+import { runMeasuredPhase, type Workload } from './measured-phase.js';
 import { runPhase, type PhaseCounts, type PhaseOptions } from './phase.js';
+import type { BatchBlock } from '../results/workload-blocks.js';
 import { connectionsFor } from './schedule.js';
 import type { Share } from './share.js';
 import type { RequestRecord } from './types.js';
@@ -22,6 +24,8 @@ export interface ShareContext {
   entries: readonly DatasetEntry[];
   /** A service group's replicas as this process reaches them (default: the spec's target.replicas). */
   replicas?: readonly ReplicaTarget[];
+  /** Sessions or a trace, for the datasets that bring them. */
+  workload?: Workload;
 }
 
 export interface ShareHooks {
@@ -49,6 +53,8 @@ export interface ShareStepOutput {
   interrupted: boolean;
   /** The server's /metrics over the measured phase, when this share scraped. */
   scrape?: ScrapeLog;
+  /** A batch run's job (api batch). */
+  batch?: BatchBlock;
 }
 
 /** Run a share; undefined when it was interrupted during warmup (nothing measured). */
@@ -85,7 +91,7 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     scraper = hooks.scrape && intervalS > 0 ? await startScraper({ url: ctx.url, apiKey: ctx.apiKey, intervalS, clock: hooks.scrapeClock }) : undefined;
     const startedAt = new Date();
     const loop = startEventLoopMonitor();
-    const measured = await runPhase({
+    const measured = await runMeasuredPhase(ctx, share, {
       ...common, offset: spec.warmup, pattern: share.load, onDeadline: spec.stop.on_deadline,
       stop: { durationS: spec.stop.duration_s, numRequests: share.numRequests }, onProgress: progress('measure'),
     });
@@ -94,7 +100,7 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     scraper = undefined;
     return {
       records: [...warmup, ...measured.records], startMs: measured.startMs, endMs: measured.endMs,
-      startedAt, endedAt: new Date(), loop: loopStats, interrupted: measured.interrupted, ...(scrape === undefined ? {} : { scrape }),
+      startedAt, endedAt: new Date(), loop: loopStats, interrupted: measured.interrupted, ...(scrape === undefined ? {} : { scrape }), ...(measured.batch ? { batch: measured.batch } : {}),
     };
   } finally {
     await scraper?.stop();

@@ -8,14 +8,15 @@ import { buildDataset } from '../datasets/build-dataset.js';
 import type { DatasetEntry } from '../datasets/dataset.js';
 import { loadTokenizer, type BenchTokenizer } from '../datasets/tokenizer.js';
 import { buildRunDocument, tokenizerNote, type RunProvenance } from '../results/build-result.js';
-import type { ResultDocument, RunConfig } from '../results/result-schema.js';
+import type { ResultDocument, RunConfig, SearchDocument } from '../results/result-schema.js';
 import { validatedRunConfigs } from '../results/run-config.js';
 import { settle, type Verdict } from '../results/verdict.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { poolShares } from '../results/pool-shares.js';
+import { measuredTotal, type Workload } from './measured-phase.js';
 import type { PhaseCounts } from './phase.js';
 import { runShareStep } from './run-share.js';
-import { loadLabel } from './schedule.js';
+import { inFlightCap, loadLabel } from './schedule.js';
 import { shareOf } from './share.js';
 import { probeServer, type ServerInfo } from './server-probe.js';
 import { checkSocketBudget, openFileLimit } from './socket-limit.js';
@@ -54,10 +55,12 @@ export interface BenchHooks {
 }
 
 export interface BenchOutcome {
-  /** One document per load level that ran (a sweep interrupted midway has fewer). */
+  /** One document per load level that ran (a sweep interrupted midway has fewer; a search: one per step). */
   runs: ResultDocument[];
   interrupted: boolean;
   verdict: Verdict;
+  /** A search's document (bench search), whose steps are `runs`. */
+  search?: SearchDocument;
 }
 
 export interface Prepared {
@@ -65,6 +68,8 @@ export interface Prepared {
   configs: RunConfig[];
   tokenizer: BenchTokenizer;
   entries: readonly DatasetEntry[];
+  /** Sessions or a trace, for the datasets that bring them. */
+  workload: Workload;
 }
 
 /** Run every load level of the spec against the endpoint. */
@@ -87,7 +92,7 @@ export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: B
 /** Model, server limits, each step's config, tokenizer and prompts: all before the first request. */
 export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<Prepared> {
   // An uncapped rate opens sockets only as requests overlap: nothing to check up front.
-  checkSocketBudget(Math.max(0, ...spec.loads.map((l) => (l.kind === 'concurrency' ? l.concurrency : (l.max_concurrency ?? 0)))), openFileLimit());
+  checkSocketBudget(Math.max(0, ...spec.loads.map((l) => inFlightCap(l) ?? 0)), openFileLimit());
   const server = await probeServer(spec, endpoint);
   const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
   const tokenizer = await loadTokenizer(spec.client.tokenizer ?? server.model);
@@ -95,7 +100,7 @@ export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: Ben
   const pool = promptPoolSize(spec);
   const dataset = await buildDataset(spec.dataset, tokenizer, pool.size, spec.seed);
   if (pool.limitedBy === 'memory') hooks.onInfo?.(`prompts: ${pool.size} distinct (cut to fit ${pool.budgetMiB} MiB), reused in turn`);
-  return { server, configs, tokenizer, entries: dataset.entries };
+  return { server, configs, tokenizer, entries: dataset.entries, workload: { conversations: dataset.conversations, trace: dataset.trace } };
 }
 
 interface StepRun {
@@ -108,14 +113,14 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
   const label = loadLabel(run.config.load);
   const ctx = {
     spec, url: endpoint.url, ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries,
-    ...(endpoint.replicas ? { replicas: endpoint.replicas } : {}),
+    workload: prepared.workload, ...(endpoint.replicas ? { replicas: endpoint.replicas } : {}),
   };
   const output = await runShareStep(ctx, shareOf(run.config.load, spec.stop, spec.warmup, spec.seed, 0, 1), {
     signal: hooks.signal,
     scrape: true,
     onProgress: hooks.onProgress && ((phase, counts, phaseStartMs) => hooks.onProgress?.({
       label, step: run.step, steps: spec.loads.length, phase, counts, phaseStartMs,
-      total: phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
+      total: phase === 'warmup' ? spec.warmup : measuredTotal(spec), durationS: phase === 'warmup' ? undefined : spec.stop.duration_s,
     })),
   });
   if (output === undefined) return { interrupted: true };
@@ -126,6 +131,7 @@ async function runStep(spec: BenchSpec, endpoint: Endpoint, prepared: Prepared, 
     clientExtras: { placement: 'local', network_path: endpoint.forwarded ? 'ssh-forward' : 'direct', ...forwardWarning(endpoint) },
     interruptedBy: output.interrupted ? interruptReason(hooks.signal) : undefined,
     ...(output.scrape === undefined ? {} : { scrape: output.scrape }),
+    ...(output.batch ? { batch: output.batch } : {}),
   });
   return { doc, interrupted: output.interrupted };
 }

@@ -16,18 +16,43 @@ export interface StopCondition {
 
 export type OnDeadline = 'finish' | 'cut';
 
-/** Readable label (arrivals.ts's scheme): `concurrency@8`, `poisson@2.00`, `gamma(b=0.5)@2.00/max64`. */
+/** Readable label (arrivals.ts's scheme): `concurrency@8`, `poisson@2.00`, `gamma(b=0.5)@2.00/max64`, `poisson@linear-ramp(1.00..8.00)`, `trace(x1)`. */
 export function loadLabel(pattern: LoadPattern): string {
-  if (pattern.kind === 'concurrency') return arrivalLabel(pattern);
-  const rate = pattern.rate === 'inf' ? Number.POSITIVE_INFINITY : pattern.rate;
-  return arrivalLabel({ kind: 'rate', rate, burstiness: pattern.burstiness, maxConcurrency: pattern.max_concurrency });
+  switch (pattern.kind) {
+    case 'concurrency':
+    case 'batch':
+      return arrivalLabel(pattern);
+    case 'trace':
+      return arrivalLabel({ kind: 'trace', timeScale: pattern.time_scale, maxConcurrency: pattern.max_concurrency });
+    case 'ramp':
+      return arrivalLabel({ kind: 'ramp', shape: pattern.shape, startRate: pattern.start_rate, endRate: pattern.end_rate, burstiness: pattern.burstiness, maxConcurrency: pattern.max_concurrency });
+    case 'rate': {
+      const rate = pattern.rate === 'inf' ? Number.POSITIVE_INFINITY : pattern.rate;
+      return arrivalLabel({ kind: 'rate', rate, burstiness: pattern.burstiness, maxConcurrency: pattern.max_concurrency });
+    }
+  }
 }
 
-/** Sockets a pattern needs: the concurrency, or the cap in rate mode (else a bound from rate x 60 s, at most 1024). */
-export function connectionsFor(pattern: LoadPattern): number {
+/** The cap on requests in flight a pattern sets: its concurrency, or the cap of an open loop. */
+export function inFlightCap(pattern: LoadPattern): number | undefined {
   if (pattern.kind === 'concurrency') return pattern.concurrency;
-  if (pattern.max_concurrency !== undefined) return pattern.max_concurrency;
-  return Math.min(1024, Math.max(16, pattern.rate === 'inf' ? 1024 : Math.ceil(pattern.rate * 60)));
+  return 'max_concurrency' in pattern ? pattern.max_concurrency : undefined;
+}
+
+/** The highest rate (req/s) an open-loop pattern reaches, 'inf', or undefined for other patterns. */
+export function peakRate(pattern: LoadPattern): number | 'inf' | undefined {
+  if (pattern.kind === 'rate') return pattern.rate;
+  if (pattern.kind === 'ramp') return Math.max(pattern.start_rate, pattern.end_rate);
+  return undefined;
+}
+
+/** Sockets a pattern needs: the concurrency, or the cap (else a bound from the peak rate x 60 s, at most 1024; a trace or batch: 1024). */
+export function connectionsFor(pattern: LoadPattern): number {
+  const cap = inFlightCap(pattern);
+  if (cap !== undefined) return cap;
+  if (pattern.kind === 'batch') return 1;
+  const peak = peakRate(pattern);
+  return Math.min(1024, Math.max(16, peak === undefined || peak === 'inf' ? 1024 : Math.ceil(peak * 60)));
 }
 
 /** May another measured request start, given how many started and how long the phase has run? */

@@ -1,6 +1,8 @@
 // Splitting one load level over K client processes without changing its meaning: concurrency and
 // request counts into integer shares that sum exactly, a rate into K independent gamma streams of
-// R/K each (seeded by the run seed and the share), and disjoint request indexes. Pure.
+// R/K each (seeded by the run seed and the share), a ramp's ends likewise, a trace's lines dealt
+// out in turn, and disjoint request indexes. Pure.
+import { BenchError } from '../../errors.js';
 import type { LoadPattern } from './schedule.js';
 
 /** `total` as `parts` integers that differ by at most one and sum to `total` (the first ones get the extra). */
@@ -34,8 +36,28 @@ export function shareOf(load: LoadPattern, stop: { num_requests?: number }, warm
   const at = (total: number): number => splitInteger(total, count)[index] as number;
   const numRequests = stop.num_requests === undefined ? undefined : at(stop.num_requests);
   const common = { index, count, warmup: at(warmup), seed: shareSeed(seed, index), ...(numRequests === undefined ? {} : { numRequests }) };
-  if (load.kind === 'concurrency') return { ...common, load: { kind: 'concurrency', concurrency: at(load.concurrency) } };
-  const rate = load.rate === 'inf' ? ('inf' as const) : load.rate / count;
-  const cap = load.max_concurrency === undefined ? {} : { max_concurrency: at(load.max_concurrency) };
-  return { ...common, load: { kind: 'rate', rate, burstiness: load.burstiness, ...cap } };
+  return { ...common, load: shareLoad(load, index, count) };
+}
+
+/**
+ * One share's part of a load: concurrency and caps as integer shares; a rate, or each end of a ramp,
+ * divided by the shares (independent gamma streams whose sum has the whole rate at every instant);
+ * a trace keeps its times (each share replays every count-th line); a batch cannot be split.
+ */
+export function shareLoad(load: LoadPattern, index: number, count: number): LoadPattern {
+  const at = (total: number): number => splitInteger(total, count)[index] as number;
+  const cap = 'max_concurrency' in load && load.max_concurrency !== undefined ? { max_concurrency: at(load.max_concurrency) } : {};
+  switch (load.kind) {
+    case 'concurrency':
+      return { kind: 'concurrency', concurrency: at(load.concurrency) };
+    case 'rate':
+      return { kind: 'rate', rate: load.rate === 'inf' ? 'inf' : load.rate / count, burstiness: load.burstiness, ...cap };
+    case 'ramp':
+      return { ...load, start_rate: load.start_rate / count, end_rate: load.end_rate / count, ...cap };
+    case 'trace':
+      return { ...load, ...cap };
+    case 'batch':
+      if (count > 1) throw new BenchError('A batch is one job: it cannot be split over client processes (use workers 1 and client_tasks 1)');
+      return load;
+  }
 }

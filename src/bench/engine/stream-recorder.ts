@@ -12,6 +12,12 @@ export interface RecordedRequest {
   client?: number;
   /** Counts output tokens from text when the server sends no usage. */
   countTokens?: (text: string) => number;
+  /** Called once with the whole generated text when the response ends (a session carries it as history). */
+  onText?: (text: string) => void;
+  /** Multi-turn: which session and which of its turns (0-based), and the think time waited before it. */
+  session?: number;
+  turn?: number;
+  thinkMs?: number;
 }
 
 export interface StreamRecorder {
@@ -74,6 +80,9 @@ class Recorder implements StreamRecorder {
     };
     if (req.warmup) this.record.warmup = true;
     if (req.client !== undefined) this.record.client = req.client;
+    if (req.session !== undefined) this.record.session = req.session;
+    if (req.turn !== undefined) this.record.turn = req.turn;
+    if (req.thinkMs !== undefined) this.record.thinkMs = req.thinkMs;
     this.#parser = createSseParser((data) => this.#event(data));
   }
 
@@ -141,6 +150,7 @@ class Recorder implements StreamRecorder {
     this.#settled = true;
     record.endMs = nowMs;
     this.#countOutput();
+    this.req.onText?.(this.#texts.join(''));
     if (record.status === 200 && !record.cut) {
       if (this.#malformed > 0) record.malformedEvents = this.#malformed;
       if (error === undefined) record.done = this.#sawDone;

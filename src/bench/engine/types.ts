@@ -39,6 +39,11 @@ export interface RequestRecord {
   replica?: string;
   /** True if it belongs to the warmup phase (excluded from stats). */
   warmup?: boolean;
+  /** Multi-turn: the session (conversation) it belongs to and its turn (0-based) there. */
+  session?: number;
+  turn?: number;
+  /** Multi-turn: the think time (ms) the session waited after the previous reply before sending this turn. */
+  thinkMs?: number;
 }
 
 /**

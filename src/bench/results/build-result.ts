@@ -3,12 +3,14 @@
 import { VERSION } from '../../version.js';
 import type { BenchTokenizer } from '../datasets/tokenizer.js';
 import { clientHealth } from '../engine/client-health.js';
+import { inFlightCap } from '../engine/schedule.js';
 import type { ServerInfo } from '../engine/server-probe.js';
 import type { CutReason, RequestRecord } from '../engine/types.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { buildServerMetrics, buildTtftBreakdown, type ScrapeLog } from '../scrape/server-metrics.js';
 import { computeMetrics } from './metrics.js';
 import { replicaStats } from './replica-stats.js';
+import { multiTurnBlock, type BatchBlock } from './workload-blocks.js';
 import { sloFromConfig, toRequestDetail, toResultFields, toVllmDetailArrays, type ResultDocument, type RunConfig } from './result-schema.js';
 
 /** Where a run's server lives and what it runs, when aibench knows (a service on a cluster). */
@@ -35,6 +37,8 @@ export interface RunDocumentInput {
   interruptedBy?: string;
   /** The server's /metrics scraped during the measured phase (times on the window's clock). */
   scrape?: ScrapeLog;
+  /** A batch run's job (api batch). */
+  batch?: BatchBlock;
 }
 
 /** The client block's placement and scale-out fields (see result-schema.ts `client`). */
@@ -79,9 +83,16 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
     ...(breakdown === undefined ? {} : { ttft_breakdown: breakdown }),
     ...(Object.keys(metrics.errors).length > 0 ? { errors: metrics.errors } : {}),
     ...(replicas === undefined ? {} : { replicas }),
+    ...workloadBlocks(records, input.batch),
     ...(spec.save_detailed ? { requests: records.map((r) => toRequestDetail(r, window.startMs)), ...toVllmDetailArrays(records) } : {}),
     ...toResultFields(metrics),
   };
+}
+
+// The multi-turn block (sessions, TTFT by turn) and a batch run's job block, where they apply.
+function workloadBlocks(records: readonly RequestRecord[], batch: BatchBlock | undefined): Pick<ResultDocument, 'multi_turn' | 'batch'> {
+  const turns = multiTurnBlock(records);
+  return { ...(turns === undefined ? {} : { multi_turn: turns }), ...(batch === undefined ? {} : { batch }) };
 }
 
 // How many requests were cut for each reason, and which ones outlived the deadline's grace.
@@ -109,8 +120,9 @@ function vllmCompatFields(input: RunDocumentInput, durationS: number) {
     date: `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`,
     backend: input.spec.target.api === 'chat' ? ('openai-chat' as const) : ('openai' as const),
     model_id: input.server.model,
-    request_rate: load.kind === 'rate' ? load.rate : ('inf' as const),
-    burstiness: load.kind === 'rate' ? load.burstiness : 1,
-    max_concurrency: load.kind === 'rate' ? (load.max_concurrency ?? null) : load.concurrency,
+    // A ramp, a trace and a batch have no one rate: vLLM's fields that would misstate them are left out.
+    ...(load.kind === 'rate' ? { request_rate: load.rate } : load.kind === 'concurrency' ? { request_rate: 'inf' as const } : {}),
+    ...('burstiness' in load ? { burstiness: load.burstiness } : load.kind === 'concurrency' ? { burstiness: 1 } : {}),
+    max_concurrency: inFlightCap(load) ?? null,
   };
 }

@@ -106,6 +106,9 @@ export interface RequestDetail {
   malformed_events?: number;
   done?: boolean;
   client?: number;
+  session?: number;
+  turn?: number;
+  think_ms?: number;
 }
 
 /** The detailed record of one request, derived with the same definitions as the metrics; `originMs` is the measured phase's start. */
@@ -133,6 +136,9 @@ export function toRequestDetail(record: RequestRecord, originMs?: number): Reque
   if (record.malformedEvents !== undefined) detail.malformed_events = record.malformedEvents;
   if (record.done !== undefined) detail.done = record.done;
   if (record.client !== undefined) detail.client = record.client;
+  if (record.session !== undefined) detail.session = record.session;
+  if (record.turn !== undefined) detail.turn = record.turn;
+  if (record.thinkMs !== undefined) detail.think_ms = record.thinkMs;
   return detail;
 }
 

@@ -8,9 +8,11 @@ import { localStateDir } from '../../config/paths.js';
 import { BenchError, UsageError } from '../../errors.js';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { repetitionSummary } from '../../report/repetitions.js';
-import { parseResultDocument, ResultDocumentSchema, SweepDocumentSchema, type ResultDocument, type SweepDocument } from './result-schema.js';
+import { parseResultDocument, ResultDocumentSchema, SearchDocumentSchema, SweepDocumentSchema, type ResultDocument, type SearchDocument, type SweepDocument } from './result-schema.js';
 
 export type OutputDocument = ResultDocument | SweepDocument;
+/** Any document a result file may hold: a run, a sweep or a search. */
+export type AnyResultDocument = OutputDocument | SearchDocument;
 
 /** The raw document of runs: one run's own, a sweep wrapping several, or repetitions with their summary. Not validated. */
 function assemble(runs: readonly ResultDocument[], repeat?: number): unknown {
@@ -55,6 +57,16 @@ export async function outputDocument(runs: readonly ResultDocument[], rescue: st
   });
 }
 
+/** A search's validated document; one that fails its schema is written whole to `rescue` first, as for runs. */
+export async function outputSearchDocument(raw: SearchDocument, rescue: string): Promise<SearchDocument> {
+  const parsed = SearchDocumentSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  await writeResultFile(rescue, raw).catch(() => undefined);
+  throw new BenchError(`The search document failed its own schema (${formatZodIssues(parsed.error).slice(0, 5).join('; ')}); everything measured was written to ${rescue}`, {
+    hint: 'This is a bug in aibench: report it with that file.',
+  });
+}
+
 /** Write JSON to a path: `-` is stdout; devices, pipes and links are written in place (never renamed over); regular files atomically. */
 export async function writeResultFile(path: string, doc: unknown): Promise<void> {
   const text = `${JSON.stringify(doc, null, 2)}\n`;
@@ -76,7 +88,7 @@ function writeStdout(text: string): Promise<void> {
 }
 
 /** Read and validate a result file (UsageError naming the file and every bad key). */
-export async function readResultFile(path: string): Promise<OutputDocument> {
+export async function readResultFile(path: string): Promise<AnyResultDocument> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));

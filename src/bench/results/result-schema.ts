@@ -8,9 +8,10 @@ import {
   type MetricFields, type PercentileField,
 } from './result-fields.js';
 import type { Slo } from '../engine/types.js';
-import { LoadPatternSchema, SloSchema } from '../spec/bench-spec.js';
+import { LoadPatternSchema, SearchSpecSchema, SloSchema } from '../spec/bench-spec.js';
 import { hasUrlCredentials } from '../../common/url-credentials.js';
 import { AssertionOutcomeSchema, GpuFiguresSchema, ServerMetricsSchema, TtftBreakdownSchema } from './truth-schema.js';
+import { BatchBlockSchema, MultiTurnBlockSchema } from './workload-blocks.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
@@ -37,26 +38,38 @@ const StopSchema = z
     on_deadline: z.enum(['finish', 'cut']).default('finish'),
     /** How long in-flight requests could run on after the deadline (on_deadline finish). */
     deadline_grace_s: z.number().nonnegative().finite().optional(),
+    /** A trace replayed to its end (no count or duration stopped it). */
+    until_end: z.literal(true).optional(),
   })
   .superRefine((stop, ctx) => {
-    if (stop.duration_s === undefined && stop.num_requests === undefined) {
+    if (stop.duration_s === undefined && stop.num_requests === undefined && stop.until_end !== true) {
       ctx.addIssue({ code: 'custom', message: 'expected duration_s or num_requests (or both)', path: [] });
     }
   });
 
 const DatasetSchema = z
   .strictObject({
-    kind: z.enum(['random', 'sharegpt', 'jsonl']),
+    kind: z.enum(['random', 'sharegpt', 'jsonl', 'prefix', 'conversation', 'trace']),
     input_len: posInt.optional(),
     output_len: posInt.optional(),
     range_ratio: z.number().min(0).lt(1).default(0),
     seed: z.number().int(),
     path: z.string().min(1).optional(),
+    /** prefix: shared prefix tokens and how many distinct prefixes. */
+    prefix_len: posInt.optional(),
+    num_prefixes: posInt.optional(),
+    /** conversation (sharegpt, jsonl) or trace (mooncake, azure, jsonl) file format. */
+    format: z.enum(['sharegpt', 'jsonl', 'mooncake', 'azure']).optional(),
+    think_time_ms: z.number().nonnegative().finite().optional(),
+    max_turns: posInt.optional(),
+    /** trace: tokens per Mooncake hash id. */
+    block_size: posInt.optional(),
   })
   .superRefine((d, ctx) => {
-    if (d.kind === 'random') {
-      if (d.input_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected input_len for a random dataset', path: ['input_len'] });
-      if (d.output_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected output_len for a random dataset', path: ['output_len'] });
+    if (d.kind === 'random' || d.kind === 'prefix') {
+      if (d.input_len === undefined) ctx.addIssue({ code: 'custom', message: `expected input_len for a ${d.kind} dataset`, path: ['input_len'] });
+      if (d.output_len === undefined) ctx.addIssue({ code: 'custom', message: `expected output_len for a ${d.kind} dataset`, path: ['output_len'] });
+      if (d.kind === 'prefix' && d.prefix_len === undefined) ctx.addIssue({ code: 'custom', message: 'expected prefix_len for a prefix dataset', path: ['prefix_len'] });
     } else if (d.path === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected path for a ${d.kind} dataset`, path: ['path'] });
     }
@@ -101,6 +114,10 @@ const RequestDetailSchema = z.strictObject({
   done: z.boolean().optional(),
   /** The client task or worker that sent it, when there were several. */
   client: nonNegInt.optional(),
+  /** Multi-turn: its session, turn (0-based) and the think time waited before it. */
+  session: nonNegInt.optional(),
+  turn: nonNegInt.optional(),
+  think_ms: z.number().nonnegative().optional(),
 });
 
 const metricShape = {
@@ -229,6 +246,10 @@ const coreShape = {
   errors: z.record(z.string(), posInt).optional(),
   /** A service group's run cut per replica (`bench run --service GROUP`): the same fields as the whole, per replica. */
   replicas: z.array(z.strictObject({ id: z.string().min(1), stats: z.record(z.string(), z.number()) })).optional(),
+  /** Multi-turn runs: sessions and TTFT by turn index (the headline metrics pool every turn, as vLLM's do). */
+  multi_turn: MultiTurnBlockSchema.optional(),
+  /** Batch runs (api batch): the job's queue wait, duration, items and token throughput. */
+  batch: BatchBlockSchema.optional(),
   /** Per-request detail, only with --save-detailed. */
   requests: z.array(RequestDetailSchema).optional(),
   // vLLM's --save-detailed lists (seconds), only with --save-detailed; one entry per measured request.
@@ -316,11 +337,44 @@ export const SweepDocumentSchema = z
   });
 export type SweepDocument = z.output<typeof SweepDocumentSchema>;
 
-/** Validate a parsed JSON value as a run or sweep document; UsageError listing every issue with its path. */
-export function parseResultDocument(value: unknown, source = 'result'): ResultDocument | SweepDocument {
+/** One measured step of a search: its level, whether it met every SLO (and each SLO's value), and its run. */
+const SearchStepSchema = z.strictObject({
+  value: z.number().positive(),
+  phase: z.enum(['probe', 'bisect']),
+  passed: z.boolean(),
+  slo: z.array(z.strictObject({ rule: z.string().min(1), value: z.number().optional(), met: z.boolean() })),
+  run: ResultDocumentSchema,
+});
+
+/** `bench search`: the highest rate or concurrency meeting every SLO, its bracket, why it stopped, and every step's run. */
+export const SearchDocumentSchema = z.strictObject({
+  schema_version: z.literal(RESULT_SCHEMA_VERSION),
+  kind: z.literal('search'),
+  aibench_version: z.string().min(1),
+  started_at: z.iso.datetime({ offset: true }),
+  ended_at: z.iso.datetime({ offset: true }),
+  search: SearchSpecSchema,
+  /** The highest level that met every SLO; absent when none did. */
+  answer: z.number().positive().optional(),
+  /** The highest level that passed and the lowest that failed above it. */
+  bracket: z.strictObject({ passed: z.number().positive().optional(), failed: z.number().positive().optional() }),
+  /** converged (bracket within precision), max_steps, top_passes (HI met the SLOs), bottom_fails (LO did not), interrupted, failed. */
+  stop_reason: z.enum(['converged', 'max_steps', 'top_passes', 'bottom_fails', 'interrupted', 'failed']),
+  steps: z.array(SearchStepSchema).min(1),
+});
+export type SearchDocument = z.output<typeof SearchDocumentSchema>;
+
+/** The runs a document holds: its own, a sweep's (or every repetition's) in order, or every step's of a search. */
+export function runsOfDocument(doc: ResultDocument | SweepDocument | SearchDocument): ResultDocument[] {
+  if (doc.kind === 'run') return [doc];
+  if (doc.kind === 'search') return doc.steps.map((s) => s.run);
+  return doc.runs;
+}
+
+/** Validate a parsed JSON value as a run, sweep, repeat or search document; UsageError listing every issue with its path. */
+export function parseResultDocument(value: unknown, source = 'result'): ResultDocument | SweepDocument | SearchDocument {
   const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
-  const isSweep = kind === 'sweep' || kind === 'repeat';
-  const parsed = isSweep ? SweepDocumentSchema.safeParse(value) : ResultDocumentSchema.safeParse(value);
+  const parsed = kind === 'sweep' || kind === 'repeat' ? SweepDocumentSchema.safeParse(value) : kind === 'search' ? SearchDocumentSchema.safeParse(value) : ResultDocumentSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const lines = formatZodIssues(parsed.error);
   throw new UsageError(`${source}: not a valid aibench result (schema_version ${RESULT_SCHEMA_VERSION}):\n  ${lines.join('\n  ')}`);

@@ -3,7 +3,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outputDocument, readResultFile, writeResultFile } from './result-io.js';
-import type { ResultDocument, SweepDocument } from './result-schema.js';
+import { runsOfDocument, type ResultDocument, type SweepDocument } from './result-schema.js';
 import { localStateDir } from '../../config/paths.js';
 
 /** `$XDG_STATE_HOME/aibench/results`. */
@@ -50,7 +50,7 @@ export async function listResults(dir: string = resultsDir()): Promise<ResultSum
     const path = join(dir, name);
     const doc = await readResultFile(path).catch(() => undefined);
     if (doc === undefined) continue;
-    const run = 'runs' in doc ? doc.runs[0] : doc;
+    const run = runsOfDocument(doc)[0];
     out.push({
       id: name.slice(0, -'.json'.length), path, started_at: doc.started_at,
       service_id: run?.provenance.service_id, model: run?.config.target.model, label: run?.label, duration_s: run?.duration_s, completed: run?.completed,

@@ -7,8 +7,9 @@ import { RunConfigSchema, type RunConfig } from './result-schema.js';
 
 /** What one step of `spec` is, as its result records it (target URL and the model that answered). */
 export function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: string; model: string }): RunConfig {
-  const { dataset } = spec;
+  const { kind, ...fields } = spec.dataset;
   const stop: RunConfig['stop'] = { on_deadline: spec.stop.on_deadline };
+  if (spec.stop.until_end) stop.until_end = true;
   if (spec.stop.duration_s !== undefined) stop.duration_s = spec.stop.duration_s;
   if (spec.stop.num_requests !== undefined) stop.num_requests = spec.stop.num_requests;
   if (spec.stop.duration_s !== undefined && spec.stop.on_deadline === 'finish') stop.deadline_grace_s = spec.stop.deadline_grace_s;
@@ -16,13 +17,7 @@ export function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: s
     target: { url: target.url, model: target.model, api: spec.target.api, ...(spec.target.balance ? { balance: spec.target.balance } : {}) },
     load,
     stop,
-    dataset: {
-      kind: dataset.kind,
-      range_ratio: dataset.kind === 'random' ? dataset.range_ratio : 0,
-      seed: spec.seed,
-      ...(dataset.kind === 'random' ? { input_len: dataset.input_len } : { path: dataset.path }),
-      ...(dataset.output_len === undefined ? {} : { output_len: dataset.output_len }),
-    },
+    dataset: { kind, range_ratio: 0, seed: spec.seed, ...fields },
     warmup: { num_requests: spec.warmup },
     ...(spec.slo !== undefined && Object.keys(spec.slo).length > 0 ? { slo: spec.slo } : {}),
     percentiles: spec.percentiles,

@@ -122,7 +122,7 @@ async function runStepShare(a: StepShareArgs): Promise<ShareStepNote | undefined
   const epochOffset = performance.timeOrigin;
   let lastNote = 0;
   const output = await runShareStep(
-    { spec, url: a.url, ...(a.apiKey ? { apiKey: a.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries },
+    { spec, url: a.url, ...(a.apiKey ? { apiKey: a.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries, workload: prepared.workload },
     shareOf(a.load, spec.stop, spec.warmup, spec.seed, a.share, a.count),
     {
       signal: a.signal,
@@ -145,6 +145,7 @@ async function runStepShare(a: StepShareArgs): Promise<ShareStepNote | undefined
   return {
     step: a.step, window: { startMs: toEpoch(output.startMs), endMs: toEpoch(output.endMs) },
     startedAt: output.startedAt.toISOString(), endedAt: output.endedAt.toISOString(), loop: output.loop, interrupted: output.interrupted,
+    ...(output.batch ? { batch: output.batch } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from '../../errors.js';
 import { forwardWarning, type BenchHooks, type BenchOutcome, type Endpoint } from '../engine/runner.js';
+import { measuredTotal } from '../engine/measured-phase.js';
 import { loadLabel } from '../engine/schedule.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 import { EXTRAS_FILE, mergeRunDir, type RunExtras } from './merge-run-dir.js';
@@ -61,7 +62,7 @@ function followProgress(dir: string, spec: BenchSpec, count: number, hooks: Benc
   const load = spec.loads[note.step] ?? spec.loads[0];
   hooks.onProgress({
     label: load ? loadLabel(load) : 'run', step: note.step, steps: spec.loads.length, phase: note.phase, counts: note.counts,
-    total: note.phase === 'warmup' ? spec.warmup : spec.stop.num_requests, durationS: note.phase === 'warmup' ? undefined : spec.stop.duration_s,
+    total: note.phase === 'warmup' ? spec.warmup : measuredTotal(spec), durationS: note.phase === 'warmup' ? undefined : spec.stop.duration_s,
     phaseStartMs: note.phaseStart - performance.timeOrigin,
   });
 }

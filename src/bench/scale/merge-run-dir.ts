@@ -83,6 +83,7 @@ export function mergeRunDir(dir: string, count: number): BenchOutcome {
       },
       interruptedBy: stepInterrupted ? (stopReason ?? 'interrupted') : undefined,
       ...(scrape === undefined ? {} : { scrape }),
+      ...(notes[0]?.batch ? { batch: notes[0].batch } : {}),
     }));
     if (stepInterrupted) {
       interrupted = true;

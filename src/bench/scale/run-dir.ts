@@ -4,6 +4,7 @@
 // host shares, so records of different processes pool into one window.
 import { join } from 'node:path';
 import type { CutReason, RequestRecord } from '../engine/types.js';
+import type { BatchBlock } from '../results/workload-blocks.js';
 
 export const RUN_FILES = {
   spec: 'spec.json',
@@ -53,6 +54,8 @@ export interface ShareStepNote {
   endedAt: string;
   loop: { p99Ms?: number; maxMs?: number };
   interrupted: boolean;
+  /** A batch run's job (api batch; one share). */
+  batch?: BatchBlock;
 }
 
 /** Written by a share when it ended on its own terms; a share without one died. */
@@ -80,12 +83,14 @@ export function encodeRecord(record: RequestRecord, step: number, epochOffset: n
     ...(record.cutReason === undefined ? {} : { cut: record.cutReason }), ...(record.warmup ? { w: 1 } : {}),
     ...(record.malformedEvents === undefined ? {} : { m: record.malformedEvents }), ...(record.done === undefined ? {} : { d: record.done ? 1 : 0 }),
     ...(record.client === undefined ? {} : { k: record.client }), ...(record.replica === undefined ? {} : { r: record.replica }),
+    ...(record.session === undefined ? {} : { ss: record.session, tn: record.turn ?? 0, th: round(record.thinkMs ?? 0) }),
   });
 }
 
 interface Line {
   t: number; i: number; s: number; q: number; c: number[]; e: number; ok: 0 | 1; st?: number; err?: string;
   p: number; o: number; os: RequestRecord['outputTokensSource']; x: number; cut?: CutReason; w?: 1; m?: number; d?: 0 | 1; k?: number; r?: string;
+  ss?: number; tn?: number; th?: number;
 }
 
 /** The records of a records file, by step; a torn last line (the share was killed mid-write) is skipped. */
@@ -106,6 +111,7 @@ export function decodeRecords(text: string): Map<number, RequestRecord[]> {
       ...(line.cut === undefined ? {} : { cut: true, cutReason: line.cut }), ...(line.w ? { warmup: true } : {}),
       ...(line.m === undefined ? {} : { malformedEvents: line.m }), ...(line.d === undefined ? {} : { done: line.d === 1 }),
       ...(line.k === undefined ? {} : { client: line.k }), ...(line.r === undefined ? {} : { replica: line.r }),
+      ...(line.ss === undefined ? {} : { session: line.ss, turn: line.tn ?? 0, thinkMs: line.th ?? 0 }),
     };
     const list = byStep.get(line.t) ?? [];
     list.push(record);

@@ -37,7 +37,8 @@ export const BenchInputShape = {
   /** Spreading over a service group's replicas: round-robin (default) or least-outstanding. */
   balance: z.enum(['round-robin', 'least-outstanding']).optional(),
   model: z.string().min(1).max(1024).optional(),
-  api: z.enum(['completions', 'chat']).optional(),
+  /** batch: one job of num_requests items through the server's files + batches API (items on chat). */
+  api: z.enum(['completions', 'chat', 'batch']).optional(),
   /** Minutes, fractional allowed (converted once by minutesToSeconds). */
   duration: z.union([z.number(), z.string()]).optional(),
   duration_seconds: z.union([z.number(), z.string()]).optional(),
@@ -47,11 +48,25 @@ export const BenchInputShape = {
   burstiness: positive(1000).optional(),
   max_concurrency: concurrencyLevel.optional(),
   warmup: intIn(0, LIMITS.warmup).optional(),
-  dataset: z.enum(['random', 'sharegpt', 'jsonl']).optional(),
+  /** The rate moves from ramp_up_start to ramp_up_end (req/s) over the duration, or the request count. */
+  ramp_up: z.enum(['linear', 'exponential']).optional(),
+  ramp_up_start: positive(LIMITS.rate).optional(),
+  ramp_up_end: positive(LIMITS.rate).optional(),
+  dataset: z.enum(['random', 'prefix', 'sharegpt', 'jsonl', 'trace']).optional(),
   dataset_path: z.string().min(1).optional(),
   input_len: intIn(1, LIMITS.inputLen).optional(),
   output_len: intIn(1, LIMITS.outputLen).optional(),
   range_ratio: z.number().min(0, 'expected a number >= 0').lt(1, 'expected a number < 1').optional(),
+  prefix_len: intIn(1, LIMITS.inputLen).optional(),
+  num_prefixes: intIn(1, LIMITS.numPrefixes).optional(),
+  /** sharegpt / jsonl as conversations: each one a session of turns carrying its history. */
+  multi_turn: z.boolean().optional(),
+  think_time_ms: z.number({ error: 'expected milliseconds' }).min(0, 'expected milliseconds >= 0').max(LIMITS.thinkTimeMs, `expected at most ${LIMITS.thinkTimeMs} ms`).optional(),
+  max_turns: intIn(1, LIMITS.maxTurns).optional(),
+  trace_format: z.enum(['mooncake', 'azure', 'jsonl']).optional(),
+  time_scale: positive(LIMITS.timeScale).optional(),
+  trace_block_size: intIn(1, 65_536).optional(),
+  batch_poll_interval_s: positive(3600).optional(),
   seed: intIn(0, Number.MAX_SAFE_INTEGER).optional(),
   goodput: z.string().min(1).optional(),
   percentiles: z.array(z.number().min(0, 'expected a percentile >= 0').max(100, 'expected a percentile <= 100')).min(1).optional(),
@@ -72,6 +87,14 @@ export const BenchInputShape = {
   tokenizer: z.string().min(1).max(4096).optional(),
   sim: SimProfileSchema.optional(),
   metadata: MetadataSchema.optional(),
+  // `bench search` (see build-search.ts): SLOs each step must meet, the range, its precision and budget.
+  slo: z.array(z.string().min(1)).min(1, 'expected at least one SLO').optional(),
+  rate_range: z.union([z.string(), z.array(z.number()).length(2, 'expected [LO, HI]')]).optional(),
+  concurrency_range: z.union([z.string(), z.array(z.number()).length(2, 'expected [LO, HI]')]).optional(),
+  precision: z.union([z.string(), z.number()]).optional(),
+  /** Minutes each search step measures (converted once by minutesToSeconds). */
+  step_duration: z.union([z.number(), z.string()]).optional(),
+  max_steps: intIn(1, LIMITS.searchSteps).optional(),
 };
 
 export const BenchInputSchema = z.strictObject(BenchInputShape);
@@ -80,8 +103,8 @@ export type BenchInputKey = keyof typeof BenchInputShape;
 
 /** Settings that are one choice: naming any member replaces the others' values from a lower source. */
 export const INPUT_GROUPS: readonly (readonly BenchInputKey[])[] = [
-  ['duration', 'duration_seconds'],
-  ['concurrency', 'rate'],
+  ['duration', 'duration_seconds', 'step_duration'],
+  ['concurrency', 'rate', 'ramp_up', 'rate_range', 'concurrency_range'],
   ['url', 'service', 'sim'],
 ];
 

@@ -17,19 +17,31 @@ export const EndpointUrlSchema = z
   .url({ protocol: /^https?$/ })
   .refine((u) => !hasUrlCredentials(u), { message: 'expected a URL without credentials' });
 
-/** Closed loop at a fixed concurrency, or open loop at a rate with gamma gaps (burstiness 1 = Poisson). */
+const burstiness = z.number().positive().finite().default(1);
+const cap = int(1, LIMITS.concurrency).optional();
+const rateValue = z.number().positive().max(LIMITS.rate);
+
+/**
+ * Closed loop at a fixed concurrency; open loop at a rate with gamma gaps (burstiness 1 = Poisson);
+ * a rate ramping from start to end over the duration (or the request count); a trace's own arrival
+ * times, scaled; one batch job through the files + batches API.
+ */
 export const LoadPatternSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('concurrency'), concurrency: int(1, LIMITS.concurrency) }),
+  z.strictObject({ kind: z.literal('rate'), rate: z.union([rateValue, z.literal('inf')]), burstiness, max_concurrency: cap }),
   z.strictObject({
-    kind: z.literal('rate'),
-    rate: z.union([z.number().positive().max(LIMITS.rate), z.literal('inf')]),
-    burstiness: z.number().positive().finite().default(1),
-    max_concurrency: int(1, LIMITS.concurrency).optional(),
+    kind: z.literal('ramp'), shape: z.enum(['linear', 'exponential']), start_rate: rateValue, end_rate: rateValue, burstiness, max_concurrency: cap,
   }),
+  /** Send times = trace time x time_scale (0.5 replays twice as fast). */
+  z.strictObject({ kind: z.literal('trace'), time_scale: z.number().positive().max(LIMITS.timeScale), max_concurrency: cap }),
+  z.strictObject({ kind: z.literal('batch'), poll_interval_s: z.number().positive().max(3600) }),
 ]);
 export type LoadPattern = z.output<typeof LoadPatternSchema>;
 
-/** Prompts: random token-length prompts, a ShareGPT JSON file, or JSONL prompts. */
+/**
+ * Prompts: random token-length prompts, shared prefixes plus unique suffixes, a ShareGPT JSON file,
+ * JSONL prompts, multi-turn conversations (ShareGPT or JSONL messages), or a trace (its lengths and arrival times).
+ */
 export const DatasetSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('random'),
@@ -39,6 +51,21 @@ export const DatasetSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('sharegpt'), path: z.string().min(1), output_len: int(1, LIMITS.outputLen).optional() }),
   z.strictObject({ kind: z.literal('jsonl'), path: z.string().min(1), output_len: int(1, LIMITS.outputLen) }),
+  /** num_prefixes prompts of prefix_len tokens; each request is one of them plus a unique suffix up to input_len. */
+  z.strictObject({
+    kind: z.literal('prefix'), prefix_len: int(1, LIMITS.inputLen), num_prefixes: int(1, LIMITS.numPrefixes),
+    input_len: int(2, LIMITS.inputLen), output_len: int(1, LIMITS.outputLen),
+  }),
+  /** Each conversation is a session: its user turns in order, the model's replies carried as history. */
+  z.strictObject({
+    kind: z.literal('conversation'), format: z.enum(['sharegpt', 'jsonl']), path: z.string().min(1),
+    output_len: int(1, LIMITS.outputLen).optional(),
+    /** Mean pause between a reply and the next turn (exponential, seeded); 0 = none. */
+    think_time_ms: z.number().min(0).max(LIMITS.thinkTimeMs),
+    max_turns: int(1, LIMITS.maxTurns).optional(),
+  }),
+  /** A production trace streamed from its file; mooncake hash ids are blocks of block_size tokens. */
+  z.strictObject({ kind: z.literal('trace'), format: z.enum(['mooncake', 'azure', 'jsonl']), path: z.string().min(1), block_size: int(1, 65_536) }),
 ]);
 export type DatasetSpec = z.output<typeof DatasetSpecSchema>;
 
@@ -50,6 +77,21 @@ export const SloSchema = z.strictObject({
 });
 export type SloSpec = z.output<typeof SloSchema>;
 
+/**
+ * `bench search`: the highest rate (or concurrency) in [lo, hi] whose run meets every SLO, found by
+ * an exponential probe from lo, then bisection until the bracket is within precision_pct.
+ */
+export const SearchSpecSchema = z.strictObject({
+  over: z.enum(['rate', 'concurrency']),
+  lo: z.number().positive().max(LIMITS.rate),
+  hi: z.number().positive().max(LIMITS.rate),
+  /** Conditions each step's result must meet, e.g. `p99_ttft_ms<=500` (the fail_on grammar, read as "must hold"). */
+  slo: z.array(z.string().min(1)).min(1),
+  precision_pct: z.number().gt(0).lt(100),
+  max_steps: int(1, LIMITS.searchSteps),
+});
+export type SearchSpec = z.output<typeof SearchSpecSchema>;
+
 export const StopSpecSchema = z
   .strictObject({
     /** Stop starting requests this many seconds after the measured phase began. */
@@ -60,8 +102,10 @@ export const StopSpecSchema = z
     on_deadline: z.enum(['finish', 'cut']),
     /** How long `finish` waits after the deadline before cutting what is still running. */
     deadline_grace_s: z.number().min(0).max(LIMITS.deadlineGraceS),
+    /** A trace replays to its end when neither a duration nor a count stops it first. */
+    until_end: z.literal(true).optional(),
   })
-  .refine((s) => s.duration_s !== undefined || s.num_requests !== undefined, { message: 'expected duration_s or num_requests (or both)' });
+  .refine((s) => s.duration_s !== undefined || s.num_requests !== undefined || s.until_end === true, { message: 'expected duration_s or num_requests (or both)' });
 
 /** Where the load comes from: this process, or Slurm work inside the cluster next to the server. */
 export const ClientSpecSchema = z.strictObject({
@@ -86,6 +130,7 @@ export const BenchSpecSchema = z.strictObject({
     api_key_file: z.string().min(1).max(4096).optional(),
     /** Default: the service's model, else the first id of /v1/models. */
     model: z.string().min(1).max(1024).optional(),
+      /** The endpoint requests go to; a batch load's items go to it through the files + batches API. */
     api: z.enum(['completions', 'chat']),
     /** A replica group's servers (as this client reaches them): requests are spread over them, each record names its replica. */
     replicas: z.array(z.strictObject({ id: z.string().min(1).max(64), url: EndpointUrlSchema })).min(1).max(64).optional(),
@@ -121,6 +166,8 @@ export const BenchSpecSchema = z.strictObject({
   client: ClientSpecSchema,
   /** Tags recorded in the result as they are (a git sha, a build id). */
   metadata: z.record(z.string(), z.string()).optional(),
+  /** `bench search`: loads[0] is the template each step's level replaces; stop is one step's. */
+  search: SearchSpecSchema.optional(),
 });
 export type BenchSpec = z.output<typeof BenchSpecSchema>;
 

@@ -2,13 +2,16 @@
 // rules are checked, whatever produced the settings (profile + flags, API body, suite cell).
 import type { z } from 'zod';
 import { formatZodIssues } from '../../config/zod-error.js';
-import { errorMessage, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { inFlightCap } from '../engine/schedule.js';
 import { parseFailOn } from '../results/compare.js';
 import { fieldsOf, parseAssertion } from '../results/assertions.js';
 import { parsePromqlAssertion, variablesOf } from '../results/assertions-promql.js';
 import { PERCENTILE_FIELD } from '../results/result-fields.js';
-import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type DatasetSpec, type LoadPattern } from './bench-spec.js';
+import { BENCH_SPEC_VERSION, EndpointUrlSchema, type BenchSpec, type LoadPattern } from './bench-spec.js';
 import { BenchInputSchema, type BenchInput, type BenchInputKey } from './bench-input.js';
+import { toSearch } from './build-search.js';
+import { attempt, toDataset, toLoads, workloadRules, type Issue } from './build-workload.js';
 import { minutesToSeconds, parseDurationSeconds } from './duration.js';
 import { parseGoodput } from './goodput.js';
 import { hasUrlCredentials, maskUrlCredentials } from '../../common/url-credentials.js';
@@ -44,8 +47,6 @@ export interface BuildOptions {
   label?: (key: BenchInputKey) => string;
 }
 
-type Issue = { key: BenchInputKey; message: string };
-
 /** Validate flat settings and apply every default; a UsageError (exit 2) lists each problem. */
 export function buildBenchSpec(input: unknown, options: BuildOptions = {}): BenchSpec {
   const label = options.label ?? ((key: BenchInputKey) => key);
@@ -68,24 +69,18 @@ function labelZodIssues(error: z.ZodError, label: (key: BenchInputKey) => string
   });
 }
 
-// Run a converter that throws UsageError; its message (minus a leading "field: ") becomes an issue.
-function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    issues.push({ key, message: errorMessage(error).replace(/^[\w-]+: /, '') });
-    return undefined;
-  }
-}
-
 function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): BenchSpec {
   exclusive(input, issues);
+  const found = toSearch(input, issues);
   const durationS =
-    input.duration !== undefined ? attempt(issues, 'duration', () => minutesToSeconds(input.duration as string | number))
+    found !== undefined ? found.stepDurationS
+    : input.duration !== undefined ? attempt(issues, 'duration', () => minutesToSeconds(input.duration as string | number))
     : input.duration_seconds !== undefined ? attempt(issues, 'duration_seconds', () => parseDurationSeconds(input.duration_seconds as string | number))
     : undefined;
-  const numRequests = input.num_requests ?? (durationS === undefined ? SPEC_DEFAULTS.num_requests : undefined);
-  const loads = toLoads(input, issues);
+  // A trace replays to its end unless a count or a duration stops it first.
+  const untilEnd = input.dataset === 'trace' && durationS === undefined && input.num_requests === undefined;
+  const numRequests = input.num_requests ?? (durationS === undefined && !untilEnd ? SPEC_DEFAULTS.num_requests : undefined);
+  const loads = found === undefined ? toLoads(input, issues) : [searchTemplate(input, found.search)];
   if (loads.some((l) => l.kind === 'rate' && l.rate === 'inf' && l.max_concurrency === undefined) && input.num_requests === undefined) {
     issues.push({ key: 'rate', message: 'inf without max_concurrency needs num_requests (else it would send without bound)' });
   }
@@ -101,10 +96,10 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
       ...(input.service === undefined ? {} : { service: input.service }),
       ...(input.balance === undefined ? {} : { balance: input.balance }),
       ...(input.model === undefined ? {} : { model: input.model }),
-      api: input.api ?? SPEC_DEFAULTS.api,
+      api: input.api === 'batch' || (input.api === undefined && input.multi_turn === true) ? 'chat' : (input.api ?? SPEC_DEFAULTS.api),
     },
     ...(input.sim === undefined ? {} : { sim: input.sim }),
-    dataset: toDataset(input, issues),
+    dataset: toDataset(input, SPEC_DEFAULTS),
     seed: input.seed ?? SPEC_DEFAULTS.seed,
     loads,
     stop: {
@@ -112,6 +107,7 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
       ...(numRequests === undefined ? {} : { num_requests: numRequests }),
       on_deadline: input.on_deadline ?? SPEC_DEFAULTS.on_deadline,
       deadline_grace_s: input.deadline_grace_s ?? SPEC_DEFAULTS.deadline_grace_s,
+      ...(untilEnd ? { until_end: true as const } : {}),
     },
     warmup: input.warmup ?? 0,
     ...(input.goodput === undefined ? {} : { slo: attempt(issues, 'goodput', () => sloOf(input.goodput as string)) ?? {} }),
@@ -125,7 +121,14 @@ function toSpec(input: z.output<typeof BenchInputSchema>, issues: Issue[]): Benc
     repeat: input.repeat ?? 1,
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
     client,
+    ...(found === undefined ? {} : { search: found.search }),
   };
+}
+
+// A search's step template: its lowest level, with the rate mode's burstiness and cap.
+function searchTemplate(input: BenchInput, search: NonNullable<BenchSpec['search']>): LoadPattern {
+  if (search.over === 'concurrency') return { kind: 'concurrency', concurrency: search.lo };
+  return { kind: 'rate', rate: search.lo, burstiness: input.burstiness ?? SPEC_DEFAULTS.burstiness, ...(input.max_concurrency === undefined ? {} : { max_concurrency: input.max_concurrency }) };
 }
 
 // Keys that name the same choice twice, or a setting the chosen mode does not read.
@@ -139,42 +142,7 @@ function exclusive(input: BenchInput, issues: Issue[]): void {
   both('url', 'sim', ' (sim settings are for the embedded simulator, the default target)');
   both('service', 'sim', ' (sim settings are for the embedded simulator)');
   if (input.balance !== undefined && input.service === undefined) issues.push({ key: 'balance', message: 'only read for a service group (with service), got it without service' });
-  const dataset = input.dataset ?? 'random';
-  if (dataset === 'random' && input.dataset_path !== undefined) issues.push({ key: 'dataset_path', message: `only read for dataset sharegpt or jsonl, got it with dataset random` });
-  if (dataset !== 'random' && input.dataset_path === undefined) issues.push({ key: 'dataset_path', message: `expected a file for dataset ${dataset}, got none` });
-  for (const key of ['input_len', 'range_ratio'] as const) {
-    if (dataset !== 'random' && input[key] !== undefined) issues.push({ key, message: `only read for the random dataset, got it with dataset ${dataset}` });
-  }
-  if (input.rate === undefined) {
-    for (const key of ['burstiness', 'max_concurrency'] as const) {
-      if (input[key] !== undefined) issues.push({ key, message: 'only read in rate mode (with rate), got it without rate' });
-    }
-  }
-}
-
-function toLoads(input: BenchInput, issues: Issue[]): LoadPattern[] {
-  const list = <T>(value: T | T[] | undefined): T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
-  const rates = list(input.rate);
-  if (rates !== undefined) {
-    const cap = input.max_concurrency;
-    return rates.map((rate) => ({ kind: 'rate', rate, burstiness: input.burstiness ?? SPEC_DEFAULTS.burstiness, ...(cap === undefined ? {} : { max_concurrency: cap }) }));
-  }
-  const levels = list(input.concurrency) ?? [SPEC_DEFAULTS.concurrency];
-  if (new Set(levels).size !== levels.length) issues.push({ key: 'concurrency', message: `expected distinct levels, got ${JSON.stringify(levels)}` });
-  return levels.map((concurrency) => ({ kind: 'concurrency', concurrency }));
-}
-
-function toDataset(input: BenchInput, _issues: Issue[]): DatasetSpec {
-  const kind = input.dataset ?? 'random';
-  if (kind === 'random') {
-    return {
-      kind, input_len: input.input_len ?? SPEC_DEFAULTS.input_len, output_len: input.output_len ?? SPEC_DEFAULTS.output_len,
-      range_ratio: input.range_ratio ?? SPEC_DEFAULTS.range_ratio,
-    };
-  }
-  const path = input.dataset_path ?? '';
-  if (kind === 'sharegpt') return { kind, path, ...(input.output_len === undefined ? {} : { output_len: input.output_len }) };
-  return { kind, path, output_len: input.output_len ?? SPEC_DEFAULTS.output_len };
+  workloadRules(input, issues);
 }
 
 function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issue[]): BenchSpec['client'] {
@@ -190,7 +158,7 @@ function toClient(input: BenchInput, loads: readonly LoadPattern[], issues: Issu
   if (input.client_nodes !== undefined && input.client_nodes > tasks) issues.push({ key: 'client_nodes', message: `expected at most one node per client task (${tasks}), got ${input.client_nodes}` });
   const split = tasks * workers;
   for (const load of loads) {
-    const inFlight = load.kind === 'concurrency' ? load.concurrency : load.max_concurrency;
+    const inFlight = inFlightCap(load);
     if (split > 1 && inFlight !== undefined && inFlight < split) {
       issues.push({ key: 'concurrency', message: `expected at least one request in flight per client (${tasks} task(s) x ${workers} worker(s) = ${split}), got ${inFlight}: a client with no share would only add noise` });
     }

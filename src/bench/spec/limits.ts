@@ -23,6 +23,15 @@ export const LIMITS = {
   workers: 256,
   /** Seconds between /metrics scrapes (one an hour at the slowest). */
   scrapeIntervalS: 3_600,
+  /** Distinct shared prefixes of a prefix dataset (each is built and held in memory). */
+  numPrefixes: 100_000,
+  /** Turns one conversation may have, and the longest mean think time between them (one hour). */
+  maxTurns: 10_000,
+  thinkTimeMs: 3_600_000,
+  /** Factor on a trace's arrival times (1e-6 replays a day in under a tenth of a second). */
+  timeScale: 1_000_000,
+  /** Measured runs one `bench search` may make. */
+  searchSteps: 100,
 } as const;
 
 /** Memory the prompts of one run may take, in bytes: the pool is cut to fit (see promptPoolSize). */

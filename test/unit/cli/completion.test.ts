@@ -30,7 +30,7 @@ describe('completion tree', () => {
   it('has every command path with its options and what their values are', () => {
     expect(node('').subcommands).toEqual(expect.arrayContaining(['bench', 'service', 'suite', 'profiles', 'completion']));
     expect(node('bench run').options.find((o) => o.flags.includes('--profile'))?.values).toBe('profiles');
-    expect(node('bench run').options.find((o) => o.flags.includes('--dataset'))?.values).toEqual(['random', 'sharegpt', 'jsonl']);
+    expect(node('bench run').options.find((o) => o.flags.includes('--dataset'))?.values).toEqual(['random', 'prefix', 'sharegpt', 'jsonl', 'trace']);
     expect(node('service models').args).toBe('services');
     expect(node('service start').options.find((o) => o.flags.includes('--cluster'))?.values).toBe('clusters');
     expect(node('completion').options.some((o) => o.flags.includes('--list'))).toBe(false); // hidden
@@ -45,7 +45,7 @@ describe('bash completion script', () => {
   });
 
   it('completes option values: choices, and names from local state through `aibench completion --list`', () => {
-    expect(complete(['aibench', 'bench', 'run', '--dataset', ''])).toEqual(['random', 'sharegpt', 'jsonl']);
+    expect(complete(['aibench', 'bench', 'run', '--dataset', ''])).toEqual(['random', 'prefix', 'sharegpt', 'jsonl', 'trace']);
     expect(complete(['aibench', 'service', 'models', ''], { services: ['opt-1', 'llama-2'] })).toEqual(['opt-1', 'llama-2']);
     expect(complete(['aibench', 'service', 'start', '--cluster', 'h'], { clusters: ['local', 'hpc'] })).toEqual(['hpc']);
     // A value is not taken for a subcommand: `--url run` stays the URL.

@@ -53,11 +53,11 @@ describe('parseSimArgs', () => {
   it('ignores unknown flags, with or without values, and lists only their names', () => {
     const { options, ignored } = parseSimArgs([
       'm', '--tensor-parallel-size', '2', '--enforce-eager', '--hf-token', 'secret', '--gpu-memory-utilization=0.9',
-      '--no-enable-prefix-caching', '-tp', '4', '--port', '9',
+      '--no-enable-chunked-prefill', '-tp', '4', '--port', '9',
     ]);
     expect(options.model).toBe('m');
     expect(options.port).toBe(9);
-    expect(ignored).toEqual(['--tensor-parallel-size', '--enforce-eager', '--hf-token', '--no-enable-prefix-caching', '-tp']);
+    expect(ignored).toEqual(['--tensor-parallel-size', '--enforce-eager', '--hf-token', '--no-enable-chunked-prefill', '-tp']);
     expect(options.gpuMemoryUtilization).toBe(0.9); // read by the simulated start-up memory check (--oom-above-utilization)
     expect(ignored.join(' ')).not.toContain('secret');
   });

@@ -12,7 +12,7 @@ const shipped = resolve(import.meta.dirname, '../../../profiles');
 describe('built-in profiles', () => {
   it('lists every shipped profile with its kind and its description', async () => {
     const list = await listBuiltInProfiles();
-    expect(list.map((p) => [p.name, p.kind])).toEqual([['nightly', 'suite'], ['quickstart', 'bench'], ['smoke', 'suite'], ['smoke-bench', 'bench']]);
+    expect(list.map((p) => [p.name, p.kind])).toEqual([['nightly', 'suite'], ['quickstart', 'bench'], ['slo-search', 'search'], ['smoke', 'suite'], ['smoke-bench', 'bench']]);
     for (const p of list) expect(p.description.length).toBeGreaterThan(10);
     expect(builtInProfileNames()).toEqual(list.map((p) => p.name));
   });
@@ -33,11 +33,17 @@ describe('built-in profiles', () => {
 
   it('refuses an unknown name, listing the built-in ones', async () => {
     const error = await resolveProfile('quickstrat', 'bench', '--profile').catch((e: unknown) => e);
-    expect(error).toMatchObject({ exitCode: ExitCode.USAGE, message: expect.stringContaining('(nightly, quickstart, smoke, smoke-bench), got "quickstrat"') });
+    expect(error).toMatchObject({ exitCode: ExitCode.USAGE, message: expect.stringContaining('(nightly, quickstart, slo-search, smoke, smoke-bench), got "quickstrat"') });
   });
 
   it('refuses a suite given as a benchmark profile and says how to run it', async () => {
     const error = await resolveProfile('smoke', 'bench', '--profile').catch((e: unknown) => e);
     expect(error).toMatchObject({ exitCode: ExitCode.USAGE, hint: 'Run it with `aibench suite run smoke`.' });
+  });
+
+  it('a search profile runs with bench search, and bench run says so', async () => {
+    expect(await resolveProfile('slo-search', 'search', '--profile')).toBe(join(shipped, 'slo-search.yaml'));
+    const error = await resolveProfile('slo-search', 'bench', '--profile').catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: ExitCode.USAGE, message: expect.stringContaining('is a search profile, not a benchmark profile'), hint: 'Run it with `aibench bench search --profile slo-search`.' });
   });
 });

@@ -117,9 +117,9 @@ describe('refusals name the flag or the profile key, the value and what was expe
     expect(fails(['--concurrency', '2', '--rate', '1'])).toMatch(/^--rate: expected concurrency or rate, not both/);
     expect(fails(['--rate', 'inf', '--duration', '1'])).toMatch(/^--rate: inf without max_concurrency needs num_requests/);
     expect(fails(['--dataset', 'jsonl'])).toBe('--dataset-path: expected a file for dataset jsonl, got none');
-    expect(fails(['--dataset-path', 'x.json'])).toBe('--dataset-path: only read for dataset sharegpt or jsonl, got it with dataset random');
-    expect(fails(['--dataset', 'sharegpt', '--dataset-path', 'x', '--input-len', '5'])).toBe('--input-len: only read for the random dataset, got it with dataset sharegpt');
-    expect(fails(['--max-concurrency', '4'])).toBe('--max-concurrency: only read in rate mode (with rate), got it without rate');
+    expect(fails(['--dataset-path', 'x.json'])).toBe('--dataset-path: only read for datasets sharegpt, jsonl or trace, got it with dataset random');
+    expect(fails(['--dataset', 'sharegpt', '--dataset-path', 'x', '--input-len', '5'])).toBe('--input-len: only read for datasets random or prefix, got it with dataset sharegpt');
+    expect(fails(['--max-concurrency', '4'])).toBe('--max-concurrency: only read in rate mode (with rate or ramp_up) or with a trace, got it without');
     expect(fails(['--concurrency', '2,2'])).toMatch(/^--concurrency: expected distinct levels/);
     expect(fails(['--url', 'http://h:1', '--service', 's1'])).toMatch(/^--service: expected url or service, not both/);
   });

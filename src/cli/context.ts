@@ -45,6 +45,11 @@ export function useStopSignal(): AbortSignal {
   return useInterrupt();
 }
 
+/** The error an interrupted command's operations end with (its message is the signal's name). */
+export function interruptReason(): unknown {
+  return interrupt.signal.reason;
+}
+
 /** True once an opted-in command was interrupted (and the interruption is not its normal stop). */
 export function wasInterrupted(): boolean {
   return interrupt.signal.aborted && !stopIsSuccess;

@@ -4,7 +4,7 @@ import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { escapeControl } from '../report/escape.js';
 import { setQuietDefault } from '../report/output.js';
 import { VERSION } from '../version.js';
-import { wasInterrupted } from './context.js';
+import { interruptReason, wasInterrupted } from './context.js';
 
 interface Group {
   name: string;
@@ -120,6 +120,12 @@ function report(error: unknown, debug: boolean): number {
     if (error.hint) say(`hint: ${error.hint}`);
     if (debug) process.stderr.write(`${error.stack ?? ''}\n${error.cause ? `cause: ${String((error.cause as Error).stack ?? error.cause)}\n` : ''}`);
     return error.exitCode;
+  }
+  if (wasInterrupted()) {
+    // Cut short by the signal the user sent (the reason, or an AbortError it caused): not a bug to report.
+    say(`interrupted (${errorMessage(interruptReason())})`);
+    if (debug) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    return ExitCode.INTERRUPTED;
   }
   say(`error: ${errorMessage(error)}`);
   if (debug) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);

@@ -171,4 +171,22 @@ describe('jobs timeout and the built bin', () => {
     expect(waited.exitCode).toBe(1);
     expect(waited.stderr).toContain(`error: Job ${id} ended FAILED (exit 3)`);
   });
+
+  it('jobs wait stopped by SIGTERM says it was interrupted and exits 130, with no "unexpected" error', async () => {
+    const tc = testCluster();
+    const env = { SLURM_CONF: tc.slurmConf, AIBENCH_CONFIG: tc.configPath };
+    const id = (await runBin(['jobs', 'submit', '--wrap', 'sleep 120'], { env })).stdout.trim();
+    try {
+      const child = execa(process.execPath, [BIN, 'jobs', 'wait', id, '--timeout', '1m'], { reject: false, env: binEnv(tempHome(), env) });
+      let stderr = '';
+      await new Promise<void>((resolve) => child.stderr?.on('data', (d: Buffer) => ((stderr += String(d)), /RUNNING|PENDING/.test(stderr) && resolve())));
+      child.kill('SIGTERM');
+      const res = await child;
+      expect(res.exitCode).toBe(130);
+      expect(String(res.stderr)).toContain('interrupted (SIGTERM)');
+      expect(String(res.stderr)).not.toMatch(/unexpected|error:/);
+    } finally {
+      await execa('scancel', [id], { reject: false, env: { SLURM_CONF: tc.slurmConf } });
+    }
+  });
 });

@@ -166,7 +166,13 @@ describe('aibench service on tc-ssh', () => {
     const home = tempHome();
     const marker = join(dir, 'marker');
     const model = `x$(touch ${marker})\`touch ${marker}\`;touch ${marker}`;
-    const started = json<Rec>(await aibench(['service', 'start', '--model', model, '--name', 'it-hostile', '--timeout', '60s', '--json', ...FAST], home));
+    // By default the HF cache check refuses it as no hub id (exit 2), before anything is submitted.
+    const checked = await aibench(['service', 'start', '--model', model, '--name', 'it-hostile', '--json', ...FAST], home);
+    expect(checked.exitCode).toBe(2);
+    expect(checked.stderr).toContain('--model: expected a hub model id like org/name');
+    expect(existsSync(marker)).toBe(false);
+    // Without the check, the name travels through sbatch, the job script and the server literally.
+    const started = json<Rec>(await aibench(['service', 'start', '--model', model, '--name', 'it-hostile', '--no-model-check', '--timeout', '60s', '--json', ...FAST], home));
     expect(started).toMatchObject({ status: 'READY', model });
     const models = json<{ models: string[] }>(await aibench(['service', 'models', 'it-hostile', '--json'], home));
     expect(models.models).toEqual([model]);

@@ -3,18 +3,14 @@
 // and the next server starts on the same journal; after kill -9 the next one starts at once.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, runBin, tempHome } from '../helpers/run-bin.js';
+import { runBin, startBin, tempHome } from '../helpers/run-bin.js';
 
-const envOf = (home: string) => ({
-  PATH: process.env.PATH,
-  HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_CACHE_HOME: join(home, '.cache'), FORCE_COLOR: '0',
-});
 
 /** Start the server and resolve with its URL once it logs that it listens. */
 async function serve(home: string): Promise<{ child: ResultPromise; url: string }> {
-  const child = execa(process.execPath, [BIN, 'api', 'serve', '--listen', '127.0.0.1:0', '--insecure-local'], { reject: false, env: envOf(home), extendEnv: false });
+  const child = startBin(['api', 'serve', '--listen', '127.0.0.1:0', '--insecure-local'], { home, timeoutMs: 0 });
   let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`api serve did not listen within 30 s: ${seen}`)), 30_000);

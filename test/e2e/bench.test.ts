@@ -1,28 +1,17 @@
 // The built bin: `bench run --json` against the embedded simulator, `bench compare` exit codes,
 // duration refusals. Run after `npm run build`.
-import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ResultDocumentSchema } from '../../src/bench/results/result-schema.js';
 import { parseSimArgs } from '../../src/cli/sim-args.js';
 import { startSimServer } from '../../src/sim/server.js';
+import { runBin, startBin, type BinResult } from '../helpers/run-bin.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aibench.js');
 const home = mkdtempSync(join(tmpdir(), 'aibench-e2e-bench-'));
-
-async function aibench(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, FORCE_COLOR: '0', HOME: home, AIBENCH_CONFIG: join(home, 'none.yaml'), OPENAI_API_KEY: '', VLLM_API_KEY: '' };
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { env, timeout: 50_000 });
-    return { exitCode: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { exitCode: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const binOptions = { home, timeoutMs: 50_000, env: { AIBENCH_CONFIG: join(home, 'none.yaml') } };
+const aibench = (args: string[]): Promise<BinResult> => runBin(args, binOptions);
 
 const quick = ['--num-requests', '12', '--concurrency', '4', '--input-len', '16', '--output-len', '8'];
 let basePath = '';
@@ -145,16 +134,13 @@ describe('never lose a measurement (built bin)', () => {
 
   it('Ctrl-C writes what was measured, marked interrupted, and exits 130', async () => {
     const out = join(home, 'interrupted.json');
-    const child = spawn('node', [BIN, 'bench', 'run', '--duration', '1', '--concurrency', '2', '--input-len', '8', '--output-len', '400', '--out', out], {
-      env: { ...process.env, FORCE_COLOR: '0', HOME: home, AIBENCH_CONFIG: join(home, 'none.yaml') }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = startBin(['bench', 'run', '--duration', '1', '--concurrency', '2', '--input-len', '8', '--output-len', '400', '--out', out], binOptions);
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (stderr.includes('tokenizer')) setTimeout(() => child.kill('SIGINT'), 1500);
     });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(130);
+    expect((await child).exitCode).toBe(130);
     const doc = ResultDocumentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(doc.interrupted?.reason).toBe('SIGINT');
     expect(doc.cut_reasons?.interrupted).toBe(2);

@@ -88,8 +88,7 @@ describe('terminal habits of the installed bin', () => {
   const underPty = (env: Record<string, string>) => {
     const home = tempHome();
     const command = `stty cols 100 rows 30; ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} bench run --num-requests 40 --concurrency 2 --input-len 32 --output-len 16`;
-    const clean = Object.fromEntries(Object.entries(binEnv(home, env)).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    return execFileSync('script', ['-qec', command, '/dev/null'], { cwd: away, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...clean }, timeout: 60_000 });
+    return execFileSync('script', ['-qec', command, '/dev/null'], { cwd: away, encoding: 'utf8', env: { TERM: 'xterm', ...binEnv(home, env) }, timeout: 60_000 });
   };
 
   it('draws a spinner on a terminal, and under NO_COLOR or FORCE_COLOR=0 writes no escape sequence at all', () => {

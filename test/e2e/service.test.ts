@@ -31,7 +31,7 @@ async function pipeline(home: string, script: string): Promise<{ exitCode: numbe
   writeFileSync(err, '');
   const res = await execa('bash', ['-c', `set -o pipefail; ${script}`], {
     reject: false, cwd: REPO_ROOT, timeout: 60_000,
-    env: { ...binEnv(home), PATH: process.env.PATH, AIBENCH: `${process.execPath} ${BIN}`, ERR: err },
+    env: binEnv(home, { AIBENCH: `${process.execPath} ${BIN}`, ERR: err }), extendEnv: false,
   });
   return { exitCode: res.exitCode ?? -1, stdout: String(res.stdout), aibenchStderr: readFileSync(err, 'utf8') };
 }

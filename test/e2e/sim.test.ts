@@ -2,12 +2,11 @@
 // and an event loop that a huge prompt cannot block.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/common/rng.js';
 import { sleep } from '../../src/common/sleep.js';
 import { poll } from '../helpers/poll.js';
-import { BIN, tempHome } from '../helpers/run-bin.js';
+import { runBin, startBin, tempHome } from '../helpers/run-bin.js';
 
 /** The ready file's contents once `aibench sim` wrote it. */
 function waitForFile(path: string, timeoutMs: number): Promise<string> {
@@ -17,10 +16,7 @@ function waitForFile(path: string, timeoutMs: number): Promise<string> {
 describe('aibench sim (built bin)', () => {
   it('writes its ready file, serves the OpenAI API, and exits 0 on SIGTERM', async () => {
     const ready = join(tempHome(), 'ready.json');
-    const child = execa(process.execPath, [BIN, 'sim', 'org/model-x', '--port', '0', '--itl-ms', '1', '--ready-file', ready], {
-      reject: false,
-      env: { FORCE_COLOR: '0' },
-    });
+    const child = startBin(['sim', 'org/model-x', '--port', '0', '--itl-ms', '1', '--ready-file', ready]);
     const { port, pid } = JSON.parse(await waitForFile(ready, 20_000)) as { port: number; pid: number };
     expect(pid).toBe(child.pid);
     const models = (await (await fetch(`http://127.0.0.1:${port}/v1/models`)).json()) as { data: { id: string }[] };
@@ -32,7 +28,7 @@ describe('aibench sim (built bin)', () => {
   });
 
   it('refuses a bad flag value with exit 2 naming the flag', async () => {
-    const r = await execa(process.execPath, [BIN, 'sim', 'm', '--itl-ms', '-5'], { reject: false, env: { FORCE_COLOR: '0' } });
+    const r = await runBin(['sim', 'm', '--itl-ms', '-5']);
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toMatch(/--itl-ms/);
   });
@@ -40,7 +36,7 @@ describe('aibench sim (built bin)', () => {
   // The simulator runs as its own process here: a blocked event loop must not also block the test.
   it('a 2 MB prompt without whitespace does not block /health: counting its tokens yields to other clients', async () => {
     const ready = join(tempHome(), 'ready.json');
-    const child = execa(process.execPath, [BIN, 'sim', 'org/model-x', '--port', '0', '--ready-file', ready], { reject: false, env: { FORCE_COLOR: '0' } });
+    const child = startBin(['sim', 'org/model-x', '--port', '0', '--ready-file', ready]);
     try {
       const { port } = JSON.parse(await waitForFile(ready, 20_000)) as { port: number };
       const url = `http://127.0.0.1:${port}`;

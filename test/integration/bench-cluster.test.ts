@@ -2,7 +2,6 @@
 // against a simulator service, through the built bin. The client is a step in the service's job
 // (visible in `squeue --steps` while it runs, gone after), scales out over Slurm tasks, survives a
 // killed task with the others' records, and leaves nothing behind on Ctrl-C.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultDocumentSchema, SearchDocumentSchema, type ResultDocument } from '../../src/bench/results/result-schema.js';
 import { testCluster } from '../helpers/cluster.js';
 import { poll } from '../helpers/poll.js';
-import { BIN, REPO_ROOT, tempHome, type BinResult } from '../helpers/run-bin.js';
+import { BIN, REPO_ROOT, runBin, startBin, tempHome, type BinResult } from '../helpers/run-bin.js';
 
 const SIM = ['--vllm-arg=--itl-ms=10', '--vllm-arg=--prefill-overhead-ms=20', '--vllm-arg=--prefill-ms-per-token=0'];
 const SERVICE = `it-bc-${process.pid}`;
@@ -20,15 +19,8 @@ let home = '';
 let configPath = '';
 let serviceJob = '';
 
-const env = () => ({
-  HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_CACHE_HOME: join(home, '.cache'),
-  FORCE_COLOR: '0', NO_COLOR: '1', AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf,
-});
-
-async function aibench(args: string[]): Promise<BinResult> {
-  const res = await execa(process.execPath, [BIN, ...args], { reject: false, cwd: REPO_ROOT, timeout: 180_000, env: env() });
-  return { exitCode: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) };
-}
+const binOptions = (config = configPath) => ({ home, timeoutMs: 180_000, env: { AIBENCH_CONFIG: config, SLURM_CONF: testCluster().slurmConf } });
+const aibench = (args: string[], config = configPath): Promise<BinResult> => runBin(args, binOptions(config));
 
 const slurm = (args: string[]) => execa(args[0] as string, args.slice(1), { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
 /** Names of the steps of the service's job that are running now. */
@@ -126,14 +118,13 @@ describe('bench run --service: the client inside the cluster', () => {
 
   it('Ctrl-C stops the client, keeps what it measured (marked interrupted) and leaves no step behind', async () => {
     const out = join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [BIN, 'bench', 'run', '--service', SERVICE, '--duration-seconds', '60', '--concurrency', '2', '--input-len', '8', '--output-len', '8', '--out', out], { env: env() });
+    const child = startBin(['bench', 'run', '--service', SERVICE, '--duration-seconds', '60', '--concurrency', '2', '--input-len', '8', '--output-len', '8', '--out', out], binOptions());
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => void (stderr += c.toString()));
     await poll('the client step', async () => ((await clientSteps()).length > 0 ? true : undefined), 60_000);
     await new Promise((r) => setTimeout(r, 3000));
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, stderr).toBe(130);
+    expect((await child).exitCode, stderr).toBe(130);
     const doc: ResultDocument = ResultDocumentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(doc.interrupted?.reason).toBe('SIGINT');
     expect(doc.completed).toBeGreaterThan(0);
@@ -147,9 +138,7 @@ describe('bench run --service: the client inside the cluster', () => {
     expect(ResultDocumentSchema.parse(JSON.parse(direct.stdout)).client).toMatchObject({ placement: 'local', network_path: 'direct' });
     const forced = join(dir, 'forward.yaml');
     writeFileSync(forced, readFileSync(configPath, 'utf8').replace(/^(\s+)paths: /gm, '$1compute_access: ssh-forward\n$1paths: '));
-    const res = await execa(process.execPath, [BIN, 'bench', 'run', '--service', SERVICE, '--client', 'local', '--num-requests', '5', '--input-len', '8', '--output-len', '4', '--json'], {
-      reject: false, env: { ...env(), AIBENCH_CONFIG: forced },
-    });
+    const res = await aibench(['bench', 'run', '--service', SERVICE, '--client', 'local', '--num-requests', '5', '--input-len', '8', '--output-len', '4', '--json'], forced);
     expect(res.exitCode, String(res.stderr)).toBe(0);
     const doc = ResultDocumentSchema.parse(JSON.parse(String(res.stdout)));
     expect(doc.client).toMatchObject({ placement: 'local', network_path: 'ssh-forward' });
@@ -160,9 +149,7 @@ describe('bench run --service: the client inside the cluster', () => {
   it('placement partition: the client runs as its own job on a partition, recorded with both job ids', async () => {
     const partition = join(dir, 'partition.yaml');
     writeFileSync(partition, readFileSync(configPath, 'utf8').replace(/^(\s+)paths: /gm, '$1client: { placement: partition, cpus_per_task: 1, time: "00:05:00" }\n$1paths: '));
-    const res = await execa(process.execPath, [BIN, 'bench', 'run', '--service', SERVICE, '--client-tasks', '2', '--concurrency', '2', '--num-requests', '10', '--input-len', '8', '--output-len', '4', '--json'], {
-      reject: false, env: { ...env(), AIBENCH_CONFIG: partition },
-    });
+    const res = await aibench(['bench', 'run', '--service', SERVICE, '--client-tasks', '2', '--concurrency', '2', '--num-requests', '10', '--input-len', '8', '--output-len', '4', '--json'], partition);
     expect(res.exitCode, String(res.stderr)).toBe(0);
     const doc = ResultDocumentSchema.parse(JSON.parse(String(res.stdout)));
     expect(doc.completed).toBe(10);

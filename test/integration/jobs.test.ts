@@ -13,7 +13,7 @@ import { createExecutor } from '../../src/exec/create.js';
 import type { Executor } from '../../src/exec/types.js';
 import { cancelJobs, jobLogs, jobStatus, listJobs, submitJob, waitForJob } from '../../src/slurm/client.js';
 import { testCluster } from '../helpers/cluster.js';
-import { runBin } from '../helpers/run-bin.js';
+import { runBin, startBin } from '../helpers/run-bin.js';
 
 const CLUSTERS = ['tc-local', 'tc-ssh'] as const;
 const open: Record<string, { ex: Executor; cluster: ResolvedCluster }> = {};
@@ -177,7 +177,7 @@ describe('jobs timeout and the built bin', () => {
     const env = { SLURM_CONF: tc.slurmConf, AIBENCH_CONFIG: tc.configPath };
     const id = (await runBin(['jobs', 'submit', '--wrap', 'sleep 120'], { env })).stdout.trim();
     try {
-      const child = execa(process.execPath, [BIN, 'jobs', 'wait', id, '--timeout', '1m'], { reject: false, env: binEnv(tempHome(), env) });
+      const child = startBin(['jobs', 'wait', id, '--timeout', '1m'], { env });
       let stderr = '';
       await new Promise<void>((resolve) => child.stderr?.on('data', (d: Buffer) => ((stderr += String(d)), /RUNNING|PENDING/.test(stderr) && resolve())));
       child.kill('SIGTERM');

@@ -17,7 +17,7 @@ import type { ServiceRecord } from '../../src/service/record.js';
 import { ServiceStore } from '../../src/service/store.js';
 import { testCluster } from '../helpers/cluster.js';
 import { poll } from '../helpers/poll.js';
-import { BIN, REPO_ROOT, binEnv, tempHome, type BinResult } from '../helpers/run-bin.js';
+import { BIN, binResult, startBin, tempHome, type BinResult } from '../helpers/run-bin.js';
 import { startSecondSshd, type SecondSshd } from '../helpers/second-sshd.js';
 
 const FAST = ['--vllm-arg=--itl-ms=1', '--vllm-arg=--prefill-overhead-ms=1', '--vllm-arg=--prefill-ms-per-token=0'];
@@ -129,20 +129,15 @@ describe('service stop racing service start --no-wait (over SSH, real Slurm)', (
 });
 
 /** Start the built bin on the fault config; its stderr is collected as it arrives. */
-function aibenchChild(args: string[], home: string): { child: ResultPromise; stderr: () => string } {
+function aibenchChild(args: string[], home: string): { child: ResultPromise<{ reject: false }>; stderr: () => string } {
   let err = '';
-  const child = execa(process.execPath, [BIN, ...args], {
-    reject: false, cwd: REPO_ROOT, timeout: 240_000,
-    env: { ...binEnv(home, { AIBENCH_CONFIG: configPath }), SLURM_CONF: testCluster().slurmConf },
-  });
+  const child = startBin(args, { home, timeoutMs: 240_000, env: { AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf } });
   child.stderr?.on('data', (d: Buffer) => void (err += d.toString()));
   return { child, stderr: () => err };
 }
 
 async function aibench(args: string[], home: string): Promise<BinResult> {
-  const { child } = aibenchChild(args, home);
-  const res = await child;
-  return { exitCode: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) };
+  return binResult(await aibenchChild(args, home).child);
 }
 
 describe('the SSH link dropping during a wait (a real sshd stopped and restarted)', () => {

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
 import { makeFakeHub } from '../helpers/hf-cache.js';
-import { BIN, binEnv, REPO_ROOT, tempHome, type BinResult } from '../helpers/run-bin.js';
+import { BIN, REPO_ROOT, runBin, tempHome, type BinResult } from '../helpers/run-bin.js';
 
 const FAST = ['--vllm-arg=--itl-ms=1', '--vllm-arg=--prefill-overhead-ms=1', '--vllm-arg=--prefill-ms-per-token=0'];
 let dir = '';
@@ -52,10 +52,7 @@ afterAll(async () => {
 });
 
 async function aibench(args: string[], home: string): Promise<BinResult> {
-  const res = await execa(process.execPath, [BIN, ...args], {
-    reject: false, cwd: REPO_ROOT, timeout: 180_000, env: binEnv(home, { AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf }),
-  });
-  const out = { exitCode: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) };
+  const out = await runBin(args, { home, timeoutMs: 180_000, env: { AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf } });
   for (const m of out.stdout.matchAll(/"job_id": "(\d+)"/g)) jobIds.add(m[1] ?? '');
   return out;
 }

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
-import { BIN, REPO_ROOT, tempHome, type BinResult } from '../helpers/run-bin.js';
+import { poll } from '../helpers/poll.js';
+import { BIN, REPO_ROOT, runBin, tempHome, type BinResult } from '../helpers/run-bin.js';
 import { freePort } from '../helpers/second-sshd.js';
 
 const FAST = ['--vllm-arg=--itl-ms=1', '--vllm-arg=--prefill-overhead-ms=1', '--vllm-arg=--prefill-ms-per-token=0'];
@@ -39,14 +40,7 @@ afterAll(async () => {
 });
 
 async function aibench(args: string[], home: string, env: Record<string, string> = {}): Promise<BinResult> {
-  const res = await execa(process.execPath, [BIN, ...args], {
-    reject: false, cwd: REPO_ROOT, timeout: 120_000,
-    env: {
-      HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_CACHE_HOME: join(home, '.cache'),
-      FORCE_COLOR: '0', NO_COLOR: '1', AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf, ...env,
-    },
-  });
-  const out = { exitCode: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) };
+  const out = await runBin(args, { home, timeoutMs: 120_000, env: { AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf, ...env } });
   for (const m of out.stdout.matchAll(/"job_id": "(\d+)"/g)) jobIds.add(m[1] ?? '');
   return out;
 }
@@ -64,15 +58,12 @@ async function pushgatewayGroups(): Promise<PushgatewayGroup[]> {
   return ((await res.json()) as { data: PushgatewayGroup[] }).data;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** poll() for a probe that answers false for "not yet". */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+  poll(what, async () => {
     const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+    return value === false ? undefined : value;
+  }, timeoutMs);
 
 async function inSqueue(jobId: string): Promise<boolean> {
   const res = await execa('squeue', ['--noheader', '--format=%i', `--jobs=${jobId}`], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });

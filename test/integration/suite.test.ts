@@ -9,7 +9,7 @@ import { execa, type ResultPromise } from 'execa';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { testCluster } from '../helpers/cluster.js';
 import { poll } from '../helpers/poll.js';
-import { BIN, REPO_ROOT, runBin, tempHome, type BinResult } from '../helpers/run-bin.js';
+import { BIN, binResult, startBin, tempHome } from '../helpers/run-bin.js';
 import type { SuiteSummary } from '../../src/suite/summary.js';
 
 let dir = '';
@@ -32,18 +32,10 @@ beforeAll(async () => {
   writeFileSync(configPath, generated.replace(/^(\s+)paths: /gm, `$1vllm_command: ${server}\n$1aibench_command: ${JSON.stringify(`${process.execPath} ${BIN}`)}\n$1paths: `));
 });
 
-function envFor(home: string): Record<string, string> {
-  return {
-    HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_CACHE_HOME: join(home, '.cache'),
-    FORCE_COLOR: '0', NO_COLOR: '1', AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf,
-  };
-}
+const spawnSuite = (args: string[], home: string) =>
+  startBin(['suite', 'run', ...args], { home, timeoutMs: 150_000, env: { AIBENCH_CONFIG: configPath, SLURM_CONF: testCluster().slurmConf } });
 
-function spawnSuite(args: string[], home: string): ResultPromise<{ reject: false; cwd: string; timeout: number; env: Record<string, string> }> {
-  return execa(process.execPath, [BIN, 'suite', 'run', ...args], { reject: false, cwd: REPO_ROOT, timeout: 150_000, env: envFor(home) });
-}
-
-const outcome = (res: { exitCode?: number; stdout: unknown; stderr: unknown }): BinResult => ({ exitCode: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) });
+const outcome = binResult;
 
 /** Jobs of this file's services still known to squeue (the service job name is aibench-svc-<id>-<hex>). */
 async function ourJobs(prefix: string): Promise<string[]> {
@@ -64,7 +56,7 @@ async function jobsEver(prefix: string): Promise<string[]> {
 }
 
 /** Resolve when the run's stderr so far matches `pattern`; fail with its output if it ends first. */
-async function stderrLine(run: ResultPromise, pattern: RegExp, what: string): Promise<void> {
+async function stderrLine(run: ResultPromise<{ reject: false }>, pattern: RegExp, what: string): Promise<void> {
   let text = '';
   run.stderr?.on('data', (chunk: Buffer) => void (text += chunk.toString()));
   const found = poll(what, async () => (pattern.test(text) ? true : undefined), 120_000);

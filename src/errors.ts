@@ -13,7 +13,7 @@ export const ExitCode = {
   PARTIAL: 5,
   INTERRUPTED: 130,
 } as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export interface AibenchErrorOptions {
   code?: string;
@@ -146,7 +146,7 @@ export class InterruptedRun extends BenchError {
   }
 }
 
-export type HttpErrorCode = 'E_HTTP_TIMEOUT' | 'E_HTTP_ABORTED' | 'E_HTTP_NETWORK' | 'E_HTTP_STATUS' | 'E_HTTP_BODY';
+type HttpErrorCode = 'E_HTTP_TIMEOUT' | 'E_HTTP_ABORTED' | 'E_HTTP_NETWORK' | 'E_HTTP_STATUS' | 'E_HTTP_BODY';
 
 /** An outgoing HTTP request failed: timed out, aborted, did not connect, or answered something unusable. */
 export class HttpError extends AibenchError {

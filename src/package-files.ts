@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 let root: string | undefined;
 
 /** The package's root folder (a checkout or the installed package). */
-export function packageRoot(): string {
+function packageRoot(): string {
   if (root !== undefined) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);

@@ -24,7 +24,7 @@ export type BenchmarkRunner = (
   hooks: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void },
 ) => Promise<Pick<BenchOutcome, 'runs' | 'interrupted' | 'verdict'>>;
 
-export interface RegistryOptions {
+interface RegistryOptions {
   dispatcher: Dispatcher;
   run: BenchmarkRunner;
   /** Validated documents -> file; returns the path. */
@@ -47,7 +47,7 @@ interface Entry {
 const isOpen = (status: BenchmarkView['status']) => status === 'queued' || status === 'running';
 
 /** The API body as benchmark settings: the same keys a profile or the flags set. */
-export function benchInput(request: BenchmarkRequest): BenchInput {
+function benchInput(request: BenchmarkRequest): BenchInput {
   const load =
     request.rate !== undefined ? { rate: request.rate, ...(request.concurrency === undefined ? {} : { max_concurrency: request.concurrency }) }
     : request.concurrency !== undefined ? { concurrency: request.concurrency }
@@ -65,7 +65,7 @@ function specOf(request: BenchmarkRequest, defaults: BenchInput = {}): BenchSpec
 }
 
 /** run_now -> IMMEDIATE; a person at a dashboard -> INTERACTIVE; tools -> BACKGROUND. */
-export function benchmarkTier(request: Pick<BenchmarkRequest, 'run_now'>, source: RequestSource): TierValue {
+function benchmarkTier(request: Pick<BenchmarkRequest, 'run_now'>, source: RequestSource): TierValue {
   if (request.run_now) return Tier.IMMEDIATE;
   return source === 'browser' ? Tier.INTERACTIVE : Tier.BACKGROUND;
 }

@@ -6,7 +6,7 @@ import { RequestRefused } from '../errors.js';
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /** True for `application/json` and `application/<x>+json`, with or without parameters. */
-export function isJsonContentType(header: string | undefined): boolean {
+function isJsonContentType(header: string | undefined): boolean {
   if (header === undefined) return false;
   const type = header.split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);

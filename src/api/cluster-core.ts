@@ -15,7 +15,7 @@ import { resultsDir as defaultResultsDir, saveResult } from '../bench/results/re
 import { ServiceControl } from './service-control.js';
 import { ModelCatalogues } from './model-catalogue.js';
 
-export interface ClusterCoreOptions {
+interface ClusterCoreOptions {
   config: Config;
   /** Cluster for POST /api/services without one (default: the config's default). */
   cluster?: string | undefined;
@@ -40,6 +40,25 @@ function createDispatcher(queued: Map<string, TierName>, waitListeners: WaitList
   });
 }
 
+// The priority queue as operators see it: depth and waits per tier, and paused tiers (journaled).
+function queueControl(dispatcher: Dispatcher, queued: ReadonlyMap<string, TierName>, journal: BenchmarkJournal, log: NonNullable<ClusterCoreOptions['log']>) {
+  const paused = () => dispatcher.pausedTiers.map((t) => tierName(t) as TierName);
+  function queueDepth(): Record<TierName, number> {
+    const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
+    for (const tier of queued.values()) depth[tier] += 1;
+    return depth;
+  }
+  const queueState = (): QueueState => ({ depth: queueDepth(), paused: paused(), waits: dispatcher.waitTimes() });
+  const setPaused = async (tier: TierName, pause: boolean): Promise<QueueState> => {
+    if (pause) dispatcher.pause(tierFromName(tier));
+    else dispatcher.resume(tierFromName(tier));
+    await journal.recordPaused(paused());
+    log(pause ? 'queue tier paused' : 'queue tier resumed', { tier });
+    return queueState();
+  };
+  return { queueDepth, queueState, pauseTier: (tier: TierName) => setPaused(tier, true), resumeTier: (tier: TierName) => setPaused(tier, false) };
+}
+
 /**
  * The core over the clusters. Takes the benchmark journal's lock (LockedError, exit 4, when
  * another server holds it); resume() picks up what an earlier server left.
@@ -58,13 +77,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
   // Tiers an operator paused stay paused across a restart (before anything is queued again).
   for (const tier of journal.pausedTiers()) dispatcher.pause(tierFromName(tier));
   const benchmarks = new BenchmarkRegistry({ dispatcher, run, save: (id, runs) => saveResult(dir, id, runs), resultsDir: dir, journal, log, defaults: configBenchDefaults(config) });
-  function queueDepth(): Record<TierName, number> {
-    const depth = Object.fromEntries(TIER_NAMES.map((t) => [t, 0])) as Record<TierName, number>;
-    for (const tier of queued.values()) depth[tier] += 1;
-    return depth;
-  }
-  const state = () => ({ paused: dispatcher.pausedTiers.map((t) => tierName(t) as TierName) });
-  const queueState = (): QueueState => ({ depth: queueDepth(), paused: state().paused, waits: dispatcher.waitTimes() });
+  const queue = queueControl(dispatcher, queued, journal, log);
   const catalogues = new ModelCatalogues(config);
   const services = new ServiceControl({ config, cluster: options.cluster, store, dispatcher, log, onStop: (id) => benchmarks.cancelForService(id) });
   return {
@@ -82,20 +95,7 @@ export async function createClusterCore(options: ClusterCoreOptions): Promise<Co
     getBenchmark: (id) => benchmarks.get(id),
     listBenchmarks: async () => benchmarks.list(),
     cancelBenchmark: (id) => benchmarks.cancel(id),
-    queueDepth,
-    queueState,
-    async pauseTier(tier) {
-      dispatcher.pause(tierFromName(tier));
-      await journal.recordPaused(state().paused);
-      log('queue tier paused', { tier });
-      return queueState();
-    },
-    async resumeTier(tier) {
-      dispatcher.resume(tierFromName(tier));
-      await journal.recordPaused(state().paused);
-      log('queue tier resumed', { tier });
-      return queueState();
-    },
+    ...queue,
     subscribeQueueWaits: (listener) => void waitListeners.push(listener),
     // Once listening: queued benchmarks run again, services left starting are watched.
     async resume() {

@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UsageError } from '../errors.js';
 
 export const ALLOW_METHODS = 'GET, POST, DELETE, OPTIONS';
-export const ALLOW_HEADERS = 'Authorization, Content-Type';
-export const MAX_AGE_S = 600;
+const ALLOW_HEADERS = 'Authorization, Content-Type';
+const MAX_AGE_S = 600;
 
 /** `https://grafana.example/` -> `https://grafana.example`; UsageError for anything but an http(s) origin. */
 export function normalizeOrigin(value: string): string {
@@ -21,7 +21,7 @@ export function normalizeOrigin(value: string): string {
   return url.origin;
 }
 
-export type CorsOutcome = 'none' | 'allowed' | 'forbidden' | 'preflight';
+type CorsOutcome = 'none' | 'allowed' | 'forbidden' | 'preflight';
 
 /**
  * Set the CORS headers for this request and say what it is: no Origin (`none`), an allowed origin

@@ -2,7 +2,7 @@
 // adds the issues and headers); anything else is a bug, answered 500 "internal error" and logged.
 import { AibenchError, RequestRefused, type RequestIssue } from '../errors.js';
 
-export interface ErrorAnswer {
+interface ErrorAnswer {
   status: number;
   body: { error: string; code?: string; issues?: readonly RequestIssue[] };
   headers: Readonly<Record<string, string>>;

@@ -16,7 +16,7 @@ import type { BenchmarkView } from './control-core.js';
 import { BenchmarkRequestSchema } from './validation.js';
 
 /** Finished entries kept (the newest); unfinished ones are always kept. */
-export const JOURNAL_KEEP_FINISHED = 1000;
+const JOURNAL_KEEP_FINISHED = 1000;
 
 const EntrySchema = z.strictObject({
   id: z.string().min(1),
@@ -29,7 +29,7 @@ const EntrySchema = z.strictObject({
   result_path: z.string().optional(),
   error: z.string().optional(),
 });
-export type JournalEntry = z.infer<typeof EntrySchema>;
+type JournalEntry = z.infer<typeof EntrySchema>;
 const FileSchema = z.strictObject({
   version: z.literal(1),
   benchmarks: z.array(EntrySchema),
@@ -38,12 +38,12 @@ const FileSchema = z.strictObject({
 });
 
 /** `$XDG_STATE_HOME/aibench/api/benchmarks.json`. */
-export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string {
+function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(localStateDir(env), 'api', 'benchmarks.json');
 }
 
 /** What a view leaves in the journal: no progress, no result document. */
-export function journalEntry(view: BenchmarkView): JournalEntry {
+function journalEntry(view: BenchmarkView): JournalEntry {
   const { progress: _progress, result: _result, ...entry } = view;
   return entry;
 }

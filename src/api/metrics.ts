@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TIER_NAMES, type TierName } from '../dispatch/tiers.js';
 import { WAIT_BUCKETS_S } from '../dispatch/wait-times.js';
 
-export const API_METRICS = {
+const API_METRICS = {
   requests: 'aibench_api_http_requests_total',
   duration: 'aibench_api_http_request_duration_seconds',
   queueDepth: 'aibench_api_queue_depth',

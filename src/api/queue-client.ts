@@ -5,7 +5,7 @@ import { AibenchError, UsageError } from '../errors.js';
 import { readTokenFile } from './auth.js';
 import type { QueueState } from './control-core.js';
 
-export interface QueueClientOptions {
+interface QueueClientOptions {
   /** The API's base URL, e.g. http://127.0.0.1:8787. */
   url: string;
   /** A 0600 file holding the Bearer token (absent: none, for an --insecure-local server). */

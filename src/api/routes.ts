@@ -8,19 +8,19 @@ import { tierFromName, tierName, type TierName } from '../dispatch/tiers.js';
 import type { ControlCore, RequestSource } from './control-core.js';
 import { BenchmarkRequestSchema, parseBody, PATH_ID, ServiceRequestSchema } from './validation.js';
 
-export interface RouteContext {
+interface RouteContext {
   req: IncomingMessage;
   params: string[];
   core: ControlCore;
   bodyLimit: number;
 }
 
-export interface RouteAnswer {
+interface RouteAnswer {
   status: number;
   body: unknown;
 }
 
-export interface Route {
+interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   /** The label in metrics and logs. */
   route: string;
@@ -33,7 +33,7 @@ export interface Route {
 const ok = (body: unknown, status = 200): RouteAnswer => ({ status, body });
 const SEG = '([^/]+)';
 
-export const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route[] = [
   { method: 'GET', route: '/health', pattern: /^\/health$/, auth: false, handle: async () => ok({ status: 'ok' }) },
   { method: 'GET', route: '/api/services', pattern: /^\/api\/services$/, auth: true, handle: async ({ core }) => ok(await core.listServices()) },
   {
@@ -111,7 +111,7 @@ function id(params: string[], what: string): string {
   return value;
 }
 
-export type RouteMatch = { kind: 'found'; route: Route; params: string[] } | { kind: 'method'; allow: string[] } | { kind: 'none' };
+type RouteMatch = { kind: 'found'; route: Route; params: string[] } | { kind: 'method'; allow: string[] } | { kind: 'none' };
 
 /** Find the route for a method and path; `method` lists the allowed methods when only the method is wrong. */
 export function matchRoute(method: string, path: string, routes: readonly Route[] = ROUTES): RouteMatch {

@@ -13,7 +13,7 @@ import type { ModelList, RequestSource, ServiceView } from './control-core.js';
 import { ServiceWatchers, type CoreLog } from './service-watchers.js';
 import type { ServiceRequest } from './validation.js';
 
-export interface ServiceControlOptions {
+interface ServiceControlOptions {
   config: Config;
   /** Cluster for POST /api/services without one (default: the config's default). */
   cluster: string | undefined;

@@ -39,7 +39,7 @@ export const BenchmarkRequestSchema = z.strictObject({
 export type BenchmarkRequest = z.infer<typeof BenchmarkRequestSchema>;
 
 /** One {path, message} per problem; an unknown key is named by its own path. */
-export function toIssues(error: z.ZodError): RequestIssue[] {
+function toIssues(error: z.ZodError): RequestIssue[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown key' }));

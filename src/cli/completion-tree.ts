@@ -4,7 +4,7 @@
 import type { Command, Option } from 'commander';
 
 /** Names completion can list from local state (`aibench completion --list KIND`), or files. */
-export type ValueKind = 'services' | 'clusters' | 'profiles' | 'suites' | 'files';
+type ValueKind = 'services' | 'clusters' | 'profiles' | 'suites' | 'files';
 export const LIST_KINDS = ['services', 'clusters', 'profiles', 'suites'] as const;
 
 export interface CompletionOption {

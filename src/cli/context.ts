@@ -5,7 +5,7 @@ import type { ResolvedCluster } from '../config/schema.js';
 import { createExecutor } from '../exec/create.js';
 import type { Executor } from '../exec/types.js';
 
-export interface GlobalOptions {
+interface GlobalOptions {
   config?: string;
   debug?: boolean;
 }

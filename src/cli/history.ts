@@ -25,7 +25,7 @@ interface HistoryFlags {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `--window 7` -> 7: a whole number of earlier runs, at least 1. */
-export function parseWindow(input: string): number {
+function parseWindow(input: string): number {
   const n = /^\s*\d+\s*$/.test(input) ? Number(input) : Number.NaN;
   if (!(n >= 1)) throw new UsageError(`window: expected a whole number of earlier runs >= 1, got ${JSON.stringify(input)}`);
   return n;

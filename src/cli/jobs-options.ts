@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseTimeoutSpec } from '../bench/spec/duration.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { UsageError, errorMessage } from '../errors.js';
-import type { SubmitInput } from '../slurm/client.js';
+import type { SubmitInput } from '../slurm/submit-spec.js';
 
 const wholeNumber = (what: string) =>
   z.string().regex(/^\d+$/, `expected ${what}`).transform(Number).pipe(z.number().int().positive(`expected ${what}`));
@@ -34,7 +34,7 @@ export const SubmitFlagsSchema = z
       ctx.addIssue({ code: 'custom', path: ['script'], message: 'expected exactly one of --script FILE or --wrap CMD' });
     }
   });
-export type SubmitFlags = z.output<typeof SubmitFlagsSchema>;
+type SubmitFlags = z.output<typeof SubmitFlagsSchema>;
 
 export const WaitFlagsSchema = z.strictObject({
   until: z.enum(['running', 'done']).default('done'),

@@ -1,6 +1,7 @@
 // Tables and lines for the `jobs` commands (people, on stderr); JSON documents are the data.
 import { renderTable } from '../report/table.js';
-import type { JobReport, ListedJob } from '../slurm/client.js';
+import type { ListedJob } from '../slurm/parse-job-list.js';
+import type { JobReport } from '../slurm/status-merge.js';
 
 /** The state with its exit code or signal where Slurm gave one: `FAILED (exit 3)`. */
 export function stateText(r: Pick<JobReport, 'state' | 'exitCode' | 'signal'>): string {

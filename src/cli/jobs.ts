@@ -6,10 +6,14 @@ import { reconnectBudgetMs } from '../config/cluster.js';
 import { SlurmError } from '../errors.js';
 import { escapeControl } from '../report/escape.js';
 import { createOutput } from '../report/output.js';
-import {
-  cancelJobs, jobLogs, jobStatus, listJobs, parseJobIds, readJobRecord, submitJob, waitForJob,
-  type JobReport, type WaitUntil,
-} from '../slurm/client.js';
+import { cancelJobs } from '../slurm/cancel.js';
+import { parseJobIds } from '../slurm/job-id.js';
+import { listJobs } from '../slurm/list.js';
+import { jobLogs } from '../slurm/logs.js';
+import { type JobReport } from '../slurm/status-merge.js';
+import { jobStatus } from '../slurm/status.js';
+import { readJobRecord, submitJob } from '../slurm/submit.js';
+import { waitForJob, type WaitUntil } from '../slurm/wait.js';
 import { onCluster, useInterrupt } from './context.js';
 import { LogsFlagsSchema, SubmitFlagsSchema, WaitFlagsSchema, parseFlags, submitInput, timeoutMs } from './jobs-options.js';
 import { renderListTable, renderStatusTable, stateText } from './jobs-render.js';

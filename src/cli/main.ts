@@ -35,7 +35,7 @@ const GROUPS: Group[] = [
 ];
 
 /** The command group argv names (after global options; `help GROUP` too), if any. */
-export function namedGroup(argv: readonly string[]): string | undefined {
+function namedGroup(argv: readonly string[]): string | undefined {
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

@@ -9,7 +9,7 @@ import { parseFlags } from './jobs-options.js';
 const whole = (min: number, max: number) =>
   z.string().regex(/^\s*\d+\s*$/, `expected a whole number from ${min} to ${max}`).transform(Number).pipe(z.number().int().min(min, `expected a whole number from ${min} to ${max}`).max(max, `expected a whole number from ${min} to ${max}`));
 
-export const StartFlagsSchema = z.strictObject({
+const StartFlagsSchema = z.strictObject({
   model: z.string(),
   cluster: z.string().optional(),
   name: z.string().optional(),

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_SIM_MODEL, SIM_DEFAULTS, type SimOptions } from '../sim/options.js';
 import { scenarioOptions, SIM_SCENARIO_NAMES } from '../sim/scenarios.js';
 
-export interface ParsedSimArgs {
+interface ParsedSimArgs {
   options: SimOptions;
   /** Unknown vLLM flags, names only (their values may be secrets such as --hf-token). */
   ignored: string[];

@@ -32,7 +32,7 @@ interface SuiteRunFlags {
 }
 
 /** `--max-parallel 3` -> 3 (1..64). */
-export function parseMaxParallel(input: string | undefined): number | undefined {
+function parseMaxParallel(input: string | undefined): number | undefined {
   if (input === undefined) return undefined;
   const n = Number(input.trim());
   if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new UsageError(`max-parallel: expected an integer from 1 to 64, got ${JSON.stringify(input)}`);

@@ -32,7 +32,7 @@ const AgentFlagsSchema = z.strictObject({
   json: z.boolean().optional(),
 });
 
-export type AgentFlags = z.input<typeof AgentFlagsSchema>;
+type AgentFlags = z.input<typeof AgentFlagsSchema>;
 
 /** Flags + environment -> agent options (pure; SLURM_JOB_ID and AIBENCH_SERVICE_ID fill what flags leave out). */
 export function agentOptionsFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv = process.env): AgentOptions & { once: boolean } {

@@ -115,7 +115,7 @@ export function isTunnelProcess(argv: readonly string[]): boolean {
   return tunnel >= 0 && argv.indexOf('up', tunnel + 1) > tunnel && argv.slice(0, tunnel).some((a) => /aibench/i.test(a));
 }
 
-export interface StopTunnelDeps {
+interface StopTunnelDeps {
   alive?: (pid: number) => boolean;
   argv?: (pid: number) => string[] | undefined;
   kill?: (pid: number, signal: NodeJS.Signals) => void;

@@ -27,7 +27,7 @@ export const VLLM_METRICS = {
 } as const;
 
 /** Histogram families among VLLM_METRICS; Prometheus stores them as _bucket, _sum and _count series. */
-export const VLLM_HISTOGRAMS: readonly string[] = [
+const VLLM_HISTOGRAMS: readonly string[] = [
   VLLM_METRICS.ttft, VLLM_METRICS.itl, VLLM_METRICS.e2e, VLLM_METRICS.queueTime, VLLM_METRICS.prefillTime, VLLM_METRICS.decodeTime, VLLM_METRICS.inferenceTime,
 ];
 

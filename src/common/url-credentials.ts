@@ -2,7 +2,7 @@
 // written into a job script, an argv, a result or a log must not carry them.
 
 /** The userinfo of an authority: from `//` to its last `@` before the first `/`, `?` or `#` (as URL parsing reads it). */
-export const URL_CREDENTIALS = /(^[a-z][a-z0-9+.-]*:)?\/\/[^/?#\s]*@/i;
+const URL_CREDENTIALS = /(^[a-z][a-z0-9+.-]*:)?\/\/[^/?#\s]*@/i;
 
 /** True when the URL holds a user name or password. */
 export function hasUrlCredentials(url: string): boolean {

@@ -9,7 +9,7 @@ export function expandHome(path: string, home: string = homedir()): string {
 }
 
 /** The config directory: $XDG_CONFIG_HOME/aibench or ~/.config/aibench. */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+function configDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'aibench');
 }

@@ -8,9 +8,9 @@ import { UsageError } from '../errors.js';
 import { packagePath } from '../package-files.js';
 import { readYamlFile } from './yaml-file.js';
 
-export type ProfileKind = 'bench' | 'search' | 'suite';
+type ProfileKind = 'bench' | 'search' | 'suite';
 
-export interface BuiltInProfile {
+interface BuiltInProfile {
   name: string;
   kind: ProfileKind;
   description: string;
@@ -23,7 +23,7 @@ export const RUN_WITH: Record<ProfileKind, string> = { bench: 'aibench bench run
 const KIND_WORDS: Record<ProfileKind, string> = { bench: 'benchmark profile', search: 'search profile', suite: 'suite' };
 
 /** The folder of shipped profiles. */
-export function builtInProfileDir(): string {
+function builtInProfileDir(): string {
   return packagePath('profiles');
 }
 
@@ -35,7 +35,7 @@ export function builtInProfileNames(): string[] {
 }
 
 /** Suite, search or benchmark profile, from what the parsed file declares. */
-export function profileKind(doc: unknown): ProfileKind {
+function profileKind(doc: unknown): ProfileKind {
   if (typeof doc !== 'object' || doc === null) return 'bench';
   if ('services' in doc) return 'suite';
   return 'slo' in doc || 'rate_range' in doc || 'concurrency_range' in doc ? 'search' : 'bench';

@@ -8,7 +8,7 @@ const absolutePath = z.string().min(1).refine((p) => p.startsWith('/') || p.star
 });
 
 /** Slurm defaults applied to every job on the cluster unless a command overrides them. */
-export const SlurmDefaultsSchema = z.strictObject({
+const SlurmDefaultsSchema = z.strictObject({
   partition: z.string().min(1).optional(),
   account: z.string().min(1).optional(),
   gres: z.string().min(1).optional(),
@@ -17,7 +17,7 @@ export const SlurmDefaultsSchema = z.strictObject({
 });
 
 /** Paths on the cluster side. state_dir must be shared between the login node and compute nodes. */
-export const PathsSchema = z.strictObject({
+const PathsSchema = z.strictObject({
   state_dir: absolutePath.optional(),
   hf_home: absolutePath.default('/shared/huggingface'),
   hf_hub_cache: absolutePath.optional(),
@@ -51,7 +51,7 @@ const httpUrl = z
   .refine((u) => !hasUrlCredentials(u), { message: 'expected a URL without user:password@ (it would appear in the job script and in ps), got one with credentials' });
 
 /** The GPU telemetry agent that `service start --telemetry` runs inside the service's job. URLs as COMPUTE NODES reach them. */
-export const TelemetryConfigSchema = z.strictObject({
+const TelemetryConfigSchema = z.strictObject({
   /** Pushgateway base URL, e.g. http://login1:9091 (the login node's end of `aibench tunnel`). */
   pushgateway_url: httpUrl.optional(),
   /** Prometheus remote-write URL, e.g. http://login1:9090/api/v1/write (keeps timestamps; spools while down). */
@@ -61,7 +61,7 @@ export const TelemetryConfigSchema = z.strictObject({
 });
 
 /** Where `bench run --service` places its client: a step in the service's own allocation, or a job on a partition. */
-export const ClientPlacementSchema = z.strictObject({
+const ClientPlacementSchema = z.strictObject({
   placement: z.enum(['service-allocation', 'partition']).default('service-allocation'),
   /** Partition of client jobs (placement partition); default: the cluster's slurm.partition. */
   partition: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a partition name').optional(),
@@ -75,10 +75,10 @@ export const ClientPlacementSchema = z.strictObject({
 
 /** The GPUs of the cluster's nodes, for VRAM planning (`service start --gpus auto`, `models check`); a partition may differ. */
 const GpuShape = { memory_gib: z.number().positive().max(4096).optional(), per_node: z.number().int().min(1).max(64).optional() };
-export const GpuConfigSchema = z.strictObject({ ...GpuShape, partitions: z.record(z.string(), z.strictObject(GpuShape)).default({}) });
+const GpuConfigSchema = z.strictObject({ ...GpuShape, partitions: z.record(z.string(), z.strictObject(GpuShape)).default({}) });
 
 /** A container the service (and its telemetry agent) runs in; the HF cache and state dir are mounted. */
-export const ContainerSchema = z.strictObject({
+const ContainerSchema = z.strictObject({
   runtime: z.enum(['apptainer', 'enroot']),
   /** apptainer: a .sif file or docker:// URI; enroot: a container name or .sqsh file. */
   image: z.string().min(1).refine((s) => !/[\n\r\0]/.test(s), { message: 'expected no newline or NUL' }),
@@ -108,13 +108,13 @@ const commonCluster = {
   models_fallback: z.array(z.string().min(1)).default([]),
 };
 
-export const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });
-export const SshClusterSchema = z.strictObject({ executor: z.literal('ssh'), ssh: SshSchema, ...commonCluster });
+const LocalClusterSchema = z.strictObject({ executor: z.literal('local'), ...commonCluster });
+const SshClusterSchema = z.strictObject({ executor: z.literal('ssh'), ssh: SshSchema, ...commonCluster });
 
 export const ClusterSchema = z.discriminatedUnion('executor', [LocalClusterSchema, SshClusterSchema]);
 
 /** The monitoring host (the machine running the CLI): where Prometheus's file_sd reads service targets. */
-export const MonitoringSchema = z.strictObject({
+const MonitoringSchema = z.strictObject({
   /** LOCAL directory; `aibench-<service_id>.json` is written when a service is READY and removed when it stops. */
   targets_dir: absolutePath.optional(),
   /** The Prometheus (as this machine reaches it) that benchmarks ask for GPU figures and --assert-promql over their run window. */
@@ -153,14 +153,9 @@ export const ConfigSchema = z
     }
   });
 
-export type SlurmDefaults = z.infer<typeof SlurmDefaultsSchema>;
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
-export type LocalClusterConfig = z.infer<typeof LocalClusterSchema>;
-export type SshClusterConfig = z.infer<typeof SshClusterSchema>;
 export type SshConfig = z.infer<typeof SshSchema>;
 export type Config = z.infer<typeof ConfigSchema>;
-export type TelemetryConfig = z.infer<typeof TelemetryConfigSchema>;
-export type ClientPlacement = z.infer<typeof ClientPlacementSchema>;
 export type ContainerConfig = z.infer<typeof ContainerSchema>;
 export type GpuConfig = z.infer<typeof GpuConfigSchema>;
 

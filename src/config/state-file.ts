@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { AibenchError, AibenchErrorOptions } from '../errors.js';
 
-export interface StateFileSpec<T> {
+interface StateFileSpec<T> {
   /** For messages: "the service store". */
   what: string;
   schema: z.ZodType<T>;

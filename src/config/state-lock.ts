@@ -40,7 +40,7 @@ async function readHolder(target: string): Promise<LockHolder | undefined> {
   }
 }
 
-export interface HoldOptions {
+interface HoldOptions {
   /** Extra facts written into the holder file (the suite name, the profile). */
   facts?: Record<string, string>;
   /** The refusal's first sentence, given who holds the lock. */
@@ -92,7 +92,7 @@ async function acquire(target: string, options: HoldOptions): Promise<() => Prom
 }
 
 /** True when `pid` runs (or exists but is another user's); an unreadable pid counts as running. */
-export function pidAlive(pid: unknown): boolean {
+function pidAlive(pid: unknown): boolean {
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return true;
   try {
     process.kill(pid, 0);

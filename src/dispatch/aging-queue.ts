@@ -19,7 +19,7 @@ interface Entry {
   seq: number;
 }
 
-export interface AgingOptions {
+interface AgingOptions {
   clock: () => number;
   /** Waiting this long lifts a task one tier; Infinity disables aging. */
   agingMs: number;

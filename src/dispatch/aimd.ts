@@ -3,7 +3,7 @@
 
 export type Outcome = 'success' | 'failure' | 'oom' | 'timeout';
 
-export interface AimdOptions {
+interface AimdOptions {
   floor: number;
   ceiling: number;
   /** Starting value (default: floor). */

@@ -9,7 +9,7 @@ import { ResourcePool, type ResourceLimits } from './resources.js';
 import { Tier, type TierValue } from './tiers.js';
 import { WaitTimes } from './wait-times.js';
 
-export interface DispatcherOptions {
+interface DispatcherOptions {
   /** Adaptive concurrency bounds (default 1..4, starting at floor). */
   floor?: number;
   ceiling?: number;
@@ -24,7 +24,7 @@ export interface DispatcherOptions {
   onEvent?: (event: DispatchEvent) => void;
 }
 
-export interface AddOptions {
+interface AddOptions {
   tier?: TierValue;
   /** Resource keys held while the task runs, e.g. `slurm:hpc`, `service:llama`. */
   resources?: readonly string[];
@@ -35,7 +35,7 @@ export interface AddOptions {
 
 export type DispatchTask<T> = (context: { signal: AbortSignal }) => Promise<T> | T;
 
-export interface DispatchEvent {
+interface DispatchEvent {
   /** `waitedMs`: on the move to running, how long the task was queued. */
   task: { id: string; label: string; tier: number; state: TaskState; error?: unknown; waitedMs?: number };
   counts: DispatchCounts;
@@ -43,7 +43,7 @@ export interface DispatchEvent {
 }
 
 /** The AbortError a task gets when it is cancelled before it started. */
-export function queuedAbortError(label: string): DOMException {
+function queuedAbortError(label: string): DOMException {
   return new DOMException(`${label}: cancelled before it started`, 'AbortError');
 }
 

@@ -9,7 +9,7 @@ import type { ResolvedHost } from '../exec/ssh-config.js';
 import type { SshExecutor } from '../exec/ssh-executor.js';
 import type { Executor } from '../exec/types.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
   id: string;
@@ -21,7 +21,7 @@ export interface CheckResult {
   required: boolean;
 }
 
-export const SLURM_COMMANDS = ['sbatch', 'squeue', 'sacct', 'scancel', 'scontrol', 'sinfo'] as const;
+const SLURM_COMMANDS = ['sbatch', 'squeue', 'sacct', 'scancel', 'scontrol', 'sinfo'] as const;
 const TIMEOUT_MS = 20_000;
 
 type Check = (ex: Executor, cluster: ResolvedCluster) => Promise<Omit<CheckResult, 'id' | 'title' | 'required'>>;
@@ -39,7 +39,7 @@ const slurmCommands: Check = async (ex) => {
 };
 
 /** Partitions from `sinfo`, with the default marked by a trailing `*` stripped. */
-export function parseSinfoPartitions(stdout: string): { name: string; avail: string; nodes: string; state: string }[] {
+function parseSinfoPartitions(stdout: string): { name: string; avail: string; nodes: string; state: string }[] {
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -126,7 +126,7 @@ const hostText = (h: ResolvedHost) => {
 };
 
 /** Where SSH goes, as ~/.ssh/config resolved it: host, user, port, key and jump chain; a warning for what it did not follow. */
-export function sshTargetCheck(ex: Executor): Omit<CheckResult, 'id' | 'title' | 'required'> {
+function sshTargetCheck(ex: Executor): Omit<CheckResult, 'id' | 'title' | 'required'> {
   if (ex.kind !== 'ssh') return { status: 'skip', detail: 'local cluster: no SSH' };
   const r = (ex as SshExecutor).resolved;
   const detail = `${hostText(r)}${r.jumps.length > 0 ? `; via ${r.jumps.map(hostText).join(' -> ')}` : ''}`;

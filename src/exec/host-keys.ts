@@ -7,7 +7,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SshError } from '../errors.js';
 
-export interface KnownHostEntry {
+interface KnownHostEntry {
   marker: 'revoked' | undefined;
   /** Plain patterns (may contain * ? and !negation), or one hashed entry. */
   patterns: string[];
@@ -16,7 +16,7 @@ export interface KnownHostEntry {
   key: Buffer;
 }
 
-export type HostKeyCheck =
+type HostKeyCheck =
   | { status: 'match' }
   | { status: 'unknown'; otherTypes: string[] }
   | { status: 'changed'; knownFingerprints: string[] }
@@ -57,14 +57,14 @@ export function fingerprint(key: Buffer): string {
 }
 
 /** The key type inside an SSH public key blob (its first length-prefixed string). */
-export function blobKeyType(key: Buffer): string {
+function blobKeyType(key: Buffer): string {
   if (key.length < 4) return '';
   const len = key.readUInt32BE(0);
   return len > 0 && 4 + len <= key.length ? key.subarray(4, 4 + len).toString('latin1') : '';
 }
 
 /** Does this entry's host list name the host? Negated patterns veto a match. */
-export function entryMatchesHost(entry: KnownHostEntry, name: string): boolean {
+function entryMatchesHost(entry: KnownHostEntry, name: string): boolean {
   if (entry.hashed) {
     const mac = createHmac('sha1', entry.hashed.salt).update(name).digest();
     return mac.equals(entry.hashed.hash);
@@ -108,7 +108,7 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
  * Append one key line with a single O_APPEND write: concurrent aibench processes can neither
  * interleave nor lose lines (a temp+rename rewrite could drop another writer's line).
  */
-export async function appendKnownHost(file: string, host: string, port: number, key: Buffer): Promise<void> {
+async function appendKnownHost(file: string, host: string, port: number, key: Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const existing = await readFile(file, 'utf8').catch(() => '');
   const lead = existing === '' || existing.endsWith('\n') ? '' : '\n';
@@ -152,7 +152,7 @@ function keyscanType(type: string): string {
   return type.replace(/^ssh-/, '');
 }
 
-export interface HostVerifier {
+interface HostVerifier {
   /** Pass as ssh2's hostVerifier (async form: it may append to known_hosts first). */
   verify: (key: Buffer, done: (ok: boolean) => void) => void;
   /** Why the last key was rejected; ssh2 itself only reports "Host denied". */

@@ -8,7 +8,7 @@ import { request, type Dispatcher } from 'undici';
 import { HttpError, HttpStatusError } from '../errors.js';
 import { scrubUrlCredentials } from '../common/url-credentials.js';
 
-export interface HttpRequestOptions {
+interface HttpRequestOptions {
   /** Default GET. */
   method?: Dispatcher.HttpMethod;
   /** Lower-case names preferred; an explicit `authorization` wins over URL credentials. */
@@ -24,7 +24,7 @@ export interface HttpRequestOptions {
   label?: string;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   /** The body as text (already read; calling again is free). */

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { shellQuote } from './quote.js';
 import type { Executor } from './types.js';
 
-export interface SecretFileVerdict {
+interface SecretFileVerdict {
   /** Set when the file cannot serve as a secret file: what is wrong with it. */
   problem?: string;
   /** The fix a person can run. */
@@ -16,7 +16,7 @@ export interface SecretFileVerdict {
 }
 
 /** A path a job can read: absolute, or `~/...` (the job's own home); no line breaks or NUL. */
-export function isSecretFilePath(file: string): boolean {
+function isSecretFilePath(file: string): boolean {
   return (file.startsWith('/') || file.startsWith('~/')) && !/[\n\r\0]/.test(file);
 }
 

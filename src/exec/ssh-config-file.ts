@@ -13,7 +13,7 @@ type Value = string | Array<{ val: string }>;
 /** A Host pattern list, or a Match line's criteria (keys as written: `host`, `!user`, `exec`, ...). */
 export type Condition = { kind: 'host'; patterns: string[] } | { kind: 'match'; criteria: Record<string, string[]>; text: string };
 
-export interface SshDirective {
+interface SshDirective {
   /** Lower-case keyword: `hostname`, `identityfile`. */
   key: string;
   /** As written (for messages): `IdentityFile`. */
@@ -30,7 +30,7 @@ export interface SshConfigRead {
   notes: string[];
 }
 
-export interface SshFs {
+interface SshFs {
   readFile(path: string): string;
   readDir(path: string): string[];
 }
@@ -47,7 +47,7 @@ function segmentRegex(segment: string): RegExp {
 }
 
 /** The files a path with glob segments names, in lexical order (no match: none, as OpenSSH). */
-export function expandGlob(pattern: string, fs: SshFs): string[] {
+function expandGlob(pattern: string, fs: SshFs): string[] {
   let paths = [pattern.startsWith('/') ? '/' : '.'];
   for (const segment of pattern.split('/').filter(Boolean)) {
     if (!/[*?[]/.test(segment)) {

@@ -6,11 +6,11 @@
 import type { Condition, SshConfigRead } from './ssh-config-file.js';
 
 /** Keywords aibench acts on; anything else that applies to a host is reported, not silently dropped. */
-export const APPLIED_KEYWORDS = new Set(['hostname', 'user', 'port', 'identityfile', 'proxyjump', 'userknownhostsfile']);
+const APPLIED_KEYWORDS = new Set(['hostname', 'user', 'port', 'identityfile', 'proxyjump', 'userknownhostsfile']);
 const CUMULATIVE = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv']);
 
 /** One ssh_config pattern (`*` any run, `?` one character), case-insensitive like host names. */
-export function sshPatternMatch(pattern: string, name: string): boolean {
+function sshPatternMatch(pattern: string, name: string): boolean {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i').test(name);
 }
@@ -26,7 +26,7 @@ export function sshPatternListMatch(patterns: readonly string[], name: string): 
   return matched;
 }
 
-export interface ComputedHost {
+interface ComputedHost {
   /** Lower-case keyword -> values (first line wins; cumulative keywords gather every line). */
   options: Record<string, string[]>;
   notes: string[];

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import { readSshConfigText, type SshConfigRead } from './ssh-config-file.js';
 import { computeSshHost } from './ssh-config-match.js';
 
-export interface ResolveEnv {
+interface ResolveEnv {
   HOME?: string;
   USER?: string;
 }

@@ -86,7 +86,7 @@ async function connectHop(hop: ResolvedHost, ssh: SshConfig, env: NodeJS.Process
 }
 
 /** Public-key methods for every readable identity file, then the agent; never logs key contents. */
-export async function authMethods(hop: ResolvedHost, agent: string | undefined): Promise<{ methods: AnyAuthMethod[]; identities: string[] }> {
+async function authMethods(hop: ResolvedHost, agent: string | undefined): Promise<{ methods: AnyAuthMethod[]; identities: string[] }> {
   const methods: AnyAuthMethod[] = [];
   const identities: string[] = [];
   for (const path of hop.identityFiles) {

@@ -19,7 +19,7 @@ export function buildDashboards(): Record<string, object> {
 }
 
 /** Recursively sort object keys (arrays keep their order). */
-export function sortKeys(value: unknown): unknown {
+function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
@@ -28,7 +28,7 @@ export function sortKeys(value: unknown): unknown {
 }
 
 /** Stable JSON text: sorted keys, two-space indent, trailing newline. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 

@@ -10,7 +10,7 @@ import { parseQuery } from './parse-query.js';
 import { instantSeriesCount, labelValues } from './prometheus-api.js';
 import { substituteVariables } from './substitute.js';
 
-export interface CheckedQuery extends DashboardQuery {
+interface CheckedQuery extends DashboardQuery {
   /** The expression as parsed/run, variables substituted. */
   resolved: string;
   metrics: string[];
@@ -26,7 +26,7 @@ export interface CheckReport {
   problems: string[];
 }
 
-export interface CheckOptions {
+interface CheckOptions {
   prometheusUrl?: string;
   /** Variable values to use (e.g. service_id); others are resolved from Prometheus or a placeholder. */
   variables?: Record<string, string>;

@@ -9,7 +9,7 @@ import { jobLogs, stat, table, timeseries } from './panels.js';
 import { oneSink, prom, promTable } from './queries.js';
 import { controlApiVariables } from './variables.js';
 
-export const ADMINISTRATION_UID = 'aibench-administration';
+const ADMINISTRATION_UID = 'aibench-administration';
 /** Every scraped service endpoint: Prometheus' own `up`, restricted to targets that carry a service_id. */
 const SERVICE_TARGETS = 'up{service_id!=""}';
 

@@ -2,7 +2,7 @@
 import { DashboardBuilder, DashboardCursorSync } from '@grafana/grafana-foundation-sdk/dashboard';
 import { commonVariables } from './variables.js';
 
-export const DEFAULT_TIME = { from: 'now-30m', to: 'now' } as const;
+const DEFAULT_TIME = { from: 'now-30m', to: 'now' } as const;
 
 /** A dashboard with aibench's defaults and the prometheus, loki, service_id and job_id variables. */
 export function baseDashboard(uid: string, title: string, description: string): DashboardBuilder {

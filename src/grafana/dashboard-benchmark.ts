@@ -8,7 +8,7 @@ import { table, timeseries } from './panels.js';
 import { prom, promTable } from './queries.js';
 import { multiLabelVariable } from './variables.js';
 
-export const BENCHMARK_UID = 'aibench-benchmark';
+const BENCHMARK_UID = 'aibench-benchmark';
 const FILTER = 'model=~"$model", load=~"$load"';
 const LEGEND = '{{model}} · {{load}} · {{run_id}}';
 const STATS = ['median', 'p90', 'p99'] as const;

@@ -6,7 +6,7 @@ import { placePanels, type Cell } from './layout.js';
 import { jobLogs, timeseries } from './panels.js';
 import { SERVICE_MATCHER, forService, histogramQuantile, oneSink, prom, rate } from './queries.js';
 
-export const SERVICE_UID = 'aibench-service';
+const SERVICE_UID = 'aibench-service';
 const GPU_LEGEND = '{{host}} GPU {{gpu}}';
 const QUANTILES = [0.5, 0.9, 0.99] as const;
 

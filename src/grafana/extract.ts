@@ -13,7 +13,7 @@ export interface DashboardQuery {
   label?: string;
 }
 
-export interface DashboardVariable {
+interface DashboardVariable {
   name: string;
   type: string;
   query?: string;

@@ -6,7 +6,7 @@ import { MAX_DURATION_MINUTES, MIN_DURATION_SECONDS } from '../bench/spec/durati
 import { SERVICE_STATUSES, isFinalStatus } from '../service/record.js';
 
 /** Statuses a service never leaves (from the service store): the dropdowns list every other service. */
-export const TERMINAL_SERVICE_STATES: readonly string[] = SERVICE_STATUSES.filter(isFinalStatus);
+const TERMINAL_SERVICE_STATES: readonly string[] = SERVICE_STATUSES.filter(isFinalStatus);
 
 // Helpers every snippet starts with: read values by element id, and check them without coercing 0/false away.
 const HELPERS = `

@@ -3,7 +3,7 @@
 import { BENCH_PUSH_METRICS, TELEMETRY_METRIC_NAMES, VLLM_METRIC_NAMES } from '../common/metric-catalog.js';
 
 /** Names Prometheus itself produces (documented in dashboards/README.md); nothing else is allowed from outside. */
-export const EXTERNAL_METRICS: Readonly<Record<string, string>> = {
+const EXTERNAL_METRICS: Readonly<Record<string, string>> = {
   up: 'Prometheus: 1 when the last scrape of a target (a service endpoint) succeeded',
 };
 

@@ -6,7 +6,7 @@ import type { DashboardBuilder, GridPos, Panel } from '@grafana/grafana-foundati
 export const GRID_COLUMNS = 24;
 
 /** A panel builder that can be positioned (every SDK panel builder and our form builder). */
-export interface Placeable extends cog.Builder<Panel> {
+interface Placeable extends cog.Builder<Panel> {
   gridPos(gridPos: GridPos): this;
   id(id: number): this;
 }

@@ -5,7 +5,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import type { QueryLanguage } from './extract.js';
 
-export interface ParsedQuery {
+interface ParsedQuery {
   /** Character offsets of syntax errors; empty when the query parses. */
   errors: number[];
   /** Metric names selected (PromQL only): `name{...}` and `{__name__="name"}`. */

@@ -35,7 +35,7 @@ export async function labelValues(base: string, label: string, selector?: string
 }
 
 /** One series of an instant query's answer (a scalar answers as one series without labels). */
-export interface InstantSample {
+interface InstantSample {
   labels: Record<string, string>;
   value: number;
 }

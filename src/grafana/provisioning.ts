@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 
 /** Where the provider expects the JSON inside the Grafana container/host (README says how to change it). */
-export const DASHBOARDS_PATH = '/etc/grafana/dashboards/aibench';
+const DASHBOARDS_PATH = '/etc/grafana/dashboards/aibench';
 
 /** datasources/aibench.yaml: Prometheus and Loki, URLs from the environment Grafana runs with. */
 export function datasourcesYaml(): string {

@@ -1,10 +1,10 @@
 // Replace Grafana's template variables in a query with values: chosen ones (`--var`, or resolved
 // from Prometheus) or a harmless placeholder, and the built-in intervals with fixed durations.
 
-export const PLACEHOLDER = 'aibench_check';
+const PLACEHOLDER = 'aibench_check';
 
 /** Grafana's built-in variables -> values that parse and make sense for an instant query. */
-export const BUILTIN_VALUES: Readonly<Record<string, string>> = {
+const BUILTIN_VALUES: Readonly<Record<string, string>> = {
   __rate_interval: '1m',
   __interval: '15s',
   __interval_ms: '15000',

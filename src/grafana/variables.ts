@@ -10,12 +10,12 @@ export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: '${prometheu
 export const LOKI: DataSourceRef = { type: 'loki', uid: '${loki}' };
 
 /** The series whose labels define "a service": every scraped vLLM endpoint carries service_id and slurm_job_id. */
-export const SERVICE_SERIES = VLLM_METRICS.running;
-export const SERVICE_ID_QUERY = `label_values(${SERVICE_SERIES}, service_id)`;
-export const JOB_ID_QUERY = `label_values(${SERVICE_SERIES}{service_id="$service_id"}, slurm_job_id)`;
+const SERVICE_SERIES = VLLM_METRICS.running;
+const SERVICE_ID_QUERY = `label_values(${SERVICE_SERIES}, service_id)`;
+const JOB_ID_QUERY = `label_values(${SERVICE_SERIES}{service_id="$service_id"}, slurm_job_id)`;
 
 /** Default control API address (`aibench api serve`'s default listen address). */
-export const DEFAULT_CONTROL_API_URL = 'http://127.0.0.1:8787';
+const DEFAULT_CONTROL_API_URL = 'http://127.0.0.1:8787';
 
 function datasource(name: string, type: string, label: string): DatasourceVariableBuilder {
   return new DatasourceVariableBuilder(name).label(label).type(type).current({ text: 'default', value: 'default' });

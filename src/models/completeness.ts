@@ -3,7 +3,7 @@
 // names `model-00001-of-00004.safetensors`), a single `model.safetensors` / `pytorch_model.bin`,
 // or any `*.safetensors` (consolidated and adapter layouts).
 
-export interface Completeness {
+interface Completeness {
   config: boolean;
   tokenizer: boolean;
   weights: boolean;
@@ -34,7 +34,7 @@ function missingShards(names: readonly string[]): string[] {
 }
 
 /** The shard files an index names (its weight_map values), or undefined when the text is not an index. */
-export function indexShards(indexText: string): string[] | undefined {
+function indexShards(indexText: string): string[] | undefined {
   try {
     const map = (JSON.parse(indexText) as { weight_map?: Record<string, unknown> }).weight_map;
     if (map === undefined || typeof map !== 'object') return undefined;

@@ -7,7 +7,7 @@ import { HUB_LIST_SCRIPT, parseHubListing, type HubRepo } from './hub-listing.js
 import { MAX_HEADER_BYTES, parseSafetensorsPrefix, type TensorSummary } from './safetensors.js';
 
 /** Small text files are read whole up to this size (a config or an index is a few KB to a few MB). */
-export const MAX_SMALL_FILE_BYTES = 8 * 1024 * 1024;
+const MAX_SMALL_FILE_BYTES = 8 * 1024 * 1024;
 
 // One output line per argument, in order: `OK <base64>` or `ERR <reason>`.
 const READ_SCRIPT = [
@@ -28,7 +28,7 @@ const HEADER_SCRIPT = [
   'done',
 ].join('\n');
 
-export type HubListing = { found: true; repos: HubRepo[] } | { found: false };
+type HubListing = { found: true; repos: HubRepo[] } | { found: false };
 
 /** List the cache; `found: false` when the directory is not there. */
 export async function listHub(ex: Executor, hubCache: string): Promise<HubListing> {

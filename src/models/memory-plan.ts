@@ -30,7 +30,7 @@ export interface MemoryPlan {
 }
 
 /** The estimate's inputs from an entry; undefined when the entry lacks the shape, the size or a context length. */
-export function vramInput(entry: CatalogueEntry, maxModelLen: number | undefined): VramInput | undefined {
+function vramInput(entry: CatalogueEntry, maxModelLen: number | undefined): VramInput | undefined {
   if (entry.shape === undefined) return undefined;
   const dtypeBytes = configDtypeBytes(entry.dtype) ?? (entry.dtype !== undefined ? DTYPE_BYTES[entry.dtype] : undefined) ?? 2;
   const weightsBytes = entry.weights_bytes ?? (entry.parameters !== undefined ? entry.parameters * dtypeBytes : undefined);

@@ -28,11 +28,6 @@ export function checkHubId(model: string, field = 'MODEL'): void {
   }
 }
 
-/** `Qwen/Qwen2.5-0.5B` -> `models--Qwen--Qwen2.5-0.5B` (the hub cache's folder name). */
-export function hubDirName(model: string): string {
-  return `models--${model.split('/').join('--')}`;
-}
-
 /** `models--Qwen--Qwen2.5-0.5B` -> `Qwen/Qwen2.5-0.5B`; undefined for anything else. */
 export function modelIdOfDir(dir: string): string | undefined {
   if (!dir.startsWith('models--')) return undefined;

@@ -41,7 +41,7 @@ function isTensor(value: unknown): value is TensorEntry {
 }
 
 /** Summarise one header's JSON text; throws an Error naming what is wrong. */
-export function summariseHeader(json: string): TensorSummary {
+function summariseHeader(json: string): TensorSummary {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);

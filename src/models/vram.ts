@@ -13,11 +13,11 @@
 
 export const GIB = 1024 ** 3;
 /** The default per-GPU allowance beyond weights and KV cache. */
-export const DEFAULT_OVERHEAD_BYTES = 2 * GIB;
+const DEFAULT_OVERHEAD_BYTES = 2 * GIB;
 /** vLLM's default --gpu-memory-utilization. */
 export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
 
-export interface KvShape {
+interface KvShape {
   layers: number;
   kvHeads: number;
   headDim: number;
@@ -35,7 +35,7 @@ export interface VramInput {
   overheadBytes?: number;
 }
 
-export interface Parallelism {
+interface Parallelism {
   tensorParallel: number;
   pipelineParallel: number;
 }
@@ -67,7 +67,7 @@ export function estimateVram(input: VramInput, layout: Parallelism): VramEstimat
   };
 }
 
-export interface GpuBudget {
+interface GpuBudget {
   memoryBytes: number;
   utilization: number;
 }

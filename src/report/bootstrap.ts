@@ -10,8 +10,8 @@ import { percentile } from '../bench/results/percentile.js';
 import { mean, sampleVariance, welchFromMoments, type Significance } from './stats.js';
 
 /** Fixed so that the same files always give the same verdict. */
-export const BOOTSTRAP_SEED = 1;
-export const BOOTSTRAP_RESAMPLES = 2000;
+const BOOTSTRAP_SEED = 1;
+const BOOTSTRAP_RESAMPLES = 2000;
 
 /** Sorted samples and how many independent draws they stand for (fewer than values for ITL gaps). */
 export interface SampleSet {

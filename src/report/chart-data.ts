@@ -70,7 +70,7 @@ export function cdfPoints(sorted: Float64Array, points = 300): { x: number[]; y:
 }
 
 /** Steps of a timeline: at most `buckets`, none shorter than 250 ms (finer is noise, not detail). */
-export function timeBuckets(endMs: number, buckets: number): { widthMs: number; count: number } {
+function timeBuckets(endMs: number, buckets: number): { widthMs: number; count: number } {
   const count = Math.max(1, Math.min(buckets, Math.ceil(endMs / 250)));
   return { widthMs: Math.max(1, endMs) / count, count };
 }

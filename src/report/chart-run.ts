@@ -13,7 +13,7 @@ import { requestTimes, type RequestTimes } from './timeline-source.js';
 export const METRIC_NAMES: Record<LatencyMetric, string> = { ttft: 'TTFT', tpot: 'TPOT', itl: 'ITL', e2el: 'E2EL' };
 
 /** Markers at the median, p90 and p99 the result itself reports (so they equal the tables). */
-export function percentileMarkers(run: ResultDocument, metric: LatencyMetric): MarkerSpec[] {
+function percentileMarkers(run: ResultDocument, metric: LatencyMetric): MarkerSpec[] {
   const fields: Array<[string, string]> = [['median', `median_${metric}_ms`], ['p90', `p90_${metric}_ms`], ['p99', `p99_${metric}_ms`]];
   return fields.flatMap(([label, field]) => {
     const x = metricValue(run as unknown as Record<string, unknown>, field);

@@ -7,7 +7,7 @@ import { alignColumns } from './chart-sweep.js';
 import { minMaxDownsample } from './chart-data.js';
 
 /** One series: seconds since the run started, and values (a GPU's power, the server's queue, ...). */
-export interface RunSeries {
+interface RunSeries {
   /** Series of one group share a chart, e.g. "GPU power" for every GPU. */
   group: string;
   label: string;

@@ -2,7 +2,7 @@
 // here in Node, so that the page only draws and every number it shows was decided by tested code.
 // The browser script (view/report-view.ts) imports these types only.
 
-export type SeriesStyle = 'line' | 'points' | 'bars' | 'step';
+type SeriesStyle = 'line' | 'points' | 'bars' | 'step';
 
 export interface SeriesSpec {
   label: string;

@@ -22,7 +22,7 @@ export interface AssessedRow extends CompareRow {
 }
 
 /** What a latency field asks of the samples: a percentile, or the mean; undefined for std/min/max and non-latencies. */
-export function sampleStatistic(metric: string): { metric: LatencyMetric; percentile?: number } | undefined {
+function sampleStatistic(metric: string): { metric: LatencyMetric; percentile?: number } | undefined {
   const pct = PERCENTILE_FIELD.exec(metric);
   if (pct !== null) return { metric: pct[2] as LatencyMetric, percentile: Number(pct[1]) };
   const stat = /^(mean|median)_(ttft|tpot|itl|e2el)_ms$/.exec(metric);

@@ -9,13 +9,13 @@ import type { LoadedRun } from './result-inputs.js';
 import { workloadDifferences, workloadKey, workloadOf, workloadTitle, type Workload, type WorkloadDifference } from './workload.js';
 
 /** Runs of one workload on one side. */
-export interface WorkloadGroup {
+interface WorkloadGroup {
   key: string;
   workload: Workload;
   runs: LoadedRun[];
 }
 
-export interface CompareStep {
+interface CompareStep {
   label: string;
   workload: Workload;
   base_files: string[];
@@ -25,7 +25,7 @@ export interface CompareStep {
   rows: AssessedRow[];
 }
 
-export interface CompareReport {
+interface CompareReport {
   max_regression_pct?: number;
   steps: CompareStep[];
   /** One line per regression (past the threshold and significant, or not assessable), saying what decided it. */

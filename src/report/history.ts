@@ -18,7 +18,7 @@ export const DEFAULT_HISTORY_METRICS = [
   'output_throughput', 'request_throughput', 'median_ttft_ms', 'p99_ttft_ms', 'median_tpot_ms', 'p99_tpot_ms', 'p99_itl_ms', 'median_e2el_ms',
 ] as const;
 
-export interface HistoryOptions {
+interface HistoryOptions {
   metrics: readonly string[];
   /** Earlier runs the newest is judged against. */
   window: number;

@@ -22,7 +22,7 @@ import { REPORT_CSS } from './html-style.js';
 import { runsOf, type LoadedRun } from './result-inputs.js';
 import { workloadOf, workloadTitle } from './workload.js';
 
-export interface HtmlReportOptions {
+interface HtmlReportOptions {
   title?: string;
   generatedAt?: Date;
   /** Search documents among the inputs: each gets its curve (their steps are among the runs). */
@@ -32,7 +32,7 @@ export interface HtmlReportOptions {
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 /** A short, unique label per run: its file (and sweep step) and its load. */
-export function runLabels(runs: readonly LoadedRun[]): string[] {
+function runLabels(runs: readonly LoadedRun[]): string[] {
   const seen = new Map<string, number>();
   return runs.map((run, i) => {
     const file = run.file === '' ? '' : basename(run.file, '.json');
@@ -93,7 +93,7 @@ function bodySections(runs: readonly LoadedRun[], charts: ChartSpec[], searches:
 }
 
 /** A page of the report's kind: sections, the charts they place, everything inline. */
-export interface HtmlDocument {
+interface HtmlDocument {
   title: string;
   generatedAt?: Date;
   /** [section id, link text] for the navigation bar. */

@@ -2,7 +2,7 @@
 // colour is allowed (TTY, not --json, not --quiet, NO_COLOR / FORCE_COLOR=0 respected: neither then).
 import { escapeControl } from './escape.js';
 
-export interface OutputOptions {
+interface OutputOptions {
   json?: boolean;
   quiet?: boolean;
 }
@@ -26,7 +26,7 @@ export interface Output {
 }
 
 /** Colour is on only for a TTY and when neither NO_COLOR nor FORCE_COLOR=0 is set. */
-export function colorAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+function colorAllowed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR === '0') return false;
   return Boolean(stream.isTTY);

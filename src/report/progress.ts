@@ -8,7 +8,7 @@ import type { ProgressEvent } from '../bench/engine/runner.js';
 import { escapeControl } from './escape.js';
 import type { Output } from './output.js';
 
-export interface LiveStatus {
+interface LiveStatus {
   /** The current state (the spinner's text; printed as a line per `lines`). */
   set(text: string): void;
   /** A line that stays (above the spinner). */
@@ -16,7 +16,7 @@ export interface LiveStatus {
   stop(): void;
 }
 
-export interface LiveStatusOptions {
+interface LiveStatusOptions {
   /** Without a spinner: print every state (`each`, for a few phases), or the latest one every `heartbeatMs`. */
   lines: 'each' | 'heartbeat';
   heartbeatMs?: number;
@@ -52,7 +52,7 @@ export async function createLiveStatus(output: Output, options: LiveStatusOption
 }
 
 /** One bench progress line; counts are clamped to their totals so they never exceed them. */
-export function progressLine(event: ProgressEvent, nowMs: number): string {
+function progressLine(event: ProgressEvent, nowMs: number): string {
   const { counts, total } = event;
   const done = counts.completed + counts.failed;
   const clamp = (n: number): number => (total === undefined ? n : Math.min(n, total));
@@ -69,7 +69,7 @@ export function progressLine(event: ProgressEvent, nowMs: number): string {
   return parts.join('  ');
 }
 
-export interface ProgressRenderer {
+interface ProgressRenderer {
   update(event: ProgressEvent): void;
   stop(): void;
 }

@@ -14,7 +14,7 @@ export interface LoadedRun {
   step?: number;
 }
 
-export interface LoadedInputs {
+interface LoadedInputs {
   runs: LoadedRun[];
   /** The search documents among them (their steps are in `runs` too). */
   searches: SearchDocument[];

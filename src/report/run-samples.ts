@@ -10,7 +10,7 @@ export type RunSamples = Record<LatencyMetric, SampleSet>;
 const cache = new WeakMap<ResultDocument, RunSamples | null>();
 
 /** The measured, successful requests of a detailed result, in index order; undefined without detail. */
-export function measuredRequests(run: ResultDocument): NonNullable<ResultDocument['requests']> | undefined {
+function measuredRequests(run: ResultDocument): NonNullable<ResultDocument['requests']> | undefined {
   if (run.requests === undefined) return undefined;
   return run.requests.filter((r) => !r.warmup && !r.cut && r.success);
 }

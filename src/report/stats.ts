@@ -5,7 +5,7 @@ import { percentile } from '../bench/results/percentile.js';
 import { tQuantile, tTwoSidedP } from './student-t.js';
 
 /** The 95 % level every interval and test in aibench uses. */
-export const CONFIDENCE = 0.95;
+const CONFIDENCE = 0.95;
 
 /** How a difference between two sides was (or could not be) judged. */
 export interface Significance {

@@ -21,7 +21,7 @@ export interface RequestTimes {
 }
 
 /** The recorded send offset of a request (`start_ms`, written since results carry it). */
-export function recordedStartMs(request: RequestDetailJson): number | undefined {
+function recordedStartMs(request: RequestDetailJson): number | undefined {
   return request.start_ms;
 }
 

@@ -5,7 +5,7 @@ import { loadLabel } from '../bench/engine/schedule.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
 
 export const WORKLOAD_FIELDS = ['model', 'api', 'load', 'dataset', 'input_len', 'output_len', 'range_ratio'] as const;
-export type WorkloadField = (typeof WORKLOAD_FIELDS)[number];
+type WorkloadField = (typeof WORKLOAD_FIELDS)[number];
 export type Workload = Record<WorkloadField, string>;
 
 /** The workload of one run, each field as text ('-' where the run has none). */

@@ -2,13 +2,14 @@
 // Slurm says when it failed; an abort with DetachReason only stops the watching.
 import { reconnectBudgetMs } from '../config/cluster.js';
 import { errorMessage, ServiceError } from '../errors.js';
-import { cancelJobs, jobStatus } from '../slurm/client.js';
+import { cancelJobs } from '../slurm/cancel.js';
+import { jobStatus } from '../slurm/status.js';
 import { readServiceApiKey } from './api-key.js';
-import type { ServiceHooks, ServiceTarget } from './lifecycle.js';
+import type { ServiceHooks, ClusterSession } from './lifecycle.js';
 import { endedStateText } from './reconcile.js';
 import type { ServiceRecord } from './record.js';
 import type { ServiceStore } from './store.js';
-import { writeServiceTarget } from './targets.js';
+import { writeServiceTarget } from './scrape-targets.js';
 import { waitServiceReady } from './wait-ready.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 20 * 60_000;
@@ -20,7 +21,7 @@ export class DetachReason extends Error {
   }
 }
 
-export interface AwaitInput {
+interface AwaitInput {
   timeoutMs?: number | undefined;
   /** The model names /v1/models must list. */
   expect: readonly string[];
@@ -29,7 +30,7 @@ export interface AwaitInput {
 }
 
 /** Wait for READY and record it; on failure record what Slurm says (or, interrupted, cancel the job). */
-export async function awaitReady(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, input: AwaitInput, hooks: ServiceHooks): Promise<ServiceRecord> {
+export async function awaitReady(target: ClusterSession, record: ServiceRecord, store: ServiceStore, input: AwaitInput, hooks: ServiceHooks): Promise<ServiceRecord> {
   const { ex, cluster } = target;
   try {
     const apiKey = await readServiceApiKey(ex, record.api_key_file);

@@ -1,10 +1,10 @@
 // What a person needs when a service did not come up: Slurm's state (FAILED + exit code,
 // OUT_OF_MEMORY, TIMEOUT) and the last lines of the job's log, in one error.
 import type { Executor } from '../exec/types.js';
-import { jobLogs } from '../slurm/client.js';
+import { jobLogs } from '../slurm/logs.js';
 import { ServiceError } from '../errors.js';
 
-export const LOG_TAIL_LINES = 20;
+const LOG_TAIL_LINES = 20;
 
 /** The last `lines` lines of a job's output, or a note saying why there are none. */
 export async function logTail(ex: Executor, stateDir: string, jobId: string, lines = LOG_TAIL_LINES): Promise<string> {

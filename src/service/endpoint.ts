@@ -33,7 +33,7 @@ export async function readEndpoint(ex: Executor, stateDir: string, id: string): 
 }
 
 /** True when a TCP connection to host:port opens within timeoutMs. */
-export function canConnect(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
+function canConnect(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean) => {

@@ -3,13 +3,13 @@
 // wherever a service id is accepted (stop, status, bench run --service); it is started as one:
 // when any replica fails to start, the others are stopped and the start fails.
 import { ConflictError, UsageError } from '../errors.js';
-import { newServiceId, startService, type ServiceHooks, type ServiceTarget, type StartServiceInput } from './lifecycle.js';
+import { newServiceId, startService, type ServiceHooks, type ClusterSession, type StartServiceInput } from './lifecycle.js';
 import { isFinalStatus, SERVICE_ID, type ServiceRecord } from './record.js';
 import { findService } from './session.js';
 import { stopService } from './stop.js';
 import { ServiceStore, type Records } from './store.js';
 
-export const MAX_REPLICAS = 64;
+const MAX_REPLICAS = 64;
 
 /** `--replicas N`: a whole number from 1 to 64. */
 export function checkReplicas(value: number | undefined): number {
@@ -45,7 +45,7 @@ export function liveMembers(members: readonly ServiceRecord[]): ServiceRecord[] 
 }
 
 /** Start N replicas as one group (N = 1: one plain service); all or nothing. */
-export async function startServiceGroup(target: ServiceTarget, input: StartServiceInput & { replicas?: number | undefined }, hooks: ServiceHooks = {}): Promise<{ group?: string; services: ServiceRecord[] }> {
+export async function startServiceGroup(target: ClusterSession, input: StartServiceInput & { replicas?: number | undefined }, hooks: ServiceHooks = {}): Promise<{ group?: string; services: ServiceRecord[] }> {
   const replicas = checkReplicas(input.replicas);
   if (replicas === 1) return { services: [await startService(target, input, hooks)] };
   const store = hooks.store ?? new ServiceStore();

@@ -4,7 +4,7 @@
 import { httpRequest } from '../exec/http.js';
 import { ServiceAuthError, ServiceError } from '../errors.js';
 
-export interface GetOptions {
+interface GetOptions {
   apiKey?: string | undefined;
   timeoutMs?: number;
   signal?: AbortSignal | undefined;
@@ -13,7 +13,7 @@ export interface GetOptions {
 const AUTH_REFUSED = new Set([401, 403]);
 
 /** GET url; resolves with status and body text, rejects on connection errors and timeouts. */
-export async function httpGet(url: string, options: GetOptions = {}): Promise<{ status: number; text: string }> {
+async function httpGet(url: string, options: GetOptions = {}): Promise<{ status: number; text: string }> {
   const res = await httpRequest(url, {
     headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
     timeoutMs: options.timeoutMs ?? 5000,

@@ -1,5 +1,5 @@
 // The service room's public API: what the CLI and the suite runner (dispatch) import.
-export { startService, waitService, DetachReason, newServiceId, checkRetryOom, DEFAULT_START_TIMEOUT_MS, type ServiceTarget, type StartServiceInput, type ServiceHooks } from './lifecycle.js';
+export { startService, waitService, DetachReason, newServiceId, checkRetryOom, DEFAULT_START_TIMEOUT_MS, type ClusterSession, type StartServiceInput, type ServiceHooks } from './lifecycle.js';
 export { startServiceGroup, resolveServices, checkReplicas, liveMembers, replicaIds } from './group.js';
 export { measureServiceVram } from './vram-measure.js';
 export { serviceGroupStatus } from './group-status.js';

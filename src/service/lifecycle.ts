@@ -12,7 +12,7 @@ import { checkServiceInput, expectedModelNames, renderServiceBody, type ServiceB
 import { argValue } from './oom.js';
 import { failedAttempt, type AttemptOutcome } from './oom-retry.js';
 import { planServiceStart, type LayoutRequest, type StartPlan } from './start-plan.js';
-import { prepareTargetsDir } from './targets.js';
+import { prepareTargetsDir } from './scrape-targets.js';
 import { isFinalStatus, SERVICE_ID, type ServiceAttempt, type ServiceRecord } from './record.js';
 import { isUnsettledReservation } from './stop.js';
 import { ServiceStore } from './store.js';
@@ -22,7 +22,7 @@ import type { ServiceProgress } from './wait-ready.js';
 export { DetachReason, DEFAULT_START_TIMEOUT_MS } from './await-ready.js';
 
 /** The cluster a service runs on, with an open executor. */
-export interface ServiceTarget {
+export interface ClusterSession {
   ex: Executor;
   cluster: ResolvedCluster;
   /** LOCAL Prometheus file_sd directory (config `monitoring.targets_dir`, ~ expanded); openTarget fills it in. */
@@ -101,7 +101,7 @@ interface Prepared {
 }
 
 /** Check, plan and refuse before anything is submitted (exit 2 for what cannot work). */
-async function prepareStart(target: ServiceTarget, input: StartServiceInput): Promise<Prepared> {
+async function prepareStart(target: ClusterSession, input: StartServiceInput): Promise<Prepared> {
   const { ex, cluster } = target;
   const retries = checkRetryOom(input.retryOom);
   checkServiceInput({ model: input.model, vllmArgs: input.vllmArgs ?? [] });
@@ -124,7 +124,7 @@ async function prepareStart(target: ServiceTarget, input: StartServiceInput): Pr
 }
 
 /** Submit a service job, record it, and (unless wait is false) wait until it serves the model; OOM failures are retried when asked. */
-export async function startService(target: ServiceTarget, input: StartServiceInput, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
+export async function startService(target: ClusterSession, input: StartServiceInput, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
   const store = hooks.store ?? new ServiceStore();
   const prepared = await prepareStart(target, input);
   let vllmArgs = prepared.plan.vllmArgs;
@@ -170,7 +170,7 @@ async function recordAttempts(store: ServiceStore, record: ServiceRecord, attemp
 }
 
 /** Reserve the id (refusing one in use), submit, and return the PENDING record. */
-async function submitAttempt(target: ServiceTarget, input: StartServiceInput, prepared: Prepared, vllmArgs: readonly string[], attempts: readonly ServiceAttempt[], store: ServiceStore): Promise<ServiceRecord> {
+async function submitAttempt(target: ClusterSession, input: StartServiceInput, prepared: Prepared, vllmArgs: readonly string[], attempts: readonly ServiceAttempt[], store: ServiceStore): Promise<ServiceRecord> {
   const { cluster } = target;
   const { id, plan } = prepared;
   const now = new Date().toISOString();
@@ -203,7 +203,7 @@ async function submitAttempt(target: ServiceTarget, input: StartServiceInput, pr
  * service started with --no-wait or by a server that stopped watching it. Records READY, or on
  * failure what Slurm says; aborting with a DetachReason stops watching and leaves the job alone.
  */
-export async function waitService(target: ServiceTarget, record: ServiceRecord, input: Pick<StartServiceInput, 'timeoutMs'> = {}, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
+export async function waitService(target: ClusterSession, record: ServiceRecord, input: Pick<StartServiceInput, 'timeoutMs'> = {}, hooks: ServiceHooks = {}): Promise<ServiceRecord> {
   if (isFinalStatus(record.status)) throw new ServiceError(`Service ${record.id} is ${record.status}${record.reason ? ` (${record.reason})` : ''}; start it again`);
   if (record.status === 'READY') return record;
   if (record.job_id === '') throw new ServiceError(`Service ${record.id} is still being submitted; try again in a moment`);

@@ -10,7 +10,7 @@ import { localCacheDir } from '../config/paths.js';
 import { ServiceAuthError } from '../errors.js';
 
 const EntrySchema = z.object({ service_id: z.string(), job_id: z.string(), fetched_at_ms: z.number(), models: z.array(z.string()) });
-export type ModelsEntry = z.infer<typeof EntrySchema>;
+type ModelsEntry = z.infer<typeof EntrySchema>;
 
 export interface ModelsAnswer {
   service_id: string;
@@ -24,7 +24,7 @@ export interface ModelsAnswer {
   source: 'memory' | 'disk' | 'server';
 }
 
-export interface ModelsCacheOptions {
+interface ModelsCacheOptions {
   ttlMs: number;
   /** Default: $XDG_CACHE_HOME/aibench/models. */
   dir?: string;
@@ -32,7 +32,7 @@ export interface ModelsCacheOptions {
 }
 
 /** The default on-disk cache directory. */
-export function defaultModelsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function defaultModelsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(localCacheDir(env), 'models');
 }
 

@@ -8,7 +8,7 @@ import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
 import { ServiceStore } from './store.js';
 
-export interface ServiceModelsOptions {
+interface ServiceModelsOptions {
   refresh?: boolean;
   store?: ServiceStore;
   /** Default: one cache per process with the config's models_cache_ttl_s. */

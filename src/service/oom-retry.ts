@@ -1,7 +1,7 @@
 // After a failed attempt of `service start --retry-oom N`: how it ended (the record's Slurm state),
 // whether it ran out of memory (the job log, read further back than the error's 20 lines, or
 // Slurm's OUT_OF_MEMORY), and the next step of the ladder (oom.ts) when there is one.
-import type { ServiceTarget } from './lifecycle.js';
+import type { ClusterSession } from './lifecycle.js';
 import { logTail } from './diagnose.js';
 import { nextOomStep, oomCause, type OomStep } from './oom.js';
 import type { ServiceRecord } from './record.js';
@@ -19,7 +19,7 @@ export interface AttemptOutcome {
 }
 
 /** Classify a failed attempt and work out the next one. */
-export async function failedAttempt(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, vllmArgs: readonly string[], modelMaxLen: number | undefined): Promise<AttemptOutcome> {
+export async function failedAttempt(target: ClusterSession, record: ServiceRecord, store: ServiceStore, vllmArgs: readonly string[], modelMaxLen: number | undefined): Promise<AttemptOutcome> {
   const current = (await store.read())[record.id];
   const mine = current?.job_id === record.job_id ? current : undefined;
   const state = mine?.job_state ?? mine?.status ?? 'FAILED';

@@ -6,9 +6,9 @@
 //      max_position_embeddings) while it stays >= 1024: a shorter context needs less KV cache.
 // "KV cache too small for max_model_len" skips step 1 (a lower utilisation would make it worse).
 
-export const UTILIZATION_STEP = 0.05;
-export const UTILIZATION_FLOOR = 0.7;
-export const MAX_MODEL_LEN_FLOOR = 1024;
+const UTILIZATION_STEP = 0.05;
+const UTILIZATION_FLOOR = 0.7;
+const MAX_MODEL_LEN_FLOOR = 1024;
 const DEFAULT_UTILIZATION = 0.9;
 
 interface OomSign {
@@ -26,7 +26,7 @@ const SIGNS: readonly OomSign[] = [
   { pattern: /larger than the maximum number of tokens that can be stored in KV cache|max seq len .* is larger than/i, cause: 'max_model_len does not fit in the KV cache (vLLM)', contextOnly: true },
 ];
 
-export interface OomVerdict {
+interface OomVerdict {
   cause: string;
   contextOnly: boolean;
 }

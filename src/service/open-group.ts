@@ -97,4 +97,4 @@ export async function openClusterBenchTarget(config: Config, id: string, options
 }
 
 /** A replica as the result's provenance lists it. */
-export const replicaProvenance = (r: ReplicaInfo) => ({ service_id: r.id, job_id: r.job_id, ...(r.node ? { node: r.node } : {}) });
+const replicaProvenance = (r: ReplicaInfo) => ({ service_id: r.id, job_id: r.job_id, ...(r.node ? { node: r.node } : {}) });

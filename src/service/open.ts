@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import { readServiceApiKey } from './api-key.js';
 import { openEndpoint, readEndpoint } from './endpoint.js';
-import type { ServiceTarget } from './lifecycle.js';
+import type { ClusterSession } from './lifecycle.js';
 import { serviceStatus } from './query.js';
 import { ServiceError } from '../errors.js';
 import type { ServiceRecord } from './record.js';
@@ -19,7 +19,7 @@ export interface ServiceEndpointHandle {
 }
 
 /** Open a READY service's endpoint on an open cluster connection; close() releases the forward only. */
-export async function openServiceEndpoint(target: ServiceTarget, record: ServiceRecord): Promise<ServiceEndpointHandle> {
+export async function openServiceEndpoint(target: ClusterSession, record: ServiceRecord): Promise<ServiceEndpointHandle> {
   const endpoint = record.endpoint ?? (await readEndpoint(target.ex, target.cluster.paths.state_dir, record.id));
   if (endpoint === undefined || endpoint.job_id !== record.job_id) {
     throw new ServiceError(`Service ${record.id} has no endpoint yet (${record.status})`, { hint: `Wait for it: aibench service status ${record.id}` });

@@ -2,12 +2,14 @@
 // cluster), so a service whose job ended or vanished shows FAILED, STOPPED or LOST, never READY.
 import type { Config } from '../config/schema.js';
 import { AibenchError } from '../errors.js';
-import { jobLogs, jobStatus, type JobReport } from '../slurm/client.js';
+import { jobLogs } from '../slurm/logs.js';
+import { type JobReport } from '../slurm/status-merge.js';
+import { jobStatus } from '../slurm/status.js';
 import { changedFields, reconcileRecord } from './reconcile.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
 import { ServiceStore } from './store.js';
-import { removeServiceTarget, targetsDirOf } from './targets.js';
+import { removeServiceTarget, targetsDirOf } from './scrape-targets.js';
 
 export interface QueryOptions {
   store?: ServiceStore;

@@ -6,7 +6,7 @@
 import { shellJoin, shellQuote } from '../exec/quote.js';
 
 /** Seconds to wait for every node to join (vLLM's script: ray_init_timeout=300). */
-export const RAY_INIT_TIMEOUT_S = 300;
+const RAY_INIT_TIMEOUT_S = 300;
 
 const WORKER = `for i in $(seq 1 ${RAY_INIT_TIMEOUT_S / 5}); do ray start --address="$1" --block && exit 0; echo "aibench: waiting for the Ray head at $1" >&2; sleep 5; done; exit 1`;
 const ALIVE = "import ray; ray.init(); print(sum(n['Alive'] for n in ray.nodes()))";

@@ -2,7 +2,7 @@
 // ended or vanished is never READY: CANCELLED/COMPLETED -> STOPPED, failures -> FAILED, a job no
 // Slurm command knows any more -> LOST.
 import { isTerminal } from '../slurm/job-state.js';
-import type { JobReport } from '../slurm/client.js';
+import type { JobReport } from '../slurm/status-merge.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
 
 const STOPPED_STATES = new Set(['CANCELLED', 'COMPLETED']);

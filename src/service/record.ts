@@ -22,7 +22,7 @@ export const EndpointSchema = z.strictObject({
 export type ServiceEndpoint = z.infer<typeof EndpointSchema>;
 
 /** One submission of `service start --retry-oom`: what it ran with and how it ended. */
-export const AttemptSchema = z.strictObject({
+const AttemptSchema = z.strictObject({
   job_id: z.string(),
   gpu_memory_utilization: z.number().optional(),
   max_model_len: z.number().int().optional(),
@@ -34,7 +34,7 @@ export const AttemptSchema = z.strictObject({
 export type ServiceAttempt = z.infer<typeof AttemptSchema>;
 
 /** The VRAM estimate a start planned with (src/models/vram.ts), and what the GPUs showed once it ran. */
-export const VramRecordSchema = z.strictObject({
+const VramRecordSchema = z.strictObject({
   estimate_bytes_per_gpu: z.number(),
   weights_bytes_per_gpu: z.number(),
   kv_bytes_per_gpu: z.number(),
@@ -88,8 +88,7 @@ export type ServiceRecord = z.infer<typeof ServiceRecordSchema>;
 /** Service ids are file and job-name components: letters, digits, `_ . -`, 1 to 40 characters. */
 export const SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 
-/** The Slurm comment tag and job name of a service's job. */
-export const serviceTag = (id: string): string => `aibench:service:${id}`;
+/** The Slurm job name of a service's job. */
 export const serviceJobName = (id: string): string => `aibench-svc-${id}`;
 
 /** `<state>/services/<id>`: where the job writes endpoint.json (shared between login and compute nodes). */

@@ -4,8 +4,8 @@ import { resolveCluster } from '../config/cluster.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { createExecutor } from '../exec/create.js';
-import type { ServiceTarget } from './lifecycle.js';
-import { targetsDirOf } from './targets.js';
+import type { ClusterSession } from './lifecycle.js';
+import { targetsDirOf } from './scrape-targets.js';
 import type { ServiceRecord } from './record.js';
 import type { Records, ServiceStore } from './store.js';
 
@@ -24,7 +24,7 @@ export async function getService(store: ServiceStore, id: string): Promise<Servi
   return findService(await store.read(), id);
 }
 
-export type OpenTarget = (config: Config, clusterName: string | undefined) => Promise<ServiceTarget>;
+export type OpenTarget = (config: Config, clusterName: string | undefined) => Promise<ClusterSession>;
 
 /** Resolve the cluster and open its executor. */
 export const openTarget: OpenTarget = async (config, clusterName) => {
@@ -33,7 +33,7 @@ export const openTarget: OpenTarget = async (config, clusterName) => {
 };
 
 /** Run `fn` with the named cluster's executor open, then close it. */
-export async function onServiceCluster<T>(config: Config, clusterName: string | undefined, fn: (target: ServiceTarget) => Promise<T>, open: OpenTarget = openTarget): Promise<T> {
+export async function onServiceCluster<T>(config: Config, clusterName: string | undefined, fn: (target: ClusterSession) => Promise<T>, open: OpenTarget = openTarget): Promise<T> {
   const target = await open(config, clusterName);
   try {
     return await fn(target);

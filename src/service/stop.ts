@@ -8,15 +8,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reconnectBudgetMs } from '../config/cluster.js';
 import { errorMessage } from '../errors.js';
-import { cancelJobs, type JobReport } from '../slurm/client.js';
+import { cancelJobs } from '../slurm/cancel.js';
+import { type JobReport } from '../slurm/status-merge.js';
 import { isTerminal, normalizeState } from '../slurm/job-state.js';
 import { ENDPOINT_FILE } from './endpoint.js';
-import type { ServiceHooks, ServiceTarget } from './lifecycle.js';
+import type { ServiceHooks, ClusterSession } from './lifecycle.js';
 import { endedStateText, JOB_GONE } from './reconcile.js';
 import { isFinalStatus, serviceDir, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceError } from '../errors.js';
 import { ServiceStore } from './store.js';
-import { removeServiceTarget } from './targets.js';
+import { removeServiceTarget } from './scrape-targets.js';
 
 export interface StopResult {
   record: ServiceRecord;
@@ -32,7 +33,7 @@ export interface StopOptions {
 export const DEFAULT_STOP_TIMEOUT_MS = 60_000;
 
 /** Why a start's reservation was marked STOPPED while its sbatch ran. */
-export const STOPPED_DURING_SUBMIT = 'stopped while its job was being submitted';
+const STOPPED_DURING_SUBMIT = 'stopped while its job was being submitted';
 
 /** A final record whose job is known to have ended; a STOPPED one without a terminal job state is re-checked. */
 function confirmedGone(record: ServiceRecord): boolean {
@@ -44,7 +45,7 @@ function confirmedGone(record: ServiceRecord): boolean {
 }
 
 /** scancel the service's job, wait until Slurm no longer runs it, record STOPPED. Idempotent. */
-export async function stopService(target: ServiceTarget, record: ServiceRecord, hooks: ServiceHooks = {}, options: StopOptions = {}): Promise<StopResult> {
+export async function stopService(target: ClusterSession, record: ServiceRecord, hooks: ServiceHooks = {}, options: StopOptions = {}): Promise<StopResult> {
   const store = hooks.store ?? new ServiceStore();
   // Removed first and even when already stopped: a left-over target would keep Prometheus scraping a dead port.
   if (target.targetsDir !== undefined) {
@@ -87,7 +88,7 @@ export function isUnsettledReservation(r: ServiceRecord): boolean {
  * and writes the id here), and wait for the id (returned) or for the start to give the reservation
  * back after a failed sbatch. Returns why nothing needs cancelling, or throws when a job may run.
  */
-async function settleSubmission(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, deadline: number, signal: AbortSignal | undefined): Promise<ServiceRecord | string> {
+async function settleSubmission(target: ClusterSession, record: ServiceRecord, store: ServiceStore, deadline: number, signal: AbortSignal | undefined): Promise<ServiceRecord | string> {
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
     const current = await store.update((records) => {
       const found = records[record.id];
@@ -107,7 +108,7 @@ async function settleSubmission(target: ServiceTarget, record: ServiceRecord, st
 }
 
 /** No job named for the service is queued or running: say so; otherwise fail naming the jobs. */
-async function nothingRunsUnderName(target: ServiceTarget, record: ServiceRecord): Promise<string> {
+async function nothingRunsUnderName(target: ClusterSession, record: ServiceRecord): Promise<string> {
   const name = serviceJobName(record.id);
   const res = await target.ex.run(['squeue', '--noheader', '--format=%i', `--name=${name}`], { timeoutMs: 30_000 }).catch(() => undefined);
   const ids = res?.exitCode === 0 ? res.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : undefined;
@@ -120,7 +121,7 @@ async function nothingRunsUnderName(target: ServiceTarget, record: ServiceRecord
 }
 
 /** Cancel the record's job until Slurm confirms it ended, then record STOPPED on the record of that job. */
-async function cancelAndRecord(target: ServiceTarget, record: ServiceRecord, store: ServiceStore, deadline: number, signal: AbortSignal | undefined): Promise<ServiceRecord> {
+async function cancelAndRecord(target: ClusterSession, record: ServiceRecord, store: ServiceStore, deadline: number, signal: AbortSignal | undefined): Promise<ServiceRecord> {
   let reports: JobReport[];
   try {
     reports = await cancelJobs(target.ex, [record.job_id], { timeoutMs: Math.max(deadline - Date.now(), 1000), reconnectMs: reconnectBudgetMs(target.cluster), ...(signal ? { signal } : {}) });

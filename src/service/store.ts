@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { localStateDir } from '../config/paths.js';
 import { readStateFile } from '../config/state-file.js';
 import { LockedError, ServiceError } from '../errors.js';
-import type { JobReport } from '../slurm/client.js';
+import type { JobReport } from '../slurm/status-merge.js';
 import { changedFields, reconcileRecord } from './reconcile.js';
 import { isFinalStatus, ServiceRecordSchema, type ServiceRecord } from './record.js';
 
@@ -17,7 +17,7 @@ const StoreFileSchema = z.strictObject({ version: z.literal(1), services: z.reco
 type StoreFile = z.infer<typeof StoreFileSchema>;
 export type Records = Record<string, ServiceRecord>;
 
-export interface StoreOptions {
+interface StoreOptions {
   /** Default: $XDG_STATE_HOME/aibench/services/services.json. */
   path?: string;
   /** Injected for tests that count writes. */

@@ -3,10 +3,11 @@
 // racing `service stop` is met (see stop.ts for the other side).
 import { reconnectBudgetMs } from '../config/cluster.js';
 import { errorMessage } from '../errors.js';
-import { cancelJobs, submitJob, type SubmittedJobInfo } from '../slurm/client.js';
+import { cancelJobs } from '../slurm/cancel.js';
+import { submitJob, type SubmittedJobInfo } from '../slurm/submit.js';
 import type { SubmitInput } from '../slurm/submit-spec.js';
 import { ENDPOINT_FILE } from './endpoint.js';
-import type { ServiceTarget } from './lifecycle.js';
+import type { ClusterSession } from './lifecycle.js';
 import { endedStateText } from './reconcile.js';
 import { serviceDir, serviceJobName, type ServiceRecord } from './record.js';
 import { ServiceError } from '../errors.js';
@@ -20,7 +21,7 @@ export type JobRequest = Omit<SubmitInput, 'body' | 'name' | 'env' | 'secretEnv'
  * `service stop` that marked it STOPPED meanwhile waits for that id. A stopped reservation's job is
  * cancelled here, and a failed sbatch gives the reservation back (the stop's proof of no job).
  */
-export async function submitReserved(target: ServiceTarget, draft: ServiceRecord, body: string, request: JobRequest, store: ServiceStore): Promise<ServiceRecord> {
+export async function submitReserved(target: ClusterSession, draft: ServiceRecord, body: string, request: JobRequest, store: ServiceStore): Promise<ServiceRecord> {
   const { ex, cluster } = target;
   const dir = serviceDir(cluster.paths.state_dir, draft.id);
   let job: SubmittedJobInfo;

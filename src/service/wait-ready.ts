@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Executor } from '../exec/types.js';
 import { pollBackoff } from '../slurm/backoff.js';
-import { jobStatus, type JobReport } from '../slurm/client.js';
+import { type JobReport } from '../slurm/status-merge.js';
+import { jobStatus } from '../slurm/status.js';
 import { isTerminal } from '../slurm/job-state.js';
 import { ConnectionLostError, withReconnect } from '../slurm/reconnect.js';
 import { serviceFailure } from './diagnose.js';
@@ -29,7 +30,7 @@ export interface ServiceProgress {
   elapsed_ms: number;
 }
 
-export interface WaitReadyOptions {
+interface WaitReadyOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   onProgress?: ((event: ServiceProgress) => void) | undefined;
@@ -44,7 +45,7 @@ export interface WaitReadyOptions {
   reconnectMs?: number;
 }
 
-export interface ReadyResult {
+interface ReadyResult {
   endpoint: ServiceEndpoint;
   node?: string;
   models: string[];

@@ -26,7 +26,7 @@ export interface GenerationPlan {
 /** Most tokens one stream writes in a single timer turn (itl 0 would otherwise hog the loop). */
 const MAX_BURST = 64;
 
-export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } as const;
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } as const;
 
 /** A request in the batch; created by the HTTP layer, driven by the engine's timer. */
 export class Generation implements Schedulable {

@@ -4,7 +4,7 @@
 // blocks are cached and the last prompt token is always computed (as in vLLM). LRU over a fixed
 // number of blocks. Pure state, no timers.
 
-export const BLOCK_SIZE = 16;
+const BLOCK_SIZE = 16;
 
 /** The chained hash of each full block of `ids` (53 bits from two 32-bit FNV-1a lanes). */
 export function blockHashes(ids: readonly number[], blockSize = BLOCK_SIZE): number[] {

@@ -15,7 +15,7 @@ const common = {
   n: z.literal(1, { error: 'the simulator supports n = 1 only' }).nullish(),
 };
 
-export const completionRequestSchema = z.looseObject({
+const completionRequestSchema = z.looseObject({
   ...common,
   // One prompt per request: a string, token ids, or a one-element list of either.
   prompt: z.union([z.string(), tokenIds, z.tuple([z.string()]), z.tuple([tokenIds])], {
@@ -29,14 +29,12 @@ const message = z.looseObject({
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
 });
 
-export const chatRequestSchema = z.looseObject({
+const chatRequestSchema = z.looseObject({
   ...common,
   messages: z.array(message).min(1),
   max_completion_tokens: z.number().int().min(1).nullish(),
 });
 
-export type CompletionRequest = z.infer<typeof completionRequestSchema>;
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 /** What a generation needs from either endpoint once the body is valid. */
 export interface GenerationRequest {

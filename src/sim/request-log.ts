@@ -4,7 +4,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-export interface RequestLogEntry {
+interface RequestLogEntry {
   kind: 'completion' | 'chat';
   arrivedMs: number;
   admittedMs: number;

@@ -3,13 +3,13 @@
 // server that misbehaves in a documented way. Explicit flags and profile keys override a scenario.
 import type { SimOptions } from './options.js';
 
-export interface SimScenario {
+interface SimScenario {
   description: string;
   options: Partial<SimOptions>;
 }
 
 /** Every scenario, by name (`aibench sim --list-scenarios` prints them). */
-export const SIM_SCENARIOS = {
+const SIM_SCENARIOS = {
   steady: {
     description: 'a healthy small model on one GPU: TTFT 5 ms + 0.05 ms per prompt token, ITL 10 ms, 256 slots, no errors',
     options: { itlMs: 10, prefillMsPerToken: 0.05, prefillOverheadMs: 5, maxNumSeqs: 256, errorRate: 0, jitter: 0 },
@@ -35,7 +35,7 @@ export const SIM_SCENARIOS = {
   },
 } as const satisfies Record<string, SimScenario>;
 
-export type SimScenarioName = keyof typeof SIM_SCENARIOS;
+type SimScenarioName = keyof typeof SIM_SCENARIOS;
 export const SIM_SCENARIO_NAMES = Object.keys(SIM_SCENARIOS) as SimScenarioName[];
 
 /** The options a scenario sets (none for undefined). */

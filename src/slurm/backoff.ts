@@ -8,7 +8,7 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-export interface PollBackoff {
+interface PollBackoff {
   /** The delay before the next poll, given the state just observed (a change resets the delay). */
   next(observed?: string): number;
   /** Start again from the initial delay. */

@@ -9,7 +9,7 @@ import { DEFAULT_RECONNECT_MS, withReconnect } from './reconnect.js';
 import type { JobReport } from './status-merge.js';
 import { jobStatus, slurmCommandError } from './status.js';
 
-export interface CancelOptions {
+interface CancelOptions {
   /** How long to wait for the jobs to leave the queue (default 60 s). */
   timeoutMs?: number;
   signal?: AbortSignal;

@@ -14,7 +14,7 @@ export const OUTPUT_FILE = 'output.log';
 export const RECORD_FILE = 'job.json';
 
 /** `<state>/jobs`, without a trailing slash. */
-export function jobsDir(stateDir: string): string {
+function jobsDir(stateDir: string): string {
   return `${stateDir.replace(/\/+$/, '')}/jobs`;
 }
 

@@ -24,7 +24,7 @@ const directiveWord = (what: string, re: RegExp) => z.string().regex(re, { messa
 
 const path = (what: string) => lineText(what).pipe(z.string().min(1, { message: `expected a non-empty ${what}` }));
 
-export const JobSpecSchema = z
+const JobSpecSchema = z
   .strictObject({
     name: lineText('a job name').pipe(z.string().min(1, NAME_LENGTH).max(64, NAME_LENGTH)),
     partition: directiveWord('a partition name (letters, digits, _ . - and commas)', /^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/).optional(),
@@ -94,7 +94,7 @@ export function parseJobSpec(input: unknown): JobSpec {
 }
 
 /** The cluster fields hfEnv needs; ResolvedCluster satisfies it. */
-export type HfCluster = Pick<ResolvedCluster, 'hf_offline' | 'hf_token_file'> & {
+type HfCluster = Pick<ResolvedCluster, 'hf_offline' | 'hf_token_file'> & {
   paths: { hf_home: string; hf_hub_cache?: string | undefined };
 };
 

@@ -11,7 +11,7 @@ import { isTerminal } from './job-state.js';
 import type { JobReport } from './status-merge.js';
 import { jobStatus } from './status.js';
 
-export interface LogsOptions {
+interface LogsOptions {
   lines: number;
   follow?: boolean;
   signal?: AbortSignal;

@@ -10,7 +10,7 @@ import { pollBackoff } from './backoff.js';
 /** How long a wait keeps retrying a dropped SSH connection by default (`ssh.reconnect_timeout_s`). */
 export const DEFAULT_RECONNECT_MS = 60_000;
 
-export interface ReconnectOptions {
+interface ReconnectOptions {
   /** How long the connection may keep failing before the step gives up (0: no retry). */
   budgetMs: number;
   signal?: AbortSignal | undefined;

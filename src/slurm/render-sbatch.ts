@@ -13,7 +13,7 @@ import { parseJobSpec, type JobSpec, type JobSpecInput } from './job-spec.js';
  * job environment; aibench passes the job's environment in the script instead. Slurm adds SLURM_*
  * and, with an explicit list, the user's login environment on the node (--get-user-env).
  */
-export const SUBMITTER_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+const SUBMITTER_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
 
 /** The `#SBATCH` lines for the fields whose values are restricted to directive-safe characters. */
 function directives(spec: JobSpec): string[] {

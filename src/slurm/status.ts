@@ -9,7 +9,7 @@ import { parseSqueue, SQUEUE_FORMAT } from './parse-squeue.js';
 import { linesFor, mergeStatuses, needsDetail, type JobReport, type MergeOptions } from './status-merge.js';
 
 /** How far back sacct looks (`-S`), so jobs from before midnight are found. */
-export const SACCT_START = 'now-7days';
+const SACCT_START = 'now-7days';
 
 /** Throw a SlurmError quoting the command's own stderr. */
 export function slurmCommandError(what: string, stderr: string, exitCode: number | null): SlurmError {
@@ -21,7 +21,7 @@ export function slurmCommandError(what: string, stderr: string, exitCode: number
 }
 
 /** squeue --states=all for the ids; "Invalid job id specified" means none of them is known. */
-export async function squeueJobs(ex: Executor, ids: readonly string[]): Promise<JobStatus[]> {
+async function squeueJobs(ex: Executor, ids: readonly string[]): Promise<JobStatus[]> {
   const argv = ['squeue', '--states=all', '--noheader', `--format=${SQUEUE_FORMAT}`, `--jobs=${ids.join(',')}`];
   const res = await ex.run(argv);
   if (res.exitCode === 0) return parseSqueue(res.stdout);
@@ -30,7 +30,7 @@ export async function squeueJobs(ex: Executor, ids: readonly string[]): Promise<
 }
 
 /** sacct for the ids, or undefined when accounting is off or unreachable (then scontrol decides). */
-export async function sacctJobs(ex: Executor, ids: readonly string[]): Promise<JobStatus[] | undefined> {
+async function sacctJobs(ex: Executor, ids: readonly string[]): Promise<JobStatus[] | undefined> {
   const argv = ['sacct', '--parsable2', '--noheader', `--format=${SACCT_FORMAT}`, '-S', SACCT_START, `--jobs=${ids.join(',')}`];
   const res = await ex.run(argv);
   // "Slurm accounting storage is disabled", slurmdbd down, sacct missing: all mean "ask scontrol".
@@ -38,7 +38,7 @@ export async function sacctJobs(ex: Executor, ids: readonly string[]): Promise<J
 }
 
 /** scontrol show job -o for one id; an id the controller forgot gives []. */
-export async function scontrolJob(ex: Executor, id: string): Promise<JobStatus[]> {
+async function scontrolJob(ex: Executor, id: string): Promise<JobStatus[]> {
   const res = await ex.run(['scontrol', 'show', 'job', '-o', id]);
   if (res.exitCode === 0) return parseScontrol(res.stdout);
   if (isUnknownJobError(res.stderr)) return [];

@@ -2,7 +2,7 @@
 // with sbatch's own words and a hint per class of failure.
 import { SlurmError } from '../errors.js';
 
-export interface SubmittedJob {
+interface SubmittedJob {
   jobId: string;
   /** Set when sbatch answers `123;cluster` (federation / multi-cluster). */
   cluster?: string;

@@ -32,7 +32,7 @@ export interface SubmitInput {
 }
 
 /** Refuse secret-looking names in env: a value there is written into the job script in plain text. */
-export function refuseSecretEnv(env: Readonly<Record<string, string>>): void {
+function refuseSecretEnv(env: Readonly<Record<string, string>>): void {
   for (const key of Object.keys(env)) {
     if (!isSecretName(key)) continue;
     throw new UsageError(`--env ${key}: expected no secret in --env (${key} looks like one, and --env values are written into the job script in plain text)`, {

@@ -11,7 +11,7 @@ import { jobStatus } from './status.js';
 
 export type WaitUntil = 'running' | 'done';
 
-export interface WaitOptions {
+interface WaitOptions {
   until: WaitUntil;
   timeoutMs?: number;
   signal?: AbortSignal;

@@ -56,7 +56,7 @@ interface Cell {
 }
 
 /** One matrix cell as benchmark settings: the suite's shared settings plus the cell's axes. */
-export function cellInput(settings: Suite['settings'], service: SuiteService, cell: Cell): BenchInput {
+function cellInput(settings: Suite['settings'], service: SuiteService, cell: Cell): BenchInput {
   const load = cell.load?.kind === 'concurrency'
     ? { concurrency: cell.load.concurrency }
     : cell.load?.kind === 'rate' ? { rate: cell.load.rate, burstiness: cell.load.burstiness, ...(cell.load.max_concurrency === undefined ? {} : { max_concurrency: cell.load.max_concurrency }) }
@@ -83,7 +83,7 @@ export function cellInput(settings: Suite['settings'], service: SuiteService, ce
 }
 
 /** A search cell as benchmark settings: the cell without a load, the matrix's stop as each step's, the search keys. */
-export function searchCellInput(settings: Suite['settings'], service: SuiteService, search: SuiteSearch, cell: Omit<Cell, 'load'>): BenchInput {
+function searchCellInput(settings: Suite['settings'], service: SuiteService, search: SuiteSearch, cell: Omit<Cell, 'load'>): BenchInput {
   const minutes = search.step_duration_min ?? (cell.stop.durationS === undefined ? undefined : cell.stop.durationS / 60);
   const { duration_seconds: _d, ...base } = cellInput(settings, service, { ...cell, stop: {} });
   return {
@@ -99,7 +99,7 @@ export function searchCellInput(settings: Suite['settings'], service: SuiteServi
 }
 
 /** `c8` / `r2.5` / `rinf`: the load part of a task id. */
-export function loadKey(load: LoadPattern): string {
+function loadKey(load: LoadPattern): string {
   return load.kind === 'concurrency' ? `c${load.concurrency}` : load.kind === 'rate' ? `r${load.rate}` : load.kind;
 }
 
@@ -169,7 +169,7 @@ function searchTasks(c: SearchCells): SuiteTask[] {
 }
 
 /** Where a service runs, for tables: `slurm hpc (1 GPU)`, the URL, or `embedded sim`. */
-export function serviceLocation(service: SuiteService, defaultCluster?: string): string {
+function serviceLocation(service: SuiteService, defaultCluster?: string): string {
   if (service.kind === 'url') return service.url;
   if (service.kind === 'sim') return 'embedded sim';
   const gpus = service.gpus ? ` (${service.gpus} GPU${service.gpus > 1 ? 's' : ''})` : '';

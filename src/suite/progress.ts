@@ -6,13 +6,13 @@ import { createLiveStatus } from '../report/progress.js';
 import type { SuiteEvent } from './run.js';
 
 /** `done 3/8  failed 1  running 2  queued 2  cancelled 0  concurrency 3/4`: counts clamped to the total. */
-export function suiteProgressLine(event: SuiteEvent, ceiling: number): string {
+function suiteProgressLine(event: SuiteEvent, ceiling: number): string {
   const { counts: c } = event;
   const clamp = (n: number) => Math.max(0, Math.min(n, c.total));
   return `done ${clamp(c.done)}/${c.total}  failed ${clamp(c.failed)}  running ${clamp(c.running)}  queued ${clamp(c.queued)}  cancelled ${clamp(c.cancelled)}  concurrency ${event.concurrency}/${ceiling}`;
 }
 
-export interface SuiteProgressRenderer {
+interface SuiteProgressRenderer {
   update(event: SuiteEvent): void;
   stop(): void;
 }

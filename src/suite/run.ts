@@ -27,7 +27,7 @@ export interface SuiteEvent {
   message?: string;
 }
 
-export interface SuiteRunOptions {
+interface SuiteRunOptions {
   plan: SuitePlan;
   outDir: string;
   resume?: boolean;

@@ -20,7 +20,7 @@ const serviceId = z.string().regex(SERVICE_ID, 'expected 1-40 letters, digits, _
 const distinct = <T extends z.ZodType>(item: T) => z.array(item).min(1).refine((xs) => new Set(xs).size === xs.length, 'expected distinct values');
 
 /** Lists to expand: load (concurrency and/or rate levels) x input_len x output_len; stop in minutes and/or requests. */
-export const MatrixSchema = z.strictObject({
+const MatrixSchema = z.strictObject({
   concurrency: distinct(posInt).optional(),
   rate: distinct(z.union([posNum, z.literal('inf')])).optional(),
   input_len: distinct(posInt),
@@ -60,7 +60,7 @@ function inferKind(value: unknown): unknown {
   return { kind: 'url' in value ? 'url' : 'sim' in value ? 'sim' : 'slurm', ...value };
 }
 
-export const SuiteServiceSchema = z.preprocess(inferKind, z.discriminatedUnion('kind', [SlurmServiceSchema, UrlServiceSchema, SimServiceSchema]));
+const SuiteServiceSchema = z.preprocess(inferKind, z.discriminatedUnion('kind', [SlurmServiceSchema, UrlServiceSchema, SimServiceSchema]));
 export type SuiteService = z.output<typeof SuiteServiceSchema>;
 
 /** Bench settings shared by every task (the `bench run` knobs that are not matrix axes). */
@@ -107,7 +107,7 @@ const assertPromql = gates(parsePromqlAssertion, /^assert_promql: /);
  * A benchmark that is a search (`bench search`): per input_len x output_len of the matrix, the
  * highest rate or concurrency meeting every SLO; the matrix's stop is each step's (or step_duration_min).
  */
-export const SuiteSearchSchema = z.strictObject({
+const SuiteSearchSchema = z.strictObject({
   slo: z.array(z.string().min(1)).min(1),
   rate_range: z.union([z.string(), z.tuple([posNum, posNum])]).optional(),
   concurrency_range: z.union([z.string(), z.tuple([posInt, posInt])]).optional(),
@@ -150,7 +150,7 @@ const SuiteBase = z.strictObject({
   assert_promql: assertPromql.default([]),
 });
 
-export const SuiteSchema = SuiteBase.superRefine((suite, ctx) => {
+const SuiteSchema = SuiteBase.superRefine((suite, ctx) => {
     const ids = suite.services.map((s) => s.id);
     const known = new Set<string>();
     ids.forEach((id, i) => {

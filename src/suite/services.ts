@@ -33,7 +33,7 @@ export interface ServiceLauncher {
   closeAll(): Promise<void>;
 }
 
-export type LauncherOptions = SlurmOptions;
+type LauncherOptions = SlurmOptions;
 
 /** The launcher used by `suite run`. */
 export function createServiceLauncher(options: LauncherOptions): ServiceLauncher {

@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import {
   openServiceTarget, openTarget, ServiceStore, startService, stopService,
-  type ServiceAttempt, type ServiceBenchTarget, type ServiceProgress, type ServiceRecord, type ServiceTarget,
+  type ServiceAttempt, type ServiceBenchTarget, type ServiceProgress, type ServiceRecord, type ClusterSession,
 } from '../service/index.js';
 import type { SuiteService } from './schema.js';
 import type { StartedEntry, StartedService, StartedServices } from './started-services.js';
@@ -36,13 +36,13 @@ export interface StartHooks {
 }
 
 /** What became of a leftover: stopped (or found ended), or not, with a line for people. */
-export interface LeftoverOutcome {
+interface LeftoverOutcome {
   stopped: boolean;
   line: string;
 }
 
 /** A READY Slurm service as a benchmark endpoint, and how to stop it. */
-export interface OpenedService {
+interface OpenedService {
   endpoint: ServiceBenchTarget;
   stop(): Promise<void>;
   /** Every submission of a start with retry_oom (the service record's), for the summary. */
@@ -59,7 +59,7 @@ export function serviceFingerprint(service: SlurmService, cluster: string): stri
 export class SlurmServices {
   readonly #options: SlurmOptions;
   readonly #store: ServiceStore;
-  readonly #connections = new Map<string, Promise<ServiceTarget>>();
+  readonly #connections = new Map<string, Promise<ClusterSession>>();
   /** Leftovers not yet reused or stopped, by the suite's service id. */
   readonly #leftovers: Map<string, StartedService>;
 
@@ -110,7 +110,7 @@ export class SlurmServices {
     await Promise.all(connections.map(async (c) => (await c.catch(() => undefined))?.ex.close().catch(() => undefined)));
   }
 
-  #connection(cluster: string): Promise<ServiceTarget> {
+  #connection(cluster: string): Promise<ClusterSession> {
     let connection = this.#connections.get(cluster);
     if (connection === undefined) {
       connection = openTarget(this.#options.config, cluster);

@@ -13,7 +13,7 @@ import { VERSION } from '../version.js';
 export type BenchmarkStatus = 'passed' | 'threshold' | 'failed' | 'cancelled';
 
 /** Result fields copied into the summary (vLLM names). */
-export const SUMMARY_METRICS = [
+const SUMMARY_METRICS = [
   'completed', 'failed', 'request_throughput', 'output_throughput', 'median_ttft_ms', 'p99_ttft_ms', 'median_tpot_ms', 'p99_tpot_ms', 'p99_itl_ms', 'p99_e2el_ms',
 ] as const;
 

@@ -43,7 +43,7 @@ export function baseRow(task: SuiteTask): Omit<BenchmarkRow, 'status' | 'resumed
 export type TaskDocument = OutputDocument | SearchDocument;
 
 /** Run one task's spec against a ready service: the seam for routing suite runs through the cluster client. */
-export async function benchOnService(spec: BenchSpec, endpoint: SuiteEndpoint, signal: AbortSignal): Promise<BenchOutcome> {
+async function benchOnService(spec: BenchSpec, endpoint: SuiteEndpoint, signal: AbortSignal): Promise<BenchOutcome> {
   if (spec.client.placement === 'cluster' && endpoint.bench !== undefined) return endpoint.bench(spec, signal);
   return runLocal(spec, endpoint, { signal });
 }

@@ -41,7 +41,7 @@ export type AgentEvent =
   | { type: 'spooled'; timestampMs: number }
   | { type: 'drained'; records: number; spoolBytes: number };
 
-export interface AgentSummary {
+interface AgentSummary {
   samples: number;
   spooled: number;
   spoolBytes: number;

@@ -20,7 +20,7 @@ export function groupingPath(job: string, labels: ReadonlyArray<readonly [string
   return `/metrics${groupingSegment('job', job)}${pairs.map(([k, v]) => groupingSegment(k, v)).join('')}`;
 }
 
-export interface AgentGrouping {
+interface AgentGrouping {
   host: string;
   slurmJobId: string;
   serviceId: string;
@@ -30,7 +30,7 @@ export interface AgentGrouping {
  * The agent's grouping labels, in path order: instance, slurm_job_id, service_id, and via=pushgateway
  * (the Pushgateway adds them to every series of the group; via tells them from remote-write's).
  */
-export function agentGroupingLabels(g: AgentGrouping): [string, string][] {
+function agentGroupingLabels(g: AgentGrouping): [string, string][] {
   return [['instance', g.host], ['slurm_job_id', g.slurmJobId], ['service_id', g.serviceId], [SINK_LABEL, SINK_NAMES.pushgateway]];
 }
 

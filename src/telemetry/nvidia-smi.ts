@@ -3,13 +3,13 @@
 // bracketed text, empty fields) become undefined, never 0: a missing reading is not a zero one.
 
 /** The --query-gpu fields, in the order the parser expects them. */
-export const GPU_QUERY_FIELDS = [
+const GPU_QUERY_FIELDS = [
   'timestamp', 'index', 'uuid', 'name', 'utilization.gpu', 'utilization.memory',
   'memory.used', 'memory.total', 'power.draw', 'temperature.gpu', 'clocks.sm',
 ] as const;
 
 /** The --query-compute-apps fields (gpu_uuid ties a process to its GPU). */
-export const COMPUTE_APPS_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_memory'] as const;
+const COMPUTE_APPS_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_memory'] as const;
 
 /** nvidia-smi argv (without the binary) for the per-GPU query. */
 export function gpuQueryArgs(): string[] {

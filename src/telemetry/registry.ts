@@ -10,7 +10,7 @@ import type { GpuSample } from './sampler.js';
 const MIB = 1024 * 1024;
 
 /** One series value at one moment: what remote-write sends and the spool stores. */
-export interface SeriesPoint {
+interface SeriesPoint {
   name: string;
   labels: Record<string, string>;
   value: number;
@@ -33,7 +33,7 @@ function scale(value: number | undefined, factor: number): number | undefined {
   return value === undefined ? undefined : value * factor;
 }
 
-export interface AgentRegistryOptions {
+interface AgentRegistryOptions {
   host: string;
   /** Longest gap between two samples that is still integrated into the energy counter. */
   energyMaxGapMs?: number;
@@ -51,7 +51,7 @@ export interface AgentRegistry {
 }
 
 /** Labels of one GPU's series (metric-catalog.ts GPU_LABELS). */
-export function gpuLabels(g: GpuReading, host: string): Record<(typeof GPU_LABELS)[number], string> {
+function gpuLabels(g: GpuReading, host: string): Record<(typeof GPU_LABELS)[number], string> {
   return { gpu: g.index, uuid: g.uuid ?? '', model_name: g.name ?? '', host };
 }
 

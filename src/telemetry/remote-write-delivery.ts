@@ -22,7 +22,7 @@ export interface SpoolHooks {
   drained(records: number, spoolBytes: number): void;
 }
 
-export interface RemoteWriteDeliveryOptions {
+interface RemoteWriteDeliveryOptions {
   sink: RemoteWriteSink;
   spool: Spool<SpoolRecord>;
   /** The spool's size cap (for the message when it is full). */

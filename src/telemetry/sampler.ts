@@ -12,7 +12,7 @@ export interface GpuSample {
   processes: ProcessReading[];
 }
 
-export interface SamplerOptions {
+interface SamplerOptions {
   /** The nvidia-smi binary (a name on PATH or a path). */
   nvidiaSmi?: string;
   timeoutMs?: number;

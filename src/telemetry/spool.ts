@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const SEGMENT = /^(\d{12})\.jsonl$/;
 
-export interface SpoolOptions {
+interface SpoolOptions {
   dir: string;
   /** Cap on the bytes of all segments; the oldest are dropped beyond it. */
   maxBytes: number;

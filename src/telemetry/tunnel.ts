@@ -30,7 +30,7 @@ export interface TunnelLink {
 /** Keepalive defaults: a probe every 4 s, the link dead after 3 unanswered (noticed within 16 s). */
 export const TUNNEL_KEEPALIVE = { intervalS: 4, countMax: 3 } as const;
 
-export interface TunnelOptions {
+interface TunnelOptions {
   cluster: string;
   ssh: SshConfig;
   forwards: TunnelForwardSpec[];
@@ -50,7 +50,7 @@ export interface TunnelOptions {
 }
 
 /** host and port of a local URL (http://host:port or host:port). */
-export function localTarget(local: string): { host: string; port: number } {
+function localTarget(local: string): { host: string; port: number } {
   const url = new URL(/^[a-z]+:\/\//i.test(local) ? local : `tcp://${local}`);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port };

@@ -11,7 +11,12 @@ import type { ResolvedCluster } from '../../src/config/schema.js';
 import { SlurmError, UsageError } from '../../src/errors.js';
 import { createExecutor } from '../../src/exec/create.js';
 import type { Executor } from '../../src/exec/types.js';
-import { cancelJobs, jobLogs, jobStatus, listJobs, submitJob, waitForJob } from '../../src/slurm/client.js';
+import { cancelJobs } from '../../src/slurm/cancel.js';
+import { listJobs } from '../../src/slurm/list.js';
+import { jobLogs } from '../../src/slurm/logs.js';
+import { jobStatus } from '../../src/slurm/status.js';
+import { submitJob } from '../../src/slurm/submit.js';
+import { waitForJob } from '../../src/slurm/wait.js';
 import { testCluster } from '../helpers/cluster.js';
 import { runBin, startBin } from '../helpers/run-bin.js';
 

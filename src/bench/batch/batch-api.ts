@@ -23,7 +23,7 @@ export interface BatchObject {
 /** Statuses after which a batch never changes again. */
 export const TERMINAL_BATCH_STATUSES: readonly string[] = ['completed', 'failed', 'expired', 'cancelled'];
 
-export interface BatchApi {
+interface BatchApi {
   upload(jsonl: string, filename: string): Promise<string>;
   create(inputFileId: string, endpoint: string): Promise<BatchObject>;
   get(id: string): Promise<BatchObject>;

@@ -10,7 +10,7 @@ import type { RequestRecord } from '../engine/types.js';
 import type { BatchBlock } from '../results/workload-blocks.js';
 import { batchApi, TERMINAL_BATCH_STATUSES, type BatchObject } from './batch-api.js';
 
-export interface BatchPhaseOptions {
+interface BatchPhaseOptions {
   url: string;
   apiKey?: string;
   model: string;
@@ -25,7 +25,7 @@ export interface BatchPhaseOptions {
 const ENDPOINT = '/v1/chat/completions';
 
 /** The batch input file: one chat request per item, custom_id req-<index>. */
-export function batchInput(entries: readonly DatasetEntry[], n: number, model: string): string {
+function batchInput(entries: readonly DatasetEntry[], n: number, model: string): string {
   return Array.from({ length: n }, (_, i) => {
     const e = entries[i % entries.length] as DatasetEntry;
     const body = { model, messages: [{ role: 'user', content: e.prompt }], max_tokens: e.outputTokens, ignore_eos: true, temperature: 0 };

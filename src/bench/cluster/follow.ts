@@ -25,7 +25,7 @@ export interface ClientHandle {
 }
 
 /** How long the shares get to save and end after the stop file, before the client is killed. */
-export const STOP_GRACE_MS = 60_000;
+const STOP_GRACE_MS = 60_000;
 
 interface Snapshot {
   progress: ProgressNote[];
@@ -103,7 +103,7 @@ export async function followClient(ex: Executor, h: ClientHandle, spec: BenchSpe
 }
 
 /** Kill the client: its detached script's process group, or its job. */
-export async function cancelClient(ex: Executor, h: ClientHandle): Promise<void> {
+async function cancelClient(ex: Executor, h: ClientHandle): Promise<void> {
   if (h.kind === 'process') await ex.run(['kill', '-TERM', '--', `-${h.id}`]);
   else await ex.run(['scancel', h.id]);
 }
@@ -125,7 +125,7 @@ async function collect(ex: Executor, h: ClientHandle, spec: BenchSpec, stopped: 
 }
 
 /** A client that failed, with the last lines of its log. */
-export async function clientFailure(ex: Executor, h: ClientHandle, what: string): Promise<BenchError> {
+async function clientFailure(ex: Executor, h: ClientHandle, what: string): Promise<BenchError> {
   const log = await ex.run(['tail', '-n', '20', '--', h.log]);
   return new BenchError(`The cluster client failed: ${what}${log.stdout.trim() ? `; the last lines of ${h.log}:\n${log.stdout.trimEnd()}` : ''}`, {
     hint: `Everything it wrote is in ${h.dir}`,

@@ -19,7 +19,7 @@ import { renderClientBody, type ClientScriptInput } from './client-script.js';
 import { followClient, type ClientHandle } from './follow.js';
 
 /** The service the client runs next to, as the launcher needs it. */
-export interface ClusterService {
+interface ClusterService {
   id: string;
   jobId: string;
   node?: string;
@@ -32,7 +32,7 @@ export interface ClusterService {
   vram?: { estimate_bytes_per_gpu: number; measured_bytes_per_gpu?: number[] };
 }
 
-export interface ClusterClientTarget {
+interface ClusterClientTarget {
   ex: Executor;
   cluster: ResolvedCluster;
   service: ClusterService;

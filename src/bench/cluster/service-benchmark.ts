@@ -10,7 +10,7 @@ import type { BenchSpec } from '../spec/bench-spec.js';
 import { runSearch, type MeasureRun } from '../search/run-search.js';
 import { runClusterClient } from './launch.js';
 
-export interface ServiceBenchOptions {
+interface ServiceBenchOptions {
   store?: ServiceStore;
   /** A key for a local client that overrides the service's own key file. */
   apiKey?: string;

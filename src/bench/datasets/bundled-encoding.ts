@@ -13,19 +13,19 @@ import { packagePath } from '../../package-files.js';
 type Bpe = typeof import('gpt-tokenizer/encoding/cl100k_base');
 
 /** Plain lowercase words with a leading space (" the"): the tokens random prompts are built from. */
-export const WORD_TOKEN = /^ [a-z]{2,10}$/;
+const WORD_TOKEN = /^ [a-z]{2,10}$/;
 const WORD_RUN = /^(?: [a-z]{2,10})+$/;
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 const requireCjs = createRequire(import.meta.url);
 
 /** Word-token ids and their texts, in id order. */
-export interface WordTable {
+interface WordTable {
   ids: number[];
   texts: string[];
 }
 
 /** Where the build writes the encoding and its word table (beside the bundle). */
-export const BUNDLED_ENCODING_FILE = packagePath('dist', 'bundle', 'cl100k_base.cjs');
+const BUNDLED_ENCODING_FILE = packagePath('dist', 'bundle', 'cl100k_base.cjs');
 export const WORD_TABLE_FILE = packagePath('dist', 'bundle', 'cl100k_base-words.json');
 
 let bpe: Bpe | undefined;

@@ -22,7 +22,7 @@ export interface Conversation {
   turns: Turn[];
 }
 
-export interface ConversationOptions {
+interface ConversationOptions {
   format: 'sharegpt' | 'jsonl';
   /** Sessions to sample. */
   count: number;
@@ -81,7 +81,7 @@ function jsonlMessages(line: string, n: number, path: string): Array<{ role: str
 }
 
 /** Stream the file and keep a seeded sample of `count` conversations (in a seeded order). */
-export async function sampleConversations(path: string, o: ConversationOptions, random: Random): Promise<RawConversation[]> {
+async function sampleConversations(path: string, o: ConversationOptions, random: Random): Promise<RawConversation[]> {
   const sample = reservoir<RawConversation>(o.count, random);
   if (o.format === 'jsonl') {
     for await (const { line, n } of fileLines(path, 'conversation file')) {

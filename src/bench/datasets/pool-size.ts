@@ -3,7 +3,7 @@
 import { BYTES_PER_TOKEN, DEFAULT_PROMPT_POOL, PROMPT_POOL_BYTES } from '../spec/limits.js';
 import type { BenchSpec } from '../spec/bench-spec.js';
 
-export interface PoolSize {
+interface PoolSize {
   size: number;
   /** What decided the size: the request count, the default pool for timed runs, or memory. */
   limitedBy: 'count' | 'default' | 'memory';

@@ -7,7 +7,7 @@ import { buildPrompt, yielder } from './random.js';
 import { buildCorpus, corpusSize, distinctStarts, verifySample, wordTexts } from './token-corpus.js';
 import type { BenchTokenizer } from './tokenizer.js';
 
-export interface PrefixDatasetOptions {
+interface PrefixDatasetOptions {
   numPrompts: number;
   prefixLen: number;
   numPrefixes: number;

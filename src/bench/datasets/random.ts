@@ -5,7 +5,7 @@ import { randomInt, type Dataset, type DatasetEntry, type Random } from './datas
 import { buildCorpus, corpusSize, distinctStarts, verifySample, wordTexts } from './token-corpus.js';
 import type { BenchTokenizer } from './tokenizer.js';
 
-export interface RandomDatasetOptions {
+interface RandomDatasetOptions {
   numPrompts: number;
   inputLen: number;
   outputLen: number;
@@ -61,7 +61,7 @@ export async function randomDataset(tokenizer: BenchTokenizer, options: RandomDa
 }
 
 /** The slow, exact way: each prompt re-encoded until its count matches (tokenizers that merge across words). */
-export async function exactPrompts(tokenizer: BenchTokenizer, lengths: ReadonlyArray<readonly [number, number]>, random: Random): Promise<DatasetEntry[]> {
+async function exactPrompts(tokenizer: BenchTokenizer, lengths: ReadonlyArray<readonly [number, number]>, random: Random): Promise<DatasetEntry[]> {
   const words = tokenizer.wordTokenIds();
   const pause = yielder();
   const entries: DatasetEntry[] = [];

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { shuffleInPlace, type Dataset, type DatasetEntry, type Random } from './dataset.js';
 import type { BenchTokenizer } from './tokenizer.js';
 
-export interface ShareGptOptions {
+interface ShareGptOptions {
   numPrompts: number;
   /** Override the output length taken from the reply. */
   outputLen?: number;

@@ -14,7 +14,7 @@ import { buildCorpus, verifySample, wordTexts, type TokenCorpus } from './token-
 import { parseTraceLine, type TraceFormat, type TraceItem } from './trace-format.js';
 import type { BenchTokenizer } from './tokenizer.js';
 
-export interface TraceSummary {
+interface TraceSummary {
   requests: number;
   /** From the first arrival to the last, ms in the trace's own time. */
   spanMs: number;
@@ -27,7 +27,7 @@ export interface TraceSource {
   arrivals(share: number, count: number, timeScale: number): AsyncIterable<Arrival>;
 }
 
-export interface TraceOptions {
+interface TraceOptions {
   path: string;
   format: TraceFormat;
   /** Tokens per Mooncake hash id. */

@@ -6,7 +6,7 @@ import type { LoadPattern } from '../spec/bench-spec.js';
 
 export { createRng };
 
-export interface GammaGapsOptions {
+interface GammaGapsOptions {
   /** Requests per second; Infinity sends everything at once. */
   rate: number;
   /** Gamma shape: 1 is Poisson, < 1 burstier, > 1 more regular. */
@@ -58,7 +58,7 @@ export function rampRate(shape: 'linear' | 'exponential', start: number, end: nu
   return shape === 'linear' ? start + (end - start) * at : start * Math.pow(end / start, at);
 }
 
-export interface RampOptions {
+interface RampOptions {
   shape: 'linear' | 'exponential';
   startRate: number;
   endRate: number;
@@ -129,7 +129,7 @@ export function* arrivalOffsets(pattern: LoadPattern, seed: number, stop: { dura
   }
 }
 
-export type ArrivalPattern =
+type ArrivalPattern =
   | { kind: 'concurrency'; concurrency: number }
   | { kind: 'rate'; rate: number; burstiness: number; maxConcurrency?: number }
   | { kind: 'ramp'; shape: 'linear' | 'exponential'; startRate: number; endRate: number; burstiness: number; maxConcurrency?: number }

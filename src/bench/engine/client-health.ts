@@ -5,9 +5,9 @@ import { percentile } from '../results/percentile.js';
 import type { RequestRecord } from './types.js';
 
 /** Above either threshold (ms, p99) the client is flagged as a possible bottleneck. */
-export const BOTTLENECK_THRESHOLDS_MS = { eventLoopP99: 10, sendLagP99: 10 } as const;
+const BOTTLENECK_THRESHOLDS_MS = { eventLoopP99: 10, sendLagP99: 10 } as const;
 
-export interface ClientHealth {
+interface ClientHealth {
   event_loop_delay_p99_ms?: number;
   event_loop_delay_max_ms?: number;
   send_lag_p99_ms?: number;

@@ -20,7 +20,7 @@ export interface BenchClientOptions {
   bodyTimeoutMs?: number;
 }
 
-export interface StreamRequest extends RecordedRequest {
+interface StreamRequest extends RecordedRequest {
   model: string;
   api: BenchApi;
   prompt: string;
@@ -54,7 +54,7 @@ export function requestBody(req: Pick<StreamRequest, 'model' | 'api' | 'prompt' 
 }
 
 /** The cut reason an abort carries; anything else (a plain abort) counts as an interruption. */
-export function cutReasonOf(reason: unknown): CutReason {
+function cutReasonOf(reason: unknown): CutReason {
   return reason === 'deadline' || reason === 'grace' ? reason : 'interrupted';
 }
 

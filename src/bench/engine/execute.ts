@@ -6,7 +6,7 @@ import { withRunWindowTruth } from '../truth/run-window.js';
 import { runSearch, type MeasureRun } from '../search/run-search.js';
 import { runBenchmark, type BenchHooks, type BenchOutcome, type Endpoint } from './runner.js';
 
-export interface TargetOptions {
+interface TargetOptions {
   /** A service's endpoint the caller opened (and closes). */
   endpoint?: Endpoint;
   /** The key for the spec's URL (from a 0600 file or the environment). */

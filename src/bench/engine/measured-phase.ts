@@ -16,7 +16,7 @@ export interface Workload {
   trace?: TraceSource;
 }
 
-export interface MeasuredContext {
+interface MeasuredContext {
   spec: BenchSpec;
   url: string;
   apiKey?: string;

@@ -73,7 +73,7 @@ export interface PhaseResult {
 }
 
 /** When requests may start and when in-flight ones are cut: the deadline, its grace, the user's abort. */
-export interface PhaseControl {
+interface PhaseControl {
   /** Aborted once no more requests may start. */
   readonly stopStarting: AbortSignal;
   /** Aborted (with a CutReason) when in-flight requests must be cut. */
@@ -83,7 +83,7 @@ export interface PhaseControl {
 }
 
 /** Arm the deadline (and its grace) and listen for the user's abort. */
-export function phaseControl(opts: Pick<PhaseOptions, 'stop' | 'onDeadline' | 'graceS' | 'signal'>): PhaseControl {
+function phaseControl(opts: Pick<PhaseOptions, 'stop' | 'onDeadline' | 'graceS' | 'signal'>): PhaseControl {
   const cut = new AbortController();
   const stopStarting = new AbortController();
   setMaxListeners(0, cut.signal, stopStarting.signal); // one listener per in-flight request, by design
@@ -122,7 +122,7 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
 }
 
 /** What runUnits drives: a launcher that keeps the records of what it ran and can wait for the rest. */
-export interface UnitRunner extends Launcher {
+interface UnitRunner extends Launcher {
   readonly records: RequestRecord[];
   drain(): Promise<void>;
 }
@@ -147,7 +147,7 @@ export async function runUnits<U extends UnitRunner>(opts: PhaseOptions, make: (
 }
 
 /** N workers, each starting its next unit as soon as its last one ended. */
-export async function closedLoop(concurrency: number, launcher: Launcher, allowed: () => boolean): Promise<void> {
+async function closedLoop(concurrency: number, launcher: Launcher, allowed: () => boolean): Promise<void> {
   const worker = async (): Promise<void> => {
     while (allowed()) await launcher.launch();
   };
@@ -155,13 +155,13 @@ export async function closedLoop(concurrency: number, launcher: Launcher, allowe
 }
 
 /** The open loop's arrivals: a trace's own, else the seeded offsets of the rate or the ramp. */
-export function arrivalsOf(opts: Pick<PhaseOptions, 'pattern' | 'seed' | 'stop' | 'arrivals'>): AsyncIterable<Arrival> | Iterable<Arrival> {
+function arrivalsOf(opts: Pick<PhaseOptions, 'pattern' | 'seed' | 'stop' | 'arrivals'>): AsyncIterable<Arrival> | Iterable<Arrival> {
   if (opts.arrivals !== undefined) return opts.arrivals;
   const offsets = arrivalOffsets(opts.pattern, opts.seed, opts.stop);
   return { [Symbol.iterator]: () => ({ next: () => ({ done: false, value: { offsetMs: offsets.next().value as number } }) }) };
 }
 
-export interface OpenLoopState {
+interface OpenLoopState {
   launcher: Launcher;
   allowed: () => boolean;
   startMs: number;
@@ -170,7 +170,7 @@ export interface OpenLoopState {
 }
 
 /** Units at absolute times (start + offset); a cap holds one until a slot frees. Ends with the arrivals or the stop. */
-export async function openLoop(arrivals: AsyncIterable<Arrival> | Iterable<Arrival>, cap: number | undefined, s: OpenLoopState): Promise<void> {
+async function openLoop(arrivals: AsyncIterable<Arrival> | Iterable<Arrival>, cap: number | undefined, s: OpenLoopState): Promise<void> {
   for await (const arrival of arrivals) {
     if (!s.allowed()) break;
     if (s.durationS !== undefined && arrival.offsetMs >= s.durationS * 1000) break;

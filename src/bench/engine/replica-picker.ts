@@ -4,7 +4,7 @@
 
 export type Balance = 'round-robin' | 'least-outstanding';
 
-export interface ReplicaPicker {
+interface ReplicaPicker {
   /** The replica index for the next request, given each replica's requests in flight. */
   pick(outstanding: readonly number[]): number;
 }

@@ -15,7 +15,7 @@ import { connectionsFor } from './schedule.js';
 import type { Share } from './share.js';
 import type { RequestRecord } from './types.js';
 
-export interface ShareContext {
+interface ShareContext {
   spec: BenchSpec;
   url: string;
   apiKey?: string;
@@ -28,7 +28,7 @@ export interface ShareContext {
   workload?: Workload;
 }
 
-export interface ShareHooks {
+interface ShareHooks {
   signal?: AbortSignal;
   onProgress?: (phase: 'warmup' | 'measure', counts: PhaseCounts, phaseStartMs: number) => void;
   onRecord?: (record: RequestRecord) => void;
@@ -41,7 +41,7 @@ export interface ShareHooks {
 }
 
 /** What one share measured in one load level; times on this process's monotonic clock. */
-export interface ShareStepOutput {
+interface ShareStepOutput {
   /** Warmup and measured records. */
   records: RequestRecord[];
   /** The measured phase: from before its first send to after its last end (or the cut). */

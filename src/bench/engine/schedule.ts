@@ -40,7 +40,7 @@ export function inFlightCap(pattern: LoadPattern): number | undefined {
 }
 
 /** The highest rate (req/s) an open-loop pattern reaches, 'inf', or undefined for other patterns. */
-export function peakRate(pattern: LoadPattern): number | 'inf' | undefined {
+function peakRate(pattern: LoadPattern): number | 'inf' | undefined {
   if (pattern.kind === 'rate') return pattern.rate;
   if (pattern.kind === 'ramp') return Math.max(pattern.start_rate, pattern.end_rate);
   return undefined;
@@ -72,9 +72,4 @@ export function scheduleTimes(gaps: Iterable<number>, count: number): number[] {
     t += gap;
   }
   return times;
-}
-
-/** How many requests a phase can start at most (Infinity when only a duration bounds it). */
-export function maxRequests(stop: StopCondition): number {
-  return stop.numRequests ?? Number.POSITIVE_INFINITY;
 }

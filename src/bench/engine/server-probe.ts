@@ -45,7 +45,7 @@ export async function probeServer(spec: BenchSpec, endpoint: { url: string; apiK
 }
 
 /** A random prompt's longest input plus its longest output must fit max_model_len. */
-export function checkContext(spec: BenchSpec, server: ServerInfo): void {
+function checkContext(spec: BenchSpec, server: ServerInfo): void {
   const { dataset } = spec;
   if (server.maxModelLen === undefined || dataset.kind !== 'random') return;
   const longest = (len: number) => Math.floor(len * (1 + dataset.range_ratio));

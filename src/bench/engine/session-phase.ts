@@ -12,14 +12,14 @@ import { runUnits, type Arrival, type Launcher, type PhaseCounts, type PhaseOpti
 import { shareSeed } from './share.js';
 import type { RequestRecord } from './types.js';
 
-export interface SessionPhaseOptions extends PhaseOptions {
+interface SessionPhaseOptions extends PhaseOptions {
   conversations: readonly Conversation[];
   /** Mean think time between a reply and the next turn (exponential); 0 = none. */
   thinkTimeMs: number;
 }
 
 /** The think time before turn `turn` of session `session`: exponential with the given mean, seeded by both (0 for the first turn). */
-export function thinkTime(seed: number, session: number, turn: number, meanMs: number): number {
+function thinkTime(seed: number, session: number, turn: number, meanMs: number): number {
   if (turn === 0 || meanMs <= 0) return 0;
   const random = createRng(shareSeed(seed, session * 65_537 + turn));
   return -meanMs * Math.log(1 - random());

@@ -44,7 +44,7 @@ export function shareOf(load: LoadPattern, stop: { num_requests?: number }, warm
  * divided by the shares (independent gamma streams whose sum has the whole rate at every instant);
  * a trace keeps its times (each share replays every count-th line); a batch cannot be split.
  */
-export function shareLoad(load: LoadPattern, index: number, count: number): LoadPattern {
+function shareLoad(load: LoadPattern, index: number, count: number): LoadPattern {
   const at = (total: number): number => splitInteger(total, count)[index] as number;
   const cap = 'max_concurrency' in load && load.max_concurrency !== undefined ? { max_concurrency: at(load.max_concurrency) } : {};
   switch (load.kind) {

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { parseQuery } from '../../grafana/parse-query.js';
 import type { CompareOp } from './assertions.js';
 
-export interface PromqlAssertion {
+interface PromqlAssertion {
   text: string;
   query: string;
   op: CompareOp;
@@ -13,7 +13,7 @@ export interface PromqlAssertion {
 }
 
 /** The variables a query may use, and what each is replaced with. */
-export const PROMQL_VARIABLES = ['__range', 'slurm_job_id', 'service_id', 'model'] as const;
+const PROMQL_VARIABLES = ['__range', 'slurm_job_id', 'service_id', 'model'] as const;
 export type PromqlVariable = (typeof PROMQL_VARIABLES)[number];
 
 // The last comparison with a plain number at the end: PromQL has its own comparisons inside.

@@ -17,7 +17,7 @@ export type AssertNode =
   | { k: 'and' | 'or'; l: AssertNode; r: AssertNode };
 
 /** Nested sections and the numeric fields an assertion may name in each. */
-export const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   server_metrics: SERVER_NUMERIC_FIELDS,
   ttft_breakdown: ['client_ttft_ms', 'queue_ms', 'prefill_ms', 'other_ms'],
   gpu: GPU_NUMERIC_FIELDS,
@@ -26,7 +26,7 @@ export const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
 const TOP_LEVEL = new Set(['duration_s', 'duration']);
 
 /** True for a field path an assertion may name. */
-export function isAssertableField(path: string): boolean {
+function isAssertableField(path: string): boolean {
   if (isMetricField(path) || TOP_LEVEL.has(path)) return true;
   const dot = path.indexOf('.');
   if (dot < 0) return false;

@@ -16,7 +16,7 @@ import { sloFromConfig, toRequestDetail, toResultFields, toVllmDetailArrays, typ
 /** Where a run's server lives and what it runs, when aibench knows (a service on a cluster). */
 export type RunProvenance = Omit<ResultDocument['provenance'], 'server_version'>;
 
-export interface RunDocumentInput {
+interface RunDocumentInput {
   spec: BenchSpec;
   config: RunConfig;
   label: string;

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { isMetricField, PERCENTILE_FIELD, THROUGHPUT_FIELDS } from './result-fields.js';
 
 /** Anything carrying flat result fields: a ResultDocument, one run of a sweep, toResultFields output. */
-export type MetricSource = Readonly<Record<string, unknown>>;
+type MetricSource = Readonly<Record<string, unknown>>;
 export type Direction = 'lower-is-better' | 'higher-is-better';
 
 export interface CompareRow {
@@ -75,10 +75,10 @@ export function compareResults(base: MetricSource, next: MetricSource, opts: Com
   });
 }
 
-export type FailOnOperator = '>' | '>=' | '<' | '<=';
+type FailOnOperator = '>' | '>=' | '<' | '<=';
 
 /** `metric op threshold`: the run fails when the metric's value satisfies the comparison. */
-export interface FailOnRule {
+interface FailOnRule {
   metric: string;
   op: FailOnOperator;
   threshold: number;

@@ -4,7 +4,7 @@
 import { numberField, textField } from '../../telemetry/nvidia-smi.js';
 import type { ResultDocument } from './result-schema.js';
 
-export type GpuProvenance = NonNullable<ResultDocument['provenance']['gpu']>;
+type GpuProvenance = NonNullable<ResultDocument['provenance']['gpu']>;
 
 /** The GPU block, or undefined when the text names no GPU. */
 export function parseGpuProvenance(text: string): GpuProvenance | undefined {

@@ -42,7 +42,7 @@ export interface ComputeMetricsOptions {
 }
 
 /** Per-request latencies, vLLM's definitions; undefined where a request has no such sample. */
-export interface RequestLatencies {
+interface RequestLatencies {
   ttftMs?: number;
   /** (E2EL - TTFT) / (output_tokens - 1), only when output_tokens > 1. */
   tpotMs?: number;
@@ -81,7 +81,7 @@ function meetsSlo(lat: RequestLatencies, outputTokens: number, slo: Slo): boolea
 }
 
 /** True when the SLO object names at least one bound. */
-export function hasSlo(slo: Slo | undefined): slo is Slo {
+function hasSlo(slo: Slo | undefined): slo is Slo {
   return slo !== undefined && (slo.ttftMs !== undefined || slo.tpotMs !== undefined || slo.e2elMs !== undefined);
 }
 

@@ -10,7 +10,7 @@ import { valueAt } from './assertions-eval.js';
 import type { ResultDocument } from './result-schema.js';
 
 /** Build the registry of one run's summary gauges (absent values are not set, never 0). */
-export function benchRegistry(doc: ResultDocument): Registry {
+function benchRegistry(doc: ResultDocument): Registry {
   const registry = new Registry();
   for (const metric of BENCH_PUSH_METRICS) {
     const value = valueAt(doc, metric.field);

@@ -5,7 +5,7 @@ import type { RequestRecord } from '../engine/types.js';
 import { computeMetrics, type ComputeMetricsOptions } from './metrics.js';
 import { toResultFields } from './result-fields.js';
 
-export interface ReplicaStats {
+interface ReplicaStats {
   id: string;
   /** The whole run's fields, for this replica's requests only (num_prompts, completed, mean_ttft_ms, ...). */
   stats: Record<string, number>;

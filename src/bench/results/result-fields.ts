@@ -7,8 +7,8 @@ import type { Distribution, RequestRecord } from '../engine/types.js';
 export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 export const LATENCY_STATS = ['mean', 'median', 'std', 'min', 'max'] as const;
-export type LatencyStat = (typeof LATENCY_STATS)[number];
-export type LatencyStatField = `${LatencyStat}_${LatencyMetric}_ms`;
+type LatencyStat = (typeof LATENCY_STATS)[number];
+type LatencyStatField = `${LatencyStat}_${LatencyMetric}_ms`;
 /** vLLM's p{p_word}_{metric}_ms, e.g. p99_ttft_ms, p99.9_itl_ms. */
 export type PercentileField = `p${string}_${LatencyMetric}_ms`;
 
@@ -18,7 +18,7 @@ export const STREAM_FIELDS = ['malformed_events', 'incomplete_streams', 'short_s
 export const THROUGHPUT_FIELDS = ['request_throughput', 'request_goodput', 'output_throughput', 'total_token_throughput'] as const;
 
 /** Every fixed metric field name (percentile fields follow PERCENTILE_FIELD instead). */
-export const STATIC_METRIC_FIELDS: readonly string[] = [
+const STATIC_METRIC_FIELDS: readonly string[] = [
   ...COUNT_FIELDS,
   ...STREAM_FIELDS,
   ...THROUGHPUT_FIELDS,
@@ -84,7 +84,7 @@ export function percentileField(p: number, metric: LatencyMetric): PercentileFie
 }
 
 /** One request in a detailed result (--save-detailed); times relative to its own start, in ms. */
-export interface RequestDetail {
+interface RequestDetail {
   index: number;
   success: boolean;
   status?: number;
@@ -143,7 +143,7 @@ export function toRequestDetail(record: RequestRecord, originMs?: number): Reque
 }
 
 /** vLLM's per-request lists (its `--save-detailed`), in its units: seconds, one entry per measured request. */
-export interface VllmDetailArrays {
+interface VllmDetailArrays {
   input_lens: number[];
   output_lens: number[];
   /** Seconds; 0 where no first token came (vLLM's default for a failed request). */

@@ -12,7 +12,7 @@ import { parseResultDocument, ResultDocumentSchema, SearchDocumentSchema, SweepD
 
 export type OutputDocument = ResultDocument | SweepDocument;
 /** Any document a result file may hold: a run, a sweep or a search. */
-export type AnyResultDocument = OutputDocument | SearchDocument;
+type AnyResultDocument = OutputDocument | SearchDocument;
 
 /** The raw document of runs: one run's own, a sweep wrapping several, or repetitions with their summary. Not validated. */
 function assemble(runs: readonly ResultDocument[], repeat?: number): unknown {

@@ -15,7 +15,7 @@ import { BatchBlockSchema, MultiTurnBlockSchema } from './workload-blocks.js';
 
 export { toResultFields, toRequestDetail, toVllmDetailArrays, isMetricField, percentileField, type MetricFields } from './result-fields.js';
 
-export const RESULT_SCHEMA_VERSION = 1;
+const RESULT_SCHEMA_VERSION = 1;
 
 const nonNegInt = z.number().int().nonnegative();
 const posInt = z.number().int().positive();
@@ -76,7 +76,7 @@ const DatasetSchema = z
   });
 
 /** SLOs for goodput in the document (snake_case); see sloToConfig. */
-export const SloConfigSchema = SloSchema;
+const SloConfigSchema = SloSchema;
 
 export const RunConfigSchema = z.strictObject({
   target: TargetSchema,

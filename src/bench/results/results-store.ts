@@ -25,7 +25,7 @@ export async function saveResult(dir: string, id: string, runs: readonly ResultD
   return { path, doc };
 }
 
-export interface ResultSummary {
+interface ResultSummary {
   id: string;
   path: string;
   started_at?: string;

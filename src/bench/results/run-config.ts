@@ -6,7 +6,7 @@ import type { BenchSpec, LoadPattern } from '../spec/bench-spec.js';
 import { RunConfigSchema, type RunConfig } from './result-schema.js';
 
 /** What one step of `spec` is, as its result records it (target URL and the model that answered). */
-export function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: string; model: string }): RunConfig {
+function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: string; model: string }): RunConfig {
   const { kind, ...fields } = spec.dataset;
   const stop: RunConfig['stop'] = { on_deadline: spec.stop.on_deadline };
   if (spec.stop.until_end) stop.until_end = true;

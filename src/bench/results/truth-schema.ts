@@ -12,12 +12,12 @@ export const SERVER_HISTOGRAMS = ['ttft', 'queue_time', 'prefill_time', 'decode_
 export const SERVER_PERCENTILES = [50, 90, 99] as const;
 
 /** Gauges (mean, max over the scrapes) and counters (increase over the window). */
-export const SERVER_GAUGE_FIELDS = [
+const SERVER_GAUGE_FIELDS = [
   'max_num_requests_running', 'mean_num_requests_running', 'max_num_requests_waiting', 'mean_num_requests_waiting',
   'max_kv_cache_usage_perc', 'mean_kv_cache_usage_perc',
 ] as const;
-export const SERVER_COUNTER_FIELDS = ['preemptions', 'prompt_tokens', 'generation_tokens', 'requests_succeeded', 'prefix_cache_queries', 'prefix_cache_hits'] as const;
-export const SERVER_RATE_FIELDS = ['generation_throughput', 'prompt_throughput', 'prefix_cache_hit_rate'] as const;
+const SERVER_COUNTER_FIELDS = ['preemptions', 'prompt_tokens', 'generation_tokens', 'requests_succeeded', 'prefix_cache_queries', 'prefix_cache_hits'] as const;
+const SERVER_RATE_FIELDS = ['generation_throughput', 'prompt_throughput', 'prefix_cache_hit_rate'] as const;
 
 /** Every numeric field of server_metrics an assertion may name. */
 export const SERVER_NUMERIC_FIELDS: readonly string[] = [

@@ -4,7 +4,7 @@ import { evaluateGate, fieldGates, type GateSpec } from './assertions-eval.js';
 import type { ResultDocument } from './result-schema.js';
 import type { AssertionOutcome } from './truth-schema.js';
 
-export type VerdictStatus = 'passed' | 'breached' | 'failed' | 'interrupted';
+type VerdictStatus = 'passed' | 'breached' | 'failed' | 'interrupted';
 
 export interface Verdict {
   status: VerdictStatus;
@@ -19,7 +19,7 @@ export interface Verdict {
 }
 
 /** Each run's gate outcomes: field gates evaluated now, PromQL ones as recorded on the run (unrecorded: an error). */
-export function assertionOutcomes(run: ResultDocument, gates: GateSpec): AssertionOutcome[] {
+function assertionOutcomes(run: ResultDocument, gates: GateSpec): AssertionOutcome[] {
   const fields = fieldGates(gates).map((gate) => evaluateGate(gate, run));
   const recorded = (run.assertions ?? []).filter((a) => a.kind === 'promql');
   const promql = (gates.assert_promql ?? []).map((expr): AssertionOutcome =>

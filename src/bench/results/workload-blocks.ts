@@ -11,7 +11,7 @@ const seconds = z.number().nonnegative().finite();
 const ms = z.number().finite();
 
 /** Per turn index: how many requests, how they went, their prompt size (history included) and TTFT. */
-export const TurnStatsSchema = z.strictObject({
+const TurnStatsSchema = z.strictObject({
   turn: count,
   requests: count,
   completed: count,
@@ -30,7 +30,7 @@ export const MultiTurnBlockSchema = z.strictObject({
   mean_think_time_ms: z.number().nonnegative().optional(),
   turns: z.array(TurnStatsSchema),
 });
-export type MultiTurnBlock = z.output<typeof MultiTurnBlockSchema>;
+type MultiTurnBlock = z.output<typeof MultiTurnBlockSchema>;
 
 /** The multi-turn block of a run's records; undefined when no record belongs to a session. */
 export function multiTurnBlock(records: readonly RequestRecord[]): MultiTurnBlock | undefined {

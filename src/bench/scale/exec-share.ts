@@ -19,7 +19,7 @@ import {
 } from './run-dir.js';
 
 /** How long a share waits for the others at a barrier before it gives up. */
-export const BARRIER_TIMEOUT_MS = 300_000;
+const BARRIER_TIMEOUT_MS = 300_000;
 /** Every share starts its measured phase this long after the last one reached the barrier. */
 const START_DELAY_MS = 1000;
 

@@ -8,9 +8,9 @@ import type { PhaseCounts } from '../engine/phase.js';
 import { progressFile, runPath, type ProgressNote } from './run-dir.js';
 
 /** The aibench entry point of the package this module belongs to (a checkout, or the installed package). */
-export const AIBENCH_BIN = packagePath('bin', 'aibench.js');
+const AIBENCH_BIN = packagePath('bin', 'aibench.js');
 
-export interface ShareProcess {
+interface ShareProcess {
   share: number;
   child: ChildProcess;
   /** The last lines the child wrote on stderr (for the error when it fails). */

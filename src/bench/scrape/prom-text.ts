@@ -6,7 +6,7 @@
 // reported with its number, so one odd line from a newer server never loses a whole scrape.
 
 /** One sample line: `name{labels} value [timestamp_ms]`. */
-export interface PromSample {
+interface PromSample {
   name: string;
   labels: Record<string, string>;
   value: number;
@@ -69,7 +69,7 @@ export function parseSampleLine(line: string): PromSample {
 }
 
 /** A sample value: a Go-style float, NaN, +Inf or -Inf. */
-export function parseValue(text: string): number {
+function parseValue(text: string): number {
   switch (text) {
     case 'NaN': return Number.NaN;
     case '+Inf': case 'Inf': return Number.POSITIVE_INFINITY;

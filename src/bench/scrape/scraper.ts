@@ -9,7 +9,7 @@ import { parsePromText } from './prom-text.js';
 import type { ScrapeLog } from './server-metrics.js';
 import { hasVllmSeries, vllmPoint } from './vllm-point.js';
 
-export interface ScrapeTarget {
+interface ScrapeTarget {
   /** The server's base URL, the one requests go to (directly, through a forward, or from a cluster client). */
   url: string;
   apiKey?: string;
@@ -24,7 +24,7 @@ export interface RunningScraper {
 }
 
 /** The /metrics URL of a server base URL. */
-export function metricsUrl(base: string): string {
+function metricsUrl(base: string): string {
   return `${base.replace(/\/+$/, '')}/metrics`;
 }
 

@@ -6,7 +6,7 @@ import { VLLM_METRICS } from '../../common/metric-catalog.js';
 import type { PromExposition } from './prom-text.js';
 
 /** Gauges and counters read from every scrape, and how label sets combine. */
-export const POINT_VALUES = {
+const POINT_VALUES = {
   num_requests_running: { name: VLLM_METRICS.running, combine: 'sum' },
   num_requests_waiting: { name: VLLM_METRICS.waiting, combine: 'sum' },
   // Per engine: the fullest cache is the one that preempts first.
@@ -21,7 +21,7 @@ export const POINT_VALUES = {
 export type PointValue = keyof typeof POINT_VALUES;
 
 /** Histograms read from every scrape, by the short name the result uses. */
-export const POINT_HISTOGRAMS = {
+const POINT_HISTOGRAMS = {
   ttft: VLLM_METRICS.ttft,
   queue_time: VLLM_METRICS.queueTime,
   prefill_time: VLLM_METRICS.prefillTime,

@@ -58,7 +58,7 @@ export function histogramIncrease(points: readonly ScrapePoint[], key: PointHist
 }
 
 /** An estimated quantile and the bounds of the bucket it fell in (the estimate's error is within them). */
-export interface QuantileEstimate {
+interface QuantileEstimate {
   value: number;
   lower: number;
   upper: number;

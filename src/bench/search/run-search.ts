@@ -17,7 +17,7 @@ import { bracketOf, nextStep, type StepOutcome, type StopReason } from './search
 export type MeasureRun = (spec: BenchSpec, hooks: BenchHooks) => Promise<BenchOutcome>;
 
 /** The step's spec: the template load at this level, the search itself removed (a plain run). */
-export function stepSpec(spec: BenchSpec, value: number): BenchSpec {
+function stepSpec(spec: BenchSpec, value: number): BenchSpec {
   const { search: _search, ...plain } = spec;
   const template = spec.loads[0] as LoadPattern;
   const load: LoadPattern = template.kind === 'concurrency' ? { kind: 'concurrency', concurrency: Math.round(value) }
@@ -26,7 +26,7 @@ export function stepSpec(spec: BenchSpec, value: number): BenchSpec {
 }
 
 /** Each SLO against a run: its value and whether it held (no value never holds). */
-export function sloChecks(rules: readonly string[], run: ResultDocument): Array<{ rule: string; value?: number; met: boolean }> {
+function sloChecks(rules: readonly string[], run: ResultDocument): Array<{ rule: string; value?: number; met: boolean }> {
   return rules.map((text) => {
     const rule = parseFailOn(text);
     const value = (run as unknown as Record<string, unknown>)[rule.metric];

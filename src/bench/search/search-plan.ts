@@ -6,7 +6,7 @@
 // pass and the lowest failure above it, and the document shows every step.
 import type { SearchSpec } from '../spec/bench-spec.js';
 
-export type SearchPhase = 'probe' | 'bisect';
+type SearchPhase = 'probe' | 'bisect';
 export type StopReason = 'converged' | 'max_steps' | 'top_passes' | 'bottom_fails' | 'interrupted' | 'failed';
 
 /** What one step measured, as far as the search is concerned. */
@@ -16,7 +16,7 @@ export interface StepOutcome {
   passed: boolean;
 }
 
-export type Next = { value: number; phase: SearchPhase } | { stop: StopReason };
+type Next = { value: number; phase: SearchPhase } | { stop: StopReason };
 
 /** The bracket so far: the highest level that passed and the lowest that failed above it. */
 export function bracketOf(steps: readonly StepOutcome[]): { passed?: number; failed?: number } {

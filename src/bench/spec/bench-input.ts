@@ -30,7 +30,7 @@ export const MetadataSchema = z
   });
 
 /** The settings keys; every one is optional, defaults are applied by buildBenchSpec. */
-export const BenchInputShape = {
+const BenchInputShape = {
   description: z.string().max(10_000).optional(),
   url: z.string().optional(),
   service: z.string().min(1).max(64).optional(),
@@ -102,14 +102,14 @@ export type BenchInput = z.input<typeof BenchInputSchema>;
 export type BenchInputKey = keyof typeof BenchInputShape;
 
 /** Settings that are one choice: naming any member replaces the others' values from a lower source. */
-export const INPUT_GROUPS: readonly (readonly BenchInputKey[])[] = [
+const INPUT_GROUPS: readonly (readonly BenchInputKey[])[] = [
   ['duration', 'duration_seconds', 'step_duration'],
   ['concurrency', 'rate', 'ramp_up', 'rate_range', 'concurrency_range'],
   ['url', 'service', 'sim'],
 ];
 
 /** Gates add up across sources: a flag adds to a profile's gates, never silently drops one. */
-export const GATE_KEYS: readonly BenchInputKey[] = ['fail_on', 'assert', 'assert_promql'];
+const GATE_KEYS: readonly BenchInputKey[] = ['fail_on', 'assert', 'assert_promql'];
 
 /** `base` with `over` on top, by group: a key set in `over` clears its group's keys from `base`; gate lists are joined. */
 export function mergeInput(base: BenchInput, over: BenchInput): BenchInput {

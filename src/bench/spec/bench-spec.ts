@@ -42,7 +42,7 @@ export type LoadPattern = z.output<typeof LoadPatternSchema>;
  * Prompts: random token-length prompts, shared prefixes plus unique suffixes, a ShareGPT JSON file,
  * JSONL prompts, multi-turn conversations (ShareGPT or JSONL messages), or a trace (its lengths and arrival times).
  */
-export const DatasetSpecSchema = z.discriminatedUnion('kind', [
+const DatasetSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('random'),
     input_len: int(1, LIMITS.inputLen),
@@ -75,7 +75,6 @@ export const SloSchema = z.strictObject({
   tpot_ms: z.number().positive().finite().optional(),
   e2el_ms: z.number().positive().finite().optional(),
 });
-export type SloSpec = z.output<typeof SloSchema>;
 
 /**
  * `bench search`: the highest rate (or concurrency) in [lo, hi] whose run meets every SLO, found by
@@ -92,7 +91,7 @@ export const SearchSpecSchema = z.strictObject({
 });
 export type SearchSpec = z.output<typeof SearchSpecSchema>;
 
-export const StopSpecSchema = z
+const StopSpecSchema = z
   .strictObject({
     /** Stop starting requests this many seconds after the measured phase began. */
     duration_s: z.number().min(0.001).max(7 * 24 * 3600).optional(),
@@ -108,7 +107,7 @@ export const StopSpecSchema = z
   .refine((s) => s.duration_s !== undefined || s.num_requests !== undefined || s.until_end === true, { message: 'expected duration_s or num_requests (or both)' });
 
 /** Where the load comes from: this process, or Slurm work inside the cluster next to the server. */
-export const ClientSpecSchema = z.strictObject({
+const ClientSpecSchema = z.strictObject({
   placement: z.enum(['local', 'cluster']),
   /** Client processes (Slurm tasks) that split the load. */
   tasks: int(1, LIMITS.clientTasks),
@@ -120,7 +119,7 @@ export const ClientSpecSchema = z.strictObject({
   tokenizer: z.string().min(1).max(4096).optional(),
 });
 
-export const BenchSpecSchema = z.strictObject({
+const BenchSpecSchema = z.strictObject({
   spec_version: z.literal(BENCH_SPEC_VERSION),
   target: z.strictObject({
     /** The server; absent: a service (`service`) or the embedded simulator (`sim`). */

@@ -9,13 +9,13 @@ import { minutesToSeconds } from './duration.js';
 import { LIMITS } from './limits.js';
 
 /** Defaults of a search: 5 % precision, at most 12 measured steps of half a minute each. */
-export const SEARCH_DEFAULTS = { precision_pct: 5, max_steps: 12, step_duration_min: 0.5 } as const;
+const SEARCH_DEFAULTS = { precision_pct: 5, max_steps: 12, step_duration_min: 0.5 } as const;
 
 /** Keys that only a search reads; naming one makes the settings a search. */
-export const SEARCH_KEYS: readonly BenchInputKey[] = ['slo', 'rate_range', 'concurrency_range', 'precision', 'step_duration', 'max_steps'];
+const SEARCH_KEYS: readonly BenchInputKey[] = ['slo', 'rate_range', 'concurrency_range', 'precision', 'step_duration', 'max_steps'];
 
 /** True when the settings describe a search. */
-export function isSearch(input: BenchInput): boolean {
+function isSearch(input: BenchInput): boolean {
   return SEARCH_KEYS.some((key) => input[key] !== undefined);
 }
 

@@ -17,7 +17,7 @@ import { parseGoodput } from './goodput.js';
 import { hasUrlCredentials, maskUrlCredentials } from '../../common/url-credentials.js';
 
 /** Defaults of what nobody set: vLLM's random dataset lengths, 100 requests at concurrency 1. */
-export const SPEC_DEFAULTS = {
+const SPEC_DEFAULTS = {
   api: 'completions',
   num_requests: 100,
   concurrency: 1,
@@ -42,7 +42,7 @@ export function configBenchDefaults(config: { monitoring: { prometheus_url?: str
   return url === undefined ? {} : { prometheus_url: url };
 }
 
-export interface BuildOptions {
+interface BuildOptions {
   /** How an error names a key: the flag a person typed, or `FILE: key` of a profile. */
   label?: (key: BenchInputKey) => string;
 }
@@ -203,7 +203,7 @@ function sloOf(text: string): NonNullable<BenchSpec['slo']> {
 }
 
 /** The target URL, checked before any request: http(s) only, no user:password@ (never echoed). */
-export function checkedUrl(value: string, field = 'url'): string {
+function checkedUrl(value: string, field = 'url'): string {
   const text = value.trim();
   const masked = maskUrlCredentials(text);
   if (hasUrlCredentials(text)) throw new UsageError(`${field}: expected a URL without user:password@ (put the API key in --api-key-file), got ${masked}`);

@@ -19,7 +19,7 @@ export function attempt<T>(issues: Issue[], key: BenchInputKey, fn: () => T): T 
 type DatasetName = NonNullable<BenchInput['dataset']>;
 
 /** Defaults of the workload keys nobody set. */
-export const WORKLOAD_DEFAULTS = {
+const WORKLOAD_DEFAULTS = {
   num_prefixes: 10,
   think_time_ms: 0,
   time_scale: 1,
@@ -44,7 +44,7 @@ function readers(key: BenchInputKey): string {
 }
 
 /** The trace format a path implies when none is named: `.csv` is Azure's, anything else Mooncake's JSONL. */
-export function defaultTraceFormat(path: string | undefined): 'azure' | 'mooncake' {
+function defaultTraceFormat(path: string | undefined): 'azure' | 'mooncake' {
   return path !== undefined && /\.csv$/i.test(path) ? 'azure' : 'mooncake';
 }
 

@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { readYamlFile } from '../../config/yaml-file.js';
 import { BenchInputSchema, type BenchInput } from './bench-input.js';
 
-export type BenchProfile = BenchInput;
+type BenchProfile = BenchInput;
 
 /** Validate a parsed profile; ConfigError listing `FILE: key.path: expected ..., got ...`. */
 export function parseBenchProfile(value: unknown, source: string): BenchProfile {

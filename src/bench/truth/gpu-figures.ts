@@ -16,7 +16,7 @@ export function runWindow(doc: Pick<ResultDocument, 'started_at' | 'ended_at'>):
 }
 
 /** The PromQL of each figure for one job's GPUs over `range`. */
-export function gpuQueries(jobId: string, range: string): Record<'gpus' | 'mean_utilization' | 'max_utilization' | 'max_memory_used_bytes' | 'mean_power_watts', string> {
+function gpuQueries(jobId: string, range: string): Record<'gpus' | 'mean_utilization' | 'max_utilization' | 'max_memory_used_bytes' | 'mean_power_watts', string> {
   const sel = (name: string) => `${name}{slurm_job_id=${JSON.stringify(jobId)}}`;
   const perGpu = (fn: string, name: string) => `avg by (uuid) (${fn}(${sel(name)}[${range}]))`;
   return {

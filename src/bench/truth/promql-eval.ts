@@ -10,7 +10,7 @@ import type { AssertionOutcome } from '../results/truth-schema.js';
 import { runWindow } from './gpu-figures.js';
 
 /** The values of the variables for one run (absent where the run has none, e.g. no Slurm job). */
-export function promqlValues(doc: ResultDocument): Partial<Record<PromqlVariable, string>> {
+function promqlValues(doc: ResultDocument): Partial<Record<PromqlVariable, string>> {
   const p = doc.provenance;
   return {
     __range: runWindow(doc).range,

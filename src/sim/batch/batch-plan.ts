@@ -3,7 +3,7 @@
 // Pure: the job's timeline is decided when it starts, then played out by timers.
 import { prefillMs, type LatencyModel } from '../latency.js';
 
-export interface BatchItemCost {
+interface BatchItemCost {
   promptTokens: number;
   outputTokens: number;
 }

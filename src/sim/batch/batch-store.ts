@@ -19,9 +19,9 @@ export interface SimFile {
   content: Buffer;
 }
 
-export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'cancelling' | 'cancelled';
+type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'cancelling' | 'cancelled';
 
-export interface SimBatch {
+interface SimBatch {
   id: string;
   object: 'batch';
   endpoint: string;

@@ -1,7 +1,7 @@
 // The one multipart/form-data body the simulator reads: an OpenAI file upload (`purpose` and `file`).
 // Parsed from bytes at the boundary the Content-Type names; nothing streams (uploads are bounded).
 
-export interface FormPart {
+interface FormPart {
   name: string;
   filename?: string;
   data: Buffer;

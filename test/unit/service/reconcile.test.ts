@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { changedFields, reconcileRecord } from '../../../src/service/reconcile.js';
 import type { ServiceRecord, ServiceStatus } from '../../../src/service/record.js';
-import type { JobReport } from '../../../src/slurm/client.js';
+import type { JobReport } from '../../../src/slurm/status-merge.js';
 
 const rec = (status: ServiceStatus): ServiceRecord => ({
   id: 's', model: 'm', cluster: 'c', job_id: '7', status, gpus: 0, vllm_args: [], created_at: 'x', updated_at: 'x',

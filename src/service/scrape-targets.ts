@@ -14,7 +14,7 @@ import { ConfigError, errorMessage } from '../errors.js';
 import type { ServiceRecord } from './record.js';
 
 /** One file_sd target group, as Prometheus reads it. */
-export interface FileSdGroup {
+interface FileSdGroup {
   targets: string[];
   labels: Record<string, string>;
 }

@@ -12,7 +12,7 @@ import { listServices } from '../../../src/service/query.js';
 import type { ServiceRecord } from '../../../src/service/record.js';
 import { ServiceStore } from '../../../src/service/store.js';
 import { fakeExecutor } from '../../helpers/fake-executor.js';
-import { removeServiceTarget, serviceTargetGroups, targetFile, targetsDirOf, writeServiceTarget } from '../../../src/service/targets.js';
+import { removeServiceTarget, serviceTargetGroups, targetFile, targetsDirOf, writeServiceTarget } from '../../../src/service/scrape-targets.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'aibench-targets-'));
 

@@ -1,8 +1,8 @@
 // A second, real sshd for SSH fault tests: the test cluster's own sshd_config, host key and
 // authorised user key, listening on a port of its own, run in the foreground by the test. drop()
-// kills it and every per-connection process it forked (so established connections break, as on a
-// network drop, and new ones are refused); start() brings it back with the same host key. The
-// cluster's shared sshd is never touched.
+// kills it and every per-connection sshd it forked (so established connections break, as on a
+// network drop, and new ones are refused) and ends the commands they ran; start() brings it back
+// with the same host key. The cluster's shared sshd is never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
@@ -70,6 +70,15 @@ function descendants(root: number): number[] {
   return out;
 }
 
+/** Whether a process is an sshd (the listener or a per-connection one), by its command name. */
+function isSshd(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sshd';
+  } catch {
+    return false;
+  }
+}
+
 /** Start a second sshd beside the test cluster's (same keys and settings, its own port). */
 export async function startSecondSshd(tc: TestCluster): Promise<SecondSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'aibench-sshd2-'));
@@ -94,9 +103,13 @@ export async function startSecondSshd(tc: TestCluster): Promise<SecondSshd> {
       const listener = child;
       if (listener?.pid === undefined || listener.exitCode !== null) return;
       const exited = new Promise((resolve) => listener.once('exit', resolve));
+      // The sshd processes die at once, so the link drops. The commands they ran get SIGTERM, so their
+      // shells' EXIT traps run: a login shell's tools must not be left half-done (the user's
+      // ~/.bashrc may run `pyenv rehash`, whose lock, left behind by a SIGKILL, makes every later
+      // SSH command on this machine wait 60 s for it).
       for (const pid of [listener.pid, ...descendants(listener.pid)]) {
         try {
-          process.kill(pid, 'SIGKILL');
+          process.kill(pid, isSshd(pid) ? 'SIGKILL' : 'SIGTERM');
         } catch {
           // already gone
         }

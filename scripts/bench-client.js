@@ -58,19 +58,15 @@ async function inProcessCpu(url, concurrency, requests, outputLen) {
 
 // `bench run --workers N` as its own process: user + system CPU of it and its worker processes (GNU time).
 async function workersCpu(url, workers, concurrency, requests, outputLen) {
-  const { execFileSync } = await import('node:child_process');
+  const { spawnSync } = await import('node:child_process');
   const bin = fileURLToPath(new URL('../bin/aibench.js', import.meta.url));
   const args = ['-f', '%U %S', process.execPath, bin, 'bench', 'run', '--url', url, '--workers', String(workers), '--concurrency', String(concurrency),
     '--num-requests', String(requests), '--input-len', '32', '--output-len', String(outputLen), '--json', '--quiet'];
-  let stderr = '';
-  let stdout = '';
-  try {
-    stdout = execFileSync('/usr/bin/time', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
-  } catch (error) {
-    stdout = error.stdout ?? '';
-    stderr = error.stderr ?? '';
-  }
-  const times = (stderr || '').trim().split('\n').pop();
+  // stdout is the result document; GNU time writes its line last on stderr.
+  const res = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (res.status !== 0) throw new Error(`bench run --workers ${workers}: exit ${res.status}\n${res.stderr}`);
+  const stdout = res.stdout;
+  const times = res.stderr.trim().split('\n').pop();
   const doc = JSON.parse(stdout);
   const [user, sys] = (times ?? '0 0').split(' ').map(Number);
   return { cpuS: user + sys, tokens: doc.total_output_tokens, throughput: doc.output_throughput };

@@ -4,6 +4,7 @@
 import { lstat, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import type { z } from 'zod';
 import { localStateDir } from '../../config/paths.js';
 import { BenchError, UsageError } from '../../errors.js';
 import { formatZodIssues } from '../../config/zod-error.js';
@@ -44,25 +45,26 @@ export function rescuePath(out?: string, env: NodeJS.ProcessEnv = process.env): 
  */
 export async function outputDocument(runs: readonly ResultDocument[], rescue: string, options: { repeat?: number } = {}): Promise<OutputDocument> {
   const raw = assemble(runs, options.repeat);
-  const parsed = runs.length === 1 && options.repeat === undefined ? ResultDocumentSchema.safeParse(raw) : SweepDocumentSchema.safeParse(raw);
+  const schema = runs.length === 1 && options.repeat === undefined ? ResultDocumentSchema : SweepDocumentSchema;
+  return validatedOrRescued(schema, raw, rescue, 'result');
+}
+
+/** A search's validated document; one that fails its schema is written whole to `rescue` first, as for runs. */
+export function outputSearchDocument(raw: SearchDocument, rescue: string): Promise<SearchDocument> {
+  return validatedOrRescued(SearchDocumentSchema, raw, rescue, 'search');
+}
+
+// The parsed document, or (a bug) the raw one written to `rescue` and an error that says truly whether it was.
+async function validatedOrRescued<S extends z.ZodType>(schema: S, raw: unknown, rescue: string, what: string): Promise<z.output<S>> {
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = formatZodIssues(parsed.error).slice(0, 5).join('; ');
   try {
     await writeResultFile(rescue, raw);
   } catch (error) {
-    throw new BenchError(`The result document failed its own schema (${issues}), and it could not be saved to ${rescue}: ${(error as Error).message}`, { cause: error });
+    throw new BenchError(`The ${what} document failed its own schema (${issues}), and it could not be saved to ${rescue}: ${(error as Error).message}`, { cause: error });
   }
-  throw new BenchError(`The result document failed its own schema (${issues}); everything measured was written to ${rescue}`, {
-    hint: 'This is a bug in aibench: report it with that file.',
-  });
-}
-
-/** A search's validated document; one that fails its schema is written whole to `rescue` first, as for runs. */
-export async function outputSearchDocument(raw: SearchDocument, rescue: string): Promise<SearchDocument> {
-  const parsed = SearchDocumentSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  await writeResultFile(rescue, raw).catch(() => undefined);
-  throw new BenchError(`The search document failed its own schema (${formatZodIssues(parsed.error).slice(0, 5).join('; ')}); everything measured was written to ${rescue}`, {
+  throw new BenchError(`The ${what} document failed its own schema (${issues}); everything measured was written to ${rescue}`, {
     hint: 'This is a bug in aibench: report it with that file.',
   });
 }

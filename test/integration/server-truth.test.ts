@@ -44,9 +44,11 @@ describe('the TTFT breakdown against the simulator\'s latency model', () => {
     expect(s.queue_time_count).toBe(48);
     const prefill = s.mean_prefill_time_ms as number;
     const decode = s.mean_decode_time_ms as number;
-    // Configured: prefill 20 + 0.5 x ~64 prompt tokens; decode 15 gaps of 10 ms (timers may run late, never early).
+    // Configured: prefill 20 + 0.5 x ~64 prompt tokens; decode 15 gaps of 10 ms. Timers may run late,
+    // never early; tokens keep their deadlines from the planned first token, so a late first token
+    // moves time from decode into prefill: only prefill, and prefill + decode, have a floor.
     expect(prefill).toBeGreaterThanOrEqual(20 + 0.5 * 50);
-    expect(decode).toBeGreaterThanOrEqual(150);
+    expect(prefill + decode).toBeGreaterThanOrEqual(20 + 0.5 * 50 + 150);
     // 6 clients on 2 slots: in steady state each waits for two whole requests; the first wave waits less.
     const service = prefill + decode;
     expect(s.mean_queue_time_ms as number).toBeGreaterThan(1.2 * service);

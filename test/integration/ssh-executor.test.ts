@@ -5,12 +5,12 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshSchema } from '../../src/config/schema.js';
 import { SshError, UsageError } from '../../src/errors.js';
 import { createSshExecutor, type SshExecutor } from '../../src/exec/ssh-executor.js';
 import { testCluster } from '../helpers/cluster.js';
+import { sshKeyPair } from '../helpers/ssh-keys.js';
 
 const tc = testCluster();
 const work = mkdtempSync(join(tmpdir(), 'aibench-ssh-it-'));
@@ -195,7 +195,7 @@ describe('SshExecutor connection setup', () => {
 
   it('rejects a CHANGED host key', async () => {
     const kh = join(work, 'known_hosts_changed');
-    const other = ssh2.utils.generateKeyPairSync('ed25519').public.split(' ').slice(0, 2).join(' ');
+    const other = sshKeyPair().public.split(' ').slice(0, 2).join(' ');
     writeFileSync(kh, `[${tc.sshHost}]:${tc.sshPort} ${other}\n`);
     const err = await connectError(executor({ known_hosts_file: kh, strict_host_key_checking: 'accept-new' }));
     expect(err).toBeInstanceOf(SshError);
@@ -228,7 +228,7 @@ describe('SshExecutor connection setup', () => {
 
   it('reports a key the server does not accept as E_SSH_AUTH, naming the file but not its contents', async () => {
     const key = join(work, 'wrong_key');
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = sshKeyPair();
     writeFileSync(key, pair.private, { mode: 0o600 });
     const err = await connectError(executor({ identity_file: key }));
     expect(err.code).toBe('E_SSH_AUTH');

@@ -3,7 +3,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { SshError } from '../../../src/errors.js';
 import {
@@ -14,10 +13,11 @@ import {
   loadKnownHosts,
   parseKnownHosts,
 } from '../../../src/exec/host-keys.js';
+import { sshKeyPair } from '../../helpers/ssh-keys.js';
 
 // A fresh public key: its known_hosts text ("type base64") and the raw blob ssh2 hands the verifier.
 function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519') {
-  const pub = ssh2.utils.generateKeyPairSync(type, type === 'ecdsa' ? { bits: 256 } : {}).public.trim();
+  const pub = sshKeyPair(type).public.trim();
   const [kind, b64] = pub.split(' ') as [string, string];
   return { text: `${kind} ${b64}`, blob: Buffer.from(b64, 'base64') };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build step of the CLI (`npm run build` runs it after tsc): esbuild bundles src/cli/main.ts and
+// Build step of the CLI (`npm run build` runs it after tsc): esbuild bundles src/cli/entry.ts and
 // every library it uses into dist/bundle/ (ESM, split into chunks so each command group still
 // loads only its own code). One file per chunk instead of hundreds of modules is what makes a
 // cached `aibench service models` start in about Node's own start-up time, and it is why the
@@ -44,7 +44,7 @@ function writeThirdPartyLicenses(metafile) {
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { aibench: join(root, 'src/cli/main.ts') },
+  entryPoints: { aibench: join(root, 'src/cli/entry.ts') },
   outdir,
   bundle: true,
   splitting: true,
@@ -62,19 +62,19 @@ const result = await build({
   logLevel: 'warning',
   external: ['cpu-features', '*.node'],
   plugins: [zodEnglishOnly],
-  // CommonJS libraries inside an ESM bundle still call require() for Node's own modules, and
-  // ssh2's WebAssembly loader reads __dirname.
-  banner: {
-    js: [
-      "import { createRequire as __aibenchRequire } from 'node:module';",
-      "import { dirname as __aibenchDirname } from 'node:path';",
-      "import { fileURLToPath as __aibenchPath } from 'node:url';",
-      'const require = __aibenchRequire(import.meta.url);',
-      'const __filename = __aibenchPath(import.meta.url);',
-      'const __dirname = __aibenchDirname(__filename);',
-    ].join(' '),
-  },
 });
+// CommonJS libraries inside an ESM bundle still call require() for Node's own modules, and
+// ssh2's WebAssembly loader reads __dirname: each chunk that names one of them gets its own, and
+// only those (createRequire costs a little per chunk, and a cached `service models` loads 15).
+const SHIMS = [
+  { uses: /\brequire\b/, code: "import { createRequire as __aibenchRequire } from 'node:module'; const require = __aibenchRequire(import.meta.url);" },
+  { uses: /\b__(?:file|dir)name\b/, code: "import { dirname as __aibenchDirname } from 'node:path'; import { fileURLToPath as __aibenchPath } from 'node:url'; const __filename = __aibenchPath(import.meta.url); const __dirname = __aibenchDirname(__filename);" },
+];
+for (const file of readdirSync(outdir).filter((f) => f.endsWith('.js'))) {
+  const code = readFileSync(join(outdir, file), 'utf8');
+  const shims = SHIMS.filter((s) => s.uses.test(code)).map((s) => s.code);
+  if (shims.length > 0) writeFileSync(join(outdir, file), `${shims.join(' ')}\n${code}`);
+}
 // The bench client's fallback encoding, as one CommonJS file it loads synchronously only when a
 // text is not plain words (see src/bench/datasets/bundled-encoding.ts), and the table of its word
 // tokens computed once here (by the tsc output of that module) instead of at every run.

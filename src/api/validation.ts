@@ -2,7 +2,7 @@
 // Unknown keys are errors (strictObject), so a typo in a form never silently falls back to a default.
 import { z } from 'zod';
 import { formatPath } from '../config/zod-error.js';
-import { SERVICE_ID } from '../service/record.js';
+import { SERVICE_ID } from '../service/id.js';
 import { RequestRefused, type RequestIssue } from '../errors.js';
 
 const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'expected letters, digits, _ . - (a configured cluster)');

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { stringify } from 'yaml';
 import writeFileAtomic from 'write-file-atomic';
 import { allClusters, resolveCluster } from '../config/cluster.js';
-import { chooseConfigPath } from '../config/load.js';
+import { chooseConfigPath } from '../config/paths.js';
 import { redactSecrets } from '../config/redact.js';
 import { STARTER_CONFIG } from '../config/starter.js';
 import { UsageError } from '../errors.js';

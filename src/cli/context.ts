@@ -62,10 +62,15 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return root.opts<GlobalOptions>();
 }
 
-/** Load the config named by --config / AIBENCH_CONFIG / the default path (yaml and zod load only here, not for --help). */
+/**
+ * Load the config named by --config / AIBENCH_CONFIG / the default path (yaml and zod load only
+ * here, not for --help), and remember it as validated for the start-up fast path.
+ */
 export async function configFor(cmd: Command): Promise<LoadedConfig> {
-  const { loadConfig } = await import('../config/load.js');
-  return loadConfig(globalOptions(cmd).config);
+  const [{ loadConfig }, { rememberValidatedConfig }] = await Promise.all([import('../config/load.js'), import('../config/validated-cache.js')]);
+  const loaded = await loadConfig(globalOptions(cmd).config);
+  await rememberValidatedConfig(loaded.key, loaded.config);
+  return loaded;
 }
 
 /** Load the config and pick a cluster (--cluster or the default). */

@@ -89,21 +89,6 @@ function applyExitOverride(cmd: Command): void {
   for (const sub of cmd.commands) applyExitOverride(sub);
 }
 
-/**
- * A reader that closed the pipe early (`aibench service ls --json | head -1`) wants no more
- * output: end the process at once, quietly and with 0, as `head` expects (not 141: a pipe that
- * happened to take the whole document already exits 0, so the code would depend on timing).
- * Like SIGPIPE for a C tool, this stops the command where it is.
- */
-function endQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(ExitCode.OK);
-      throw error;
-    });
-  }
-}
-
 // Messages echo names, Slurm reasons and job logs: escaped so they cannot drive the terminal.
 const say = (line: string) => process.stderr.write(`${escapeControl(line, { keepLines: true })}\n`);
 
@@ -133,9 +118,8 @@ function report(error: unknown, debug: boolean): number {
   return ExitCode.FAILED;
 }
 
-/** Run the CLI with process.argv-style arguments; sets process.exitCode. */
+/** Run the full CLI with process.argv-style arguments (entry.ts calls it); sets process.exitCode. */
 export async function main(argv: string[]): Promise<void> {
-  endQuietlyOnClosedPipe();
   const debug = argv.includes('--debug');
   const program = await buildProgram(argv);
   let code: number = ExitCode.OK;

@@ -10,6 +10,7 @@ import type { ServiceProgress, ServiceRecord, StopResult } from '../service/inde
 import { partialError, progressRenderer, renderServiceTable, renderVram, serviceListDocument } from './service-render.js';
 import { startInput } from './service-options.js';
 import { configFor, useInterrupt } from './context.js';
+import { printModelsAnswer } from './models-answer.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const example = (line: string) => `\nExample:\n  $ ${line}`;
@@ -202,12 +203,6 @@ function modelsCommand(): Command {
     .action(async (id: string, opts: { refresh?: boolean; json?: boolean }, cmd: Command) => {
       const out = createOutput({ json: opts.json });
       const { serviceModels } = await import('../service/models.js');
-      const answer = await serviceModels(await config(cmd), id, { refresh: opts.refresh ?? false });
-      if (answer.stale) out.warn(`service ${id} is unreachable; showing the last known list from ${answer.fetched_at}`);
-      if (opts.json) out.dataJson(answer);
-      else {
-        for (const model of answer.models) out.data(escapeControl(model));
-        out.info(answer.cached ? `(cached ${answer.source}, fetched ${answer.fetched_at})` : '(fetched from the server)');
-      }
+      printModelsAnswer(out, id, await serviceModels(await config(cmd), id, { refresh: opts.refresh ?? false }));
     });
 }

@@ -4,8 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { defaultConfigPath } from './paths.js';
+import { chooseConfigPath, type ConfigSource } from './paths.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { configKey } from './validated-cache.js';
 import { formatZodIssues } from './zod-error.js';
 
 export interface LoadedConfig {
@@ -13,7 +14,9 @@ export interface LoadedConfig {
   /** The file it came from; undefined for the built-in default. */
   path: string | undefined;
   /** How the path was chosen. */
-  source: 'flag' | 'env' | 'default-file' | 'built-in';
+  source: ConfigSource;
+  /** What the config was made from (validated-cache.ts). */
+  key: string;
 }
 
 /** Parse and validate config text; `label` names the file in errors. */
@@ -36,16 +39,6 @@ export function parseConfigText(text: string, label: string): Config {
   return parsed.data;
 }
 
-/** Decide which file to read. */
-export function chooseConfigPath(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): { path: string; source: LoadedConfig['source']; required: boolean } {
-  if (flag) return { path: flag, source: 'flag', required: true };
-  if (env.AIBENCH_CONFIG) return { path: env.AIBENCH_CONFIG, source: 'env', required: true };
-  return { path: defaultConfigPath(env), source: 'default-file', required: false };
-}
-
 /** Load the effective config. A file named by flag or env must exist; the default file may not. */
 export async function loadConfig(flag?: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   const choice = chooseConfigPath(flag, env);
@@ -55,7 +48,7 @@ export async function loadConfig(flag?: string, env: NodeJS.ProcessEnv = process
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !choice.required) {
-      return { config: ConfigSchema.parse({}), path: undefined, source: 'built-in' };
+      return { config: ConfigSchema.parse({}), path: undefined, source: 'built-in', key: configKey(choice.path, null) };
     }
     const how = choice.source === 'flag' ? '--config' : choice.source === 'env' ? 'AIBENCH_CONFIG' : 'default';
     throw new ConfigError(`${choice.path}: cannot read config file (${code ?? 'error'}), named by ${how}`, {
@@ -63,5 +56,5 @@ export async function loadConfig(flag?: string, env: NodeJS.ProcessEnv = process
       cause: error,
     });
   }
-  return { config: parseConfigText(text, choice.path), path: choice.path, source: choice.source };
+  return { config: parseConfigText(text, choice.path), path: choice.path, source: choice.source, key: configKey(choice.path, text) };
 }

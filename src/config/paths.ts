@@ -15,7 +15,7 @@ function configDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The default config file path. */
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'config.yaml');
 }
 
@@ -29,4 +29,22 @@ export function localStateDir(env: NodeJS.ProcessEnv = process.env): string {
 export function localCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
   return join(base, 'aibench');
+}
+
+/** The service store of this user: $XDG_STATE_HOME/aibench/services/services.json. */
+export function serviceStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(localStateDir(env), 'services', 'services.json');
+}
+
+/** How the config path was chosen. */
+export type ConfigSource = 'flag' | 'env' | 'default-file' | 'built-in';
+
+/** Which config file to read: --config, else $AIBENCH_CONFIG (both must exist), else the XDG default (may be absent). */
+export function chooseConfigPath(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { path: string; source: ConfigSource; required: boolean } {
+  if (flag) return { path: flag, source: 'flag', required: true };
+  if (env.AIBENCH_CONFIG) return { path: env.AIBENCH_CONFIG, source: 'env', required: true };
+  return { path: defaultConfigPath(env), source: 'default-file', required: false };
 }

@@ -4,7 +4,8 @@
 // when any replica fails to start, the others are stopped and the start fails.
 import { ConflictError, UsageError } from '../errors.js';
 import { newServiceId, startService, type ServiceHooks, type ClusterSession, type StartServiceInput } from './lifecycle.js';
-import { isFinalStatus, SERVICE_ID, type ServiceRecord } from './record.js';
+import { isFinalStatus, type ServiceRecord } from './record.js';
+import { SERVICE_ID } from './id.js';
 import { findService } from './session.js';
 import { stopService } from './stop.js';
 import { ServiceStore, type Records } from './store.js';

@@ -7,9 +7,10 @@ export { stopService, DEFAULT_STOP_TIMEOUT_MS, type StopResult, type StopOptions
 export { openServiceEndpoint, openServiceTarget, type ServiceEndpointHandle, type ServiceBenchTarget } from './open.js';
 export { listServices, surveyServices, serviceStatus, serviceLogs, type ServiceSurvey, type UnreachableCluster } from './query.js';
 export { serviceModels, processModelsCache } from './models.js';
-export { SERVICE_ID } from './record.js';
-export { ModelsCache, cachedModels, type ModelsAnswer } from './models-cache.js';
-export { ServiceStore, defaultStorePath } from './store.js';
+export { SERVICE_ID } from './id.js';
+export { ModelsCache, cachedModels } from './models-cache.js';
+export type { ModelsAnswer } from './models-entry.js';
+export { ServiceStore } from './store.js';
 export { findService, getService, onServiceCluster, openTarget } from './session.js';
 export { isFinalStatus, SERVICE_STATUSES, type ServiceRecord, type ServiceStatus, type ServiceEndpoint, type ServiceAttempt, type ServiceVram } from './record.js';
 export type { ServiceProgress, ServicePhase } from './wait-ready.js';

@@ -5,35 +5,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { z } from 'zod';
-import { localCacheDir } from '../config/paths.js';
 import { ServiceAuthError } from '../errors.js';
-
-const EntrySchema = z.object({ service_id: z.string(), job_id: z.string(), fetched_at_ms: z.number(), models: z.array(z.string()) });
-type ModelsEntry = z.infer<typeof EntrySchema>;
-
-export interface ModelsAnswer {
-  service_id: string;
-  job_id: string;
-  models: string[];
-  fetched_at: string;
-  /** True when no request was made: the answer came from memory or disk within the TTL. */
-  cached: boolean;
-  /** True when the server could not be reached and this is the last known list. */
-  stale: boolean;
-  source: 'memory' | 'disk' | 'server';
-}
+import { asModelsEntry, defaultModelsCacheDir, isFreshEntry, modelsAnswer as answer, type ModelsAnswer, type ModelsEntry } from './models-entry.js';
 
 interface ModelsCacheOptions {
   ttlMs: number;
   /** Default: $XDG_CACHE_HOME/aibench/models. */
   dir?: string;
   now?: () => number;
-}
-
-/** The default on-disk cache directory. */
-function defaultModelsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(localCacheDir(env), 'models');
 }
 
 export class ModelsCache {
@@ -46,18 +25,17 @@ export class ModelsCache {
     this.ttlMs = options.ttlMs;
     this.dir = options.dir ?? defaultModelsCacheDir();
     this.now = options.now ?? Date.now;
-    // The LRU bounds memory; freshness is judged from fetched_at_ms so memory and disk agree exactly.
+    // The LRU bounds memory.
     this.memory = new LRUCache<string, ModelsEntry>({ max: 256 });
   }
 
   private fresh(entry: ModelsEntry): boolean {
-    return this.ttlMs > 0 && this.now() - entry.fetched_at_ms < this.ttlMs;
+    return isFreshEntry(entry, this.ttlMs, this.now());
   }
 
   private async fromDisk(id: string): Promise<ModelsEntry | undefined> {
     try {
-      const parsed = EntrySchema.safeParse(JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')));
-      return parsed.success ? parsed.data : undefined;
+      return asModelsEntry(JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')));
     } catch {
       return undefined;
     }
@@ -97,10 +75,6 @@ export class ModelsCache {
     return this.now();
   }
 }
-
-const answer = (entry: ModelsEntry, extra: Pick<ModelsAnswer, 'cached' | 'stale' | 'source'>): ModelsAnswer => ({
-  service_id: entry.service_id, job_id: entry.job_id, models: entry.models, fetched_at: new Date(entry.fetched_at_ms).toISOString(), ...extra,
-});
 
 /**
  * The model list for one service's job: cache within the TTL (unless refresh), else fetch; when

@@ -3,7 +3,8 @@
 // endpoint otherwise, and falling back to the last known list, marked stale, when unreachable.
 import type { Config } from '../config/schema.js';
 import { errorMessage, ServiceAuthError, ServiceError } from '../errors.js';
-import { cachedModels, ModelsCache, type ModelsAnswer } from './models-cache.js';
+import { cachedModels, ModelsCache } from './models-cache.js';
+import type { ModelsAnswer } from './models-entry.js';
 import { isFinalStatus, type ServiceRecord } from './record.js';
 import { getService, onServiceCluster, openTarget, type OpenTarget } from './session.js';
 import { ServiceStore } from './store.js';

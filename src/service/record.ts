@@ -85,9 +85,6 @@ export const ServiceRecordSchema = z.strictObject({
 });
 export type ServiceRecord = z.infer<typeof ServiceRecordSchema>;
 
-/** Service ids are file and job-name components: letters, digits, `_ . -`, 1 to 40 characters. */
-export const SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
-
 /** The Slurm job name of a service's job. */
 export const serviceJobName = (id: string): string => `aibench-svc-${id}`;
 

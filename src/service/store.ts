@@ -4,9 +4,9 @@
 // read-modify-write under proper-lockfile, written with write-file-atomic (temp + rename), and
 // only when the content changed, so `service ls` from cron does not rewrite the file each minute.
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { z } from 'zod';
-import { localStateDir } from '../config/paths.js';
+import { serviceStorePath } from '../config/paths.js';
 import { readStateFile } from '../config/state-file.js';
 import { LockedError, ServiceError } from '../errors.js';
 import type { JobReport } from '../slurm/status-merge.js';
@@ -25,11 +25,6 @@ interface StoreOptions {
   lockRetries?: number;
 }
 
-/** The default store path for this user. */
-export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(localStateDir(env), 'services', 'services.json');
-}
-
 export class ServiceStore {
   readonly path: string;
   /** How many times the file was written by this instance. */
@@ -38,7 +33,7 @@ export class ServiceStore {
   private readonly retries: number;
 
   constructor(options: StoreOptions = {}) {
-    this.path = options.path ?? defaultStorePath();
+    this.path = options.path ?? serviceStorePath();
     // The lock and atomic-write libraries load on the first write: reading (`service models`) needs neither.
     this.writeText = options.write ?? (async (path, text) => (await import('write-file-atomic')).default(path, text, { mode: 0o600 }));
     this.retries = options.lockRetries ?? 50;

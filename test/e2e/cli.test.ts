@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runBin, tempHome } from '../helpers/run-bin.js';
@@ -41,6 +41,28 @@ describe('aibench (built bin)', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`${file}: clusters.hpc.ssh.port: Too big: expected number to be <=65535, got 70000`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a cached service models answers the same every time, and a config edited to be invalid is still refused', async () => {
+    const home = tempHome();
+    const now = new Date().toISOString();
+    const record = { id: 'warm', model: 'm', cluster: 'local', job_id: '7', status: 'READY', gpus: 0, vllm_args: [], created_at: now, updated_at: now };
+    mkdirSync(join(home, '.local/state/aibench/services'), { recursive: true });
+    writeFileSync(join(home, '.local/state/aibench/services/services.json'), JSON.stringify({ version: 1, services: { warm: record } }));
+    mkdirSync(join(home, '.cache/aibench/models'), { recursive: true });
+    writeFileSync(join(home, '.cache/aibench/models/warm.json'), JSON.stringify({ service_id: 'warm', job_id: '7', fetched_at_ms: Date.now(), models: ['m'] }));
+    const config = join(home, 'config.yaml');
+    writeFileSync(config, 'models_cache_ttl_s: 3600\n');
+    // The first run loads and validates the config; the next ones may answer from the fast path.
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await runBin(['--config', config, 'service', 'models', 'warm', '--json'], { home }));
+    for (const r of runs) expect(r).toMatchObject({ exitCode: 0, stdout: runs[0]!.stdout });
+    expect(JSON.parse(runs[0]!.stdout)).toMatchObject({ models: ['m'], cached: true, stale: false, source: 'disk' });
+    writeFileSync(config, 'models_cache_ttl_s: -5\n');
+    const refused = await runBin(['--config', config, 'service', 'models', 'warm', '--json'], { home });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`${config}: models_cache_ttl_s`);
+    expect(refused.stdout).toBe('');
   });
 
   it('an unknown cluster lists the known ones, exit 2', async () => {

@@ -57,11 +57,13 @@ function seedWarmService() {
   writeFileSync(join(home, '.cache/aibench/models/warm.json'), JSON.stringify({ service_id: 'warm', job_id: '1', fetched_at_ms: Date.now(), models: ['m'] }));
 }
 
-/** A minimal OpenAI-compatible responder that notes when the first completion request arrives. */
+/** A minimal OpenAI-compatible responder (no /version, no /metrics) that notes when the first completion request arrives. */
 async function responder() {
   let onFirst = () => undefined;
   const server = createServer((req, res) => {
     if (req.url === '/v1/models') return res.end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model', max_model_len: 8192 }] }));
+    // Only a completion is a benchmark request; probes before it (/version, /metrics) are not.
+    if (req.method !== 'POST' || !req.url?.endsWith('/completions')) return res.writeHead(404).end();
     req.resume();
     req.on('end', () => {
       onFirst();

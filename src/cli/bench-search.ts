@@ -4,7 +4,6 @@
 import { Command } from 'commander';
 import { outputSearchDocument, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import { UsageError } from '../errors.js';
-import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput } from '../report/output.js';
 import { renderSearchTable } from '../report/search-table.js';
 import { addSpecOptions, SEARCH_FLAGS, SPEC_FLAGS } from './bench-options.js';
@@ -58,6 +57,7 @@ export function buildSearchCommand(): Command {
       output.info(renderSearchTable(doc));
       if (flags.json || flags.out === '-') output.dataJson(doc);
       if (flags.html !== undefined) {
+        const { writeHtmlReport } = await import('../report/html-page.js');
         await writeHtmlReport([doc], flags.html);
         output.info(`report written to ${flags.html}`);
       }

@@ -1,18 +1,14 @@
 // `aibench bench run` and `bench results`: parse -> validate -> one core call -> render.
 // Profile and typed flags merge into one BenchSpec (bench-options.ts); the run's verdict becomes
-// the exit code through the thrown error classes.
+// the exit code through the thrown error classes. What is needed only after the run (tables,
+// HTML, the Pushgateway client) loads then, not before the first request.
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { runRepeated, type RepeatedOutcome } from '../bench/engine/repeat.js';
-import { pushBenchResult } from '../bench/results/push.js';
 import { outputDocument, readResultFile, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import { listResults, resultsDir } from '../bench/results/results-store.js';
 import { UsageError } from '../errors.js';
-import { renderRepeatTable, renderRunTable, renderSweepTable } from '../report/bench-table.js';
-import { renderReplicaTable } from '../report/replica-table.js';
-import { writeHtmlReport } from '../report/html-page.js';
 import { createOutput, type Output } from '../report/output.js';
-import { renderTable } from '../report/table.js';
 import { addSpecOptions } from './bench-options.js';
 import { runWithProgress, specFromCommandLine, verdictToExit } from './bench-outcome.js';
 import { buildCompareCommand } from './bench-compare.js';
@@ -51,12 +47,14 @@ function buildResultsCommand(): Command {
       const out = createOutput({ json: opts.json });
       const results = await listResults();
       if (opts.html !== undefined && results.length > 0) {
+        const { writeHtmlReport } = await import('../report/html-page.js');
         await writeHtmlReport(await Promise.all(results.map((r) => readResultFile(r.path))), opts.html, { title: 'control API results' });
         out.info(`report written to ${opts.html}`);
       }
       if (opts.json) return out.dataJson(results);
       if (results.length === 0) return out.info(`no results in ${resultsDir()}`);
       const rows = results.map((r) => [r.id, r.started_at, r.service_id, r.model, r.label, r.completed, r.duration_s, r.path]);
+      const { renderTable } = await import('../report/table.js');
       out.info(renderTable(['id', 'started', 'service', 'model', 'load', 'completed', 'duration s', 'file'], rows));
     });
 }
@@ -92,6 +90,7 @@ async function deliverRun(output: Output, outcome: RepeatedOutcome, flags: RunFl
     await writeResultFile(flags.out, doc);
     output.info(`result written to ${flags.out}`);
   }
+  const [{ renderRepeatTable, renderRunTable, renderSweepTable }, { renderReplicaTable }] = await Promise.all([import('../report/bench-table.js'), import('../report/replica-table.js')]);
   for (const run of runs) {
     output.info(renderRunTable(run));
     const replicas = renderReplicaTable(run);
@@ -101,10 +100,12 @@ async function deliverRun(output: Output, outcome: RepeatedOutcome, flags: RunFl
   if ('summary' in doc && doc.summary !== undefined) output.info(renderRepeatTable(doc.summary));
   if (flags.json || flags.out === '-') output.dataJson(doc);
   if (flags.html !== undefined) {
+    const { writeHtmlReport } = await import('../report/html-page.js');
     await writeHtmlReport([doc], flags.html);
     output.info(`report written to ${flags.html}`);
   }
   if (flags.push !== undefined) {
+    const { pushBenchResult } = await import('../bench/results/push.js');
     const runId = randomUUID();
     for (const run of runs) await pushBenchResult(flags.push, run, runId);
     output.info(`summary pushed to the Pushgateway (run_id ${runId})`);

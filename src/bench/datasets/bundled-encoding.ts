@@ -74,7 +74,7 @@ function readWords(): { ids: number[]; words: string[] } {
 }
 
 /** The bundled encoding as encode/decode/wordTokenIds, answering word-only text without the BPE. */
-export function bundledEncoding(): { encode(text: string): number[]; decode(ids: readonly number[]): string; wordTokenIds(): number[] } {
+export function bundledEncoding(): { encode(text: string): number[]; decode(ids: readonly number[]): string; wordTokenIds(): number[]; selfEncodingWords(): string[] } {
   let table: { ids: number[]; byId: string[]; byWord: Map<string, number> } | undefined;
   const words = () => {
     if (table) return table;
@@ -86,6 +86,12 @@ export function bundledEncoding(): { encode(text: string): number[]; decode(ids:
   };
   return {
     wordTokenIds: () => words().ids,
+    // Every table word encodes back to its own id: encode() looks " word" up in the same table, and
+    // a vocabulary holds each text once (the test compares this with the checked list).
+    selfEncodingWords: () => {
+      const { ids, byId } = words();
+      return ids.map((id) => ` ${byId[id]!}`);
+    },
     encode(text) {
       if (text === '') return [];
       if (WORD_RUN.test(text)) {

@@ -19,16 +19,22 @@ export interface TokenCorpus {
 
 const selfEncoding = new WeakMap<BenchTokenizer, string[]>();
 
-/** The texts of the tokenizer's word tokens that encode back to exactly themselves (computed once per tokenizer). */
-export function wordTexts(tokenizer: BenchTokenizer): string[] {
-  const known = selfEncoding.get(tokenizer);
-  if (known !== undefined) return known;
+/** Decode each word token and keep those that encode back to exactly their own id. */
+function checkedWordTexts(tokenizer: BenchTokenizer): string[] {
   const texts: string[] = [];
   for (const id of tokenizer.wordTokenIds()) {
     const text = tokenizer.decode([id]);
     const back = tokenizer.encode(text);
     if (back.length === 1 && back[0] === id) texts.push(text);
   }
+  return texts;
+}
+
+/** The texts of the tokenizer's word tokens that encode back to exactly themselves (computed once per tokenizer). */
+export function wordTexts(tokenizer: BenchTokenizer): string[] {
+  const known = selfEncoding.get(tokenizer);
+  if (known !== undefined) return known;
+  const texts = tokenizer.selfEncodingWords?.() ?? checkedWordTexts(tokenizer);
   if (texts.length === 0) throw new Error(`Expected word tokens in tokenizer ${tokenizer.name} that encode back to themselves, got none`);
   selfEncoding.set(tokenizer, texts);
   return texts;

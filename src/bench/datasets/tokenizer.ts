@@ -19,6 +19,11 @@ export interface BenchTokenizer {
   decode(ids: readonly number[]): string;
   /** Ids of tokens that decode to a plain lowercase word with a leading space: prompts are built from these. */
   wordTokenIds(): number[];
+  /**
+   * The texts of those word tokens that encode back to exactly their own id, in id order, when the
+   * tokenizer knows them without checking each one (token-corpus.ts checks them otherwise).
+   */
+  selfEncodingWords?(): string[];
 }
 
 /** The hub cache directories to search, most specific first. */

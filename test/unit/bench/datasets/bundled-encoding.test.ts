@@ -18,6 +18,14 @@ describe('bundled cl100k encoding', () => {
     expect(computed.ids.length).toBeGreaterThan(10_000);
   });
 
+  it('lists as self-encoding exactly the word tokens that the BPE encodes back to themselves', () => {
+    const checked = computed.ids.filter((id) => {
+      const back = cl100kBpe().encode(cl100kBpe().decode([id]), PLAIN);
+      return back.length === 1 && back[0] === id;
+    });
+    expect(enc.selfEncodingWords()).toEqual(checked.map((id) => cl100kBpe().decode([id])));
+  });
+
   it('encodes and decodes plain-word text exactly as the BPE does', () => {
     const random = createRng(7);
     for (let n = 0; n < 200; n++) {

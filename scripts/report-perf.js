@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run report:perf — how fast is the HTML report on a big detailed result? Builds a 100k-request
 // --save-detailed result through the real pipeline (computeMetrics -> toRequestDetail ->
-// buildOutputDocument -> writeResultFile; latencies drawn from a seeded model of a closed loop at
+// outputDocument -> writeResultFile; latencies drawn from a seeded model of a closed loop at
 // concurrency 64), then measures: `aibench report` end to end (a fresh process), the same in-process
 // split into read+validate / build / write, the HTML size, and the render time in Debian's Chromium
 // (navigation until the page's script has drawn every chart). Runs against dist/ (npm run build first).
@@ -15,10 +15,10 @@ import { parseArgs } from 'node:util';
 const { values: opt } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, 'output-len': { type: 'string', default: '32' }, repeat: { type: 'string', default: '3' } } });
 const [N, OUT, REPEAT] = [Number(opt.requests), Number(opt['output-len']), Number(opt.repeat)];
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { computeMetrics } = await import(dist('bench/metrics.js'));
-const { toResultFields, toRequestDetail, toVllmDetailArrays } = await import(dist('bench/result-fields.js'));
-const { buildOutputDocument, writeResultFile, readResultFile } = await import(dist('bench/result-io.js'));
-const { createRng } = await import(dist('bench/arrivals.js'));
+const { computeMetrics } = await import(dist('bench/results/metrics.js'));
+const { toResultFields, toRequestDetail, toVllmDetailArrays } = await import(dist('bench/results/result-fields.js'));
+const { outputDocument, writeResultFile, readResultFile } = await import(dist('bench/results/result-io.js'));
+const { createRng } = await import(dist('common/rng.js'));
 const { runsOf } = await import(dist('report/result-inputs.js'));
 const { buildHtmlReport } = await import(dist('report/html-page.js'));
 const { reportAssets } = await import(dist('report/html-assets.js'));
@@ -57,7 +57,7 @@ async function makeResult(path) {
     tokenizer: { kind: 'fallback', name: 'cl100k_base' }, provenance: {}, client: {}, errors: metrics.errors,
     requests: out.map(toRequestDetail), ...toVllmDetailArrays(out), ...toResultFields(metrics),
   };
-  await writeResultFile(path, buildOutputDocument([doc]));
+  await writeResultFile(path, await outputDocument([doc], `${path}.invalid.json`));
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

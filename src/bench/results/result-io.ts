@@ -9,6 +9,7 @@ import { localStateDir } from '../../config/paths.js';
 import { BenchError, UsageError } from '../../errors.js';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { repetitionSummary } from '../../report/repetitions.js';
+import { resultText } from './result-text.js';
 import { parseResultDocument, ResultDocumentSchema, SearchDocumentSchema, SweepDocumentSchema, type ResultDocument, type SearchDocument, type SweepDocument } from './result-schema.js';
 
 export type OutputDocument = ResultDocument | SweepDocument;
@@ -71,7 +72,7 @@ async function validatedOrRescued<S extends z.ZodType>(schema: S, raw: unknown, 
 
 /** Write JSON to a path: `-` is stdout; devices, pipes and links are written in place (never renamed over); regular files atomically. */
 export async function writeResultFile(path: string, doc: unknown): Promise<void> {
-  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  const text = resultText(doc);
   try {
     if (path === '-') return void (await writeStdout(text));
     const info = await lstat(path).catch(() => undefined);

@@ -78,6 +78,22 @@ describe('ResultDocumentSchema', () => {
     expect(issues({ ...validDoc(), [key]: value })).toMatch(message);
   });
 
+  it.each([
+    ['itls', [[1, 2], [3, 'x']], /itls\[1\]\[1\]: expected a finite number, got "x"/],
+    ['itls', [[1, 2], 5], /itls\[1\]: expected an array of finite numbers/],
+    ['ttfts', [0.1, null], /ttfts\[1\]: expected a finite number, got null/],
+    ['input_lens', [12, 1.5], /input_lens\[1\]: expected a non-negative integer, got 1.5/],
+    ['output_lens', [-1], /output_lens\[0\]: expected a non-negative integer, got -1/],
+  ])('names the bad element of a detail array: %s = %j', (key, value, message) => {
+    expect(issues({ ...validDoc(), [key]: value })).toMatch(message);
+  });
+
+  it('names the bad ITL gap of a request', () => {
+    const doc = validDoc();
+    (doc.requests as Array<{ itl_ms: unknown[] }>)[0]!.itl_ms = [5, Number.NaN];
+    expect(issues(JSON.parse(JSON.stringify(doc).replace('null]', '"NaN"]')))).toMatch(/requests\[0\]\.itl_ms\[1\]: expected a finite number, got "NaN"/);
+  });
+
   it('applies cross-field rules', () => {
     const noStop = validDoc();
     (noStop.config as Record<string, unknown>).stop = { on_deadline: 'finish' };

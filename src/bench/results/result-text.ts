@@ -34,3 +34,57 @@ function render(value: Json | undefined, indent: string): string | undefined {
 export function resultText(doc: unknown): string {
   return `${render(doc as Json, '') ?? 'null'}\n`;
 }
+
+/** vLLM's --save-detailed lists: copies of what requests[] holds, in vLLM's units, for vLLM's own tools. */
+export const VLLM_DETAIL_KEYS = ['input_lens', 'output_lens', 'ttfts', 'itls'] as const;
+
+// Where the value that starts at `at` ends: `[]`, a list on one line, or one spread over lines up to
+// its closing bracket at the key's own indentation (JSON strings hold no raw newline, so that line
+// is the list's end and nothing else). Undefined for anything else.
+function listEnd(text: string, at: number, indent: string): number | undefined {
+  if (text[at] !== '[') return undefined;
+  if (text[at + 1] === ']') return at + 2;
+  if (text[at + 1] === '\n') {
+    const close = text.indexOf(`\n${indent}]`, at);
+    return close < 0 ? undefined : close + indent.length + 2;
+  }
+  const line = text.indexOf('\n', at);
+  if (line < 0) return undefined;
+  return text[line - 1] === ',' ? line - 1 : line;
+}
+
+/**
+ * The text of a run or sweep file in resultText's layout (or JSON.stringify's two-space one) with
+ * the named list fields of each run cut out, for readers that never use them (report, history and
+ * compare do not read vLLM's lists, which are a third of a detailed result). A text in any other
+ * layout, or with one of those fields in an unexpected shape, comes back whole.
+ */
+export function withoutRunLists(text: string, keys: readonly string[]): string {
+  const head = text.slice(0, 256);
+  if (!head.startsWith('{\n  "schema_version": ') || keys.length === 0) return text;
+  const kind = /\n {2}"kind": "(\w+)"/.exec(head)?.[1];
+  // A run's own fields are at indent 2; a sweep's runs are the items of its top-level "runs" list
+  // (fields at indent 6), and nothing outside that list is touched.
+  let indent = '  ';
+  let region = { from: 0, to: text.length };
+  if (kind === 'sweep' || kind === 'repeat') {
+    const runs = text.indexOf('\n  "runs": [\n');
+    const close = runs < 0 ? -1 : text.indexOf('\n  ]', runs);
+    if (close < 0) return text;
+    indent = '      ';
+    region = { from: runs, to: close };
+  } else if (kind !== 'run') return text;
+  const field = new RegExp(`,\\n${indent}"(?:${keys.join('|')})": `, 'g');
+  field.lastIndex = region.from;
+  const kept: string[] = [];
+  let from = 0;
+  for (let m = field.exec(text); m !== null && m.index < region.to; m = field.exec(text)) {
+    const end = listEnd(text, m.index + m[0].length, indent);
+    if (end === undefined) return text;
+    kept.push(text.slice(from, m.index));
+    from = end;
+    field.lastIndex = end;
+  }
+  kept.push(text.slice(from));
+  return kept.join('');
+}

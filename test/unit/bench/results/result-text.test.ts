@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resultText } from '../../../../src/bench/results/result-text.js';
+import { resultText, VLLM_DETAIL_KEYS, withoutRunLists } from '../../../../src/bench/results/result-text.js';
 
 describe('resultText', () => {
   it('parses back to exactly what JSON.stringify gives, for any JSON value', () => {
@@ -48,5 +48,46 @@ describe('resultText', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('withoutRunLists', () => {
+  const numbers = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 6 });
+  const lists = fc.record({ ttfts: numbers, itls: fc.array(numbers, { maxLength: 4 }), input_lens: fc.array(fc.nat(), { maxLength: 4 }), output_lens: fc.array(fc.nat(), { maxLength: 4 }) }, { requiredKeys: [] });
+  // A run: schema_version and kind first (as aibench writes them), then any fields (nested ones may be
+  // called itls too, and must stay), with vLLM's lists somewhere among them.
+  // (Integer-like keys would come first in a JS object, before schema_version: not aibench's layout.)
+  const key = fc.string().filter((k) => !/^\d+$/.test(k));
+  const run = fc.tuple(fc.dictionary(key, fc.jsonValue(), { maxKeys: 5 }), lists, fc.dictionary(key, fc.jsonValue(), { maxKeys: 3 }), fc.dictionary(fc.constantFrom('itls', 'ttfts', 'x'), fc.jsonValue(), { maxKeys: 2 }))
+    .map(([before, vllm, after, nested]) => ({ schema_version: 1, kind: 'run', ...before, nested, ...vllm, ...after, tail: [nested] }));
+  const without = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => !(VLLM_DETAIL_KEYS as readonly string[]).includes(k)));
+  const writers: Array<[string, (doc: unknown) => string]> = [['resultText', resultText], ['JSON.stringify', (doc) => `${JSON.stringify(doc, null, 2)}\n`]];
+
+  it.each(writers)('cuts exactly the run-level lists of a run written by %s', (_name, write) => {
+    fc.assert(
+      fc.property(run, (doc) => {
+        const plain = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+        expect(JSON.parse(withoutRunLists(write(doc), VLLM_DETAIL_KEYS))).toEqual(without(plain));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each(writers)('cuts them in every run of a sweep written by %s, and nothing outside its runs', (_name, write) => {
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 3 }), lists, (runs, outside) => {
+        const doc = { schema_version: 1, kind: 'sweep', summary: [{ label: 'x', ...outside, more: { a: 1 } }], runs };
+        const plain = JSON.parse(JSON.stringify(doc)) as { runs: Array<Record<string, unknown>> };
+        expect(JSON.parse(withoutRunLists(write(doc), VLLM_DETAIL_KEYS))).toEqual({ ...plain, runs: plain.runs.map(without) });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves any other layout whole', () => {
+    const doc = { schema_version: 1, kind: 'run', itls: [[1]], ttfts: [1] };
+    for (const text of [JSON.stringify(doc), `${JSON.stringify({ kind: 'run', schema_version: 1, itls: [[1]] }, null, 2)}`, `${JSON.stringify({ ...doc, kind: 'search' }, null, 2)}`]) {
+      expect(withoutRunLists(text, VLLM_DETAIL_KEYS)).toBe(text);
+    }
   });
 });

@@ -17,9 +17,9 @@ const [N, OUT, REPEAT] = [Number(opt.requests), Number(opt['output-len']), Numbe
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { computeMetrics } = await import(dist('bench/results/metrics.js'));
 const { toResultFields, toRequestDetail, toVllmDetailArrays } = await import(dist('bench/results/result-fields.js'));
-const { outputDocument, writeResultFile, readResultFile } = await import(dist('bench/results/result-io.js'));
+const { outputDocument, writeResultFile } = await import(dist('bench/results/result-io.js'));
 const { createRng } = await import(dist('common/rng.js'));
-const { runsOf } = await import(dist('report/result-inputs.js'));
+const { loadResultInputs } = await import(dist('report/result-inputs.js'));
 const { buildHtmlReport } = await import(dist('report/html-page.js'));
 const { reportAssets } = await import(dist('report/html-assets.js'));
 
@@ -92,7 +92,7 @@ for (let i = 0; i < REPEAT; i++) {
 const split = { read: [], build: [] };
 for (let i = 0; i < REPEAT; i++) {
   t0 = performance.now();
-  const runs = runsOf(await readResultFile(input)).map((doc) => ({ file: input, doc }));
+  const { runs } = await loadResultInputs([input]);
   split.read.push(ms(t0));
   const assets = await reportAssets();
   t0 = performance.now();

@@ -1,6 +1,7 @@
 // Plot data from many samples, kept small: histogram bins, CDF points on the exact empirical CDF,
 // per-bucket time series, and a min/max downsample that keeps every spike. Plotting only: the
 // tables always show the result's own numbers, never these.
+import type { OrderedSample } from './order-stats.js';
 
 export interface Histogram {
   centers: number[];
@@ -10,18 +11,25 @@ export interface Histogram {
   clipAt: number;
 }
 
-/** Equal-width bins from the minimum to the clip percentile (default p99.9) of sorted samples. */
-export function histogram(sorted: Float64Array, bins = 50, clipPct = 99.9): Histogram | undefined {
-  const n = sorted.length;
+const clipRank = (n: number, clipPct: number): number => Math.min(n - 1, Math.ceil((n - 1) * (clipPct / 100)));
+
+/** The ranks histogram() reads: the minimum and the clip percentile. */
+export function histogramRanks(n: number, clipPct = 99.9): number[] {
+  return n === 0 ? [] : [0, clipRank(n, clipPct)];
+}
+
+/** Equal-width bins from the minimum to the clip percentile (default p99.9) of a sample. */
+export function histogram(sample: OrderedSample, bins = 50, clipPct = 99.9): Histogram | undefined {
+  const { n, values } = sample;
   if (n === 0) return undefined;
-  const min = sorted[0] as number;
-  const clipAt = sorted[Math.min(n - 1, Math.ceil((n - 1) * (clipPct / 100)))] as number;
+  const min = sample.at(0);
+  const clipAt = sample.at(clipRank(n, clipPct));
   const width = (clipAt - min) / bins;
-  if (width === 0) return { centers: [min], counts: [countAtMost(sorted, clipAt)], above: n - countAtMost(sorted, clipAt), clipAt };
+  if (width === 0) return { centers: [min], counts: [sample.countAtMost(clipAt)], above: n - sample.countAtMost(clipAt), clipAt };
   const counts = new Array<number>(bins).fill(0);
   let above = 0;
   for (let i = 0; i < n; i++) {
-    const v = sorted[i] as number;
+    const v = values[i] as number;
     if (v > clipAt) above++;
     else {
       const b = Math.min(bins - 1, Math.floor((v - min) / width));
@@ -32,23 +40,8 @@ export function histogram(sorted: Float64Array, bins = 50, clipPct = 99.9): Hist
   return { centers, counts, above, clipAt };
 }
 
-function countAtMost(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Points of the empirical CDF (value, fraction <= value): `points` evenly spaced ranks, plus a
- * quarter as many again in the top 1 % where the tail percentiles live; equal values collapse.
- */
-export function cdfPoints(sorted: Float64Array, points = 300): { x: number[]; y: number[] } {
-  const n = sorted.length;
+/** The ranks cdfPoints() reads: `points` evenly spaced, plus a quarter as many again in the top 1 % where the tail percentiles live. */
+export function cdfRanks(n: number, points = 300): number[] {
   const ranks = new Set<number>();
   const add = (from: number, to: number, k: number): void => {
     for (let i = 0; i < k; i++) ranks.add(Math.round(from + ((to - from) * i) / Math.max(1, k - 1)));
@@ -57,14 +50,18 @@ export function cdfPoints(sorted: Float64Array, points = 300): { x: number[]; y:
     add(0, n - 1, Math.min(n, points));
     add(Math.floor((n - 1) * 0.99), n - 1, Math.min(n, Math.ceil(points / 4)));
   }
+  return [...ranks].sort((a, b) => a - b);
+}
+
+/** Points of the empirical CDF (value, fraction <= value) at cdfRanks; equal values collapse. */
+export function cdfPoints(sample: OrderedSample, points = 300): { x: number[]; y: number[] } {
   const x: number[] = [];
   const y: number[] = [];
-  for (const i of [...ranks].sort((a, b) => a - b)) {
-    const value = sorted[i] as number;
-    const fraction = countAtMost(sorted, value) / n;
+  for (const rank of cdfRanks(sample.n, points)) {
+    const value = sample.at(rank);
     if (x.length > 0 && x[x.length - 1] === value) continue;
     x.push(value);
-    y.push(fraction);
+    y.push(sample.countAtMost(value) / sample.n);
   }
   return { x, y };
 }

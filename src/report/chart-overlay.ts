@@ -4,6 +4,7 @@ import { LATENCY_METRICS } from '../bench/results/result-fields.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
 import { cdfPoints } from './chart-data.js';
 import { METRIC_NAMES } from './chart-run.js';
+import { sortedSample } from './order-stats.js';
 import type { ChartSpec } from './chart-spec.js';
 import { alignColumns } from './chart-sweep.js';
 import { runSamples } from './run-samples.js';
@@ -17,7 +18,7 @@ export function overlayCharts(runs: readonly ResultDocument[], labels: readonly 
   if (detailed.length < 2) return [];
   return LATENCY_METRICS.flatMap((metric): ChartSpec[] => {
     const columns = detailed.map(({ samples }) => {
-      const cdf = cdfPoints(samples[metric].sorted, 200);
+      const cdf = cdfPoints(sortedSample(samples[metric].sorted), 200);
       return cdf.x.map((x, i) => [x, cdf.y[i] as number] as const);
     });
     if (columns.some((c) => c.length === 0)) return [];

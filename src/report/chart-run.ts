@@ -3,11 +3,12 @@
 // request at its send time).
 import { LATENCY_METRICS, type LatencyMetric } from '../bench/results/result-fields.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
-import { cdfPoints, histogram, type Histogram, inFlightPerBucket, minMaxDownsample, ratePerBucket } from './chart-data.js';
+import { cdfPoints, cdfRanks, histogram, histogramRanks, type Histogram, inFlightPerBucket, minMaxDownsample, ratePerBucket } from './chart-data.js';
 import type { ChartSpec, MarkerSpec } from './chart-spec.js';
 import { metricValue } from './repetitions.js';
 import { fmtNumber } from './table.js';
-import { runSamples } from './run-samples.js';
+import { selectedSample } from './order-stats.js';
+import { latencyValues } from './run-samples.js';
 import { requestTimes, type RequestTimes } from './timeline-source.js';
 
 export const METRIC_NAMES: Record<LatencyMetric, string> = { ttft: 'TTFT', tpot: 'TPOT', itl: 'ITL', e2el: 'E2EL' };
@@ -23,16 +24,18 @@ function percentileMarkers(run: ResultDocument, metric: LatencyMetric): MarkerSp
 
 /** Histogram and CDF of each latency with samples; none without --save-detailed. */
 export function distributionCharts(run: ResultDocument, id: string): ChartSpec[] {
-  const samples = runSamples(run);
-  if (samples === undefined) return [];
+  const latencies = latencyValues(run);
+  if (latencies === undefined) return [];
   return LATENCY_METRICS.flatMap((metric): ChartSpec[] => {
-    const sorted = samples[metric].sorted;
-    const hist = histogram(sorted);
+    // Only the ranks the charts read are selected; the millions of ITL gaps are never sorted.
+    const values = latencies.values[metric];
+    const sample = selectedSample(values, [...histogramRanks(values.length), ...cdfRanks(values.length)]);
+    const hist = histogram(sample);
     if (hist === undefined) return [];
     const name = METRIC_NAMES[metric];
     const markers = percentileMarkers(run, metric);
-    const cdf = cdfPoints(sorted);
-    const n = sorted.length.toLocaleString('en-US');
+    const cdf = cdfPoints(sample);
+    const n = values.length.toLocaleString('en-US');
     return [
       {
         id: `${id}-${metric}-hist`, title: `${name} histogram`, xLabel: `${name} (ms)`, yLabel: 'requests', yMin: 0,

@@ -15,19 +15,10 @@ function measuredRequests(run: ResultDocument): NonNullable<ResultDocument['requ
   return run.requests.filter((r) => !r.warmup && !r.cut && r.success);
 }
 
-/**
- * TTFT, TPOT, ITL and E2EL samples of a run (sorted), or undefined without per-request detail.
- * ITL pools every gap (vLLM's definition) but counts as many independent draws as requests with a
- * gap: gaps of one request move together, so treating each as independent would overstate certainty.
- */
-export function runSamples(run: ResultDocument): RunSamples | undefined {
-  const hit = cache.get(run);
-  if (hit !== undefined) return hit ?? undefined;
+/** Each latency's values of a run's measured requests, unsorted and new on every call (the caller may reorder them), and how many requests have an ITL gap; undefined without detail. */
+export function latencyValues(run: ResultDocument): { values: Record<LatencyMetric, Float64Array>; withGaps: number } | undefined {
   const requests = measuredRequests(run);
-  if (requests === undefined) {
-    cache.set(run, null);
-    return undefined;
-  }
+  if (requests === undefined) return undefined;
   const ttft: number[] = [];
   const tpot: number[] = [];
   const e2el: number[] = [];
@@ -43,7 +34,24 @@ export function runSamples(run: ResultDocument): RunSamples | undefined {
   const itl = new Float64Array(gaps);
   let at = 0;
   for (const r of requests) for (const gap of r.itl_ms) itl[at++] = gap;
-  const samples: RunSamples = { ttft: sampleSet(ttft), tpot: sampleSet(tpot), itl: sampleSet(itl, withGaps), e2el: sampleSet(e2el) };
+  return { values: { ttft: Float64Array.from(ttft), tpot: Float64Array.from(tpot), itl, e2el: Float64Array.from(e2el) }, withGaps };
+}
+
+/**
+ * TTFT, TPOT, ITL and E2EL samples of a run (sorted), or undefined without per-request detail.
+ * ITL pools every gap (vLLM's definition) but counts as many independent draws as requests with a
+ * gap: gaps of one request move together, so treating each as independent would overstate certainty.
+ */
+export function runSamples(run: ResultDocument): RunSamples | undefined {
+  const hit = cache.get(run);
+  if (hit !== undefined) return hit ?? undefined;
+  const latencies = latencyValues(run);
+  if (latencies === undefined) {
+    cache.set(run, null);
+    return undefined;
+  }
+  const { values, withGaps } = latencies;
+  const samples: RunSamples = { ttft: sampleSet(values.ttft), tpot: sampleSet(values.tpot), itl: sampleSet(values.itl, withGaps), e2el: sampleSet(values.e2el) };
   cache.set(run, samples);
   return samples;
 }

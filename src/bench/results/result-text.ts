@@ -74,16 +74,19 @@ export function withoutRunLists(text: string, keys: readonly string[]): string {
     indent = '      ';
     region = { from: runs, to: close };
   } else if (kind !== 'run') return text;
-  const field = new RegExp(`,\\n${indent}"(?:${keys.join('|')})": `, 'g');
-  field.lastIndex = region.from;
+  // Each field of a run starts a line at the run's indentation: `\n<indent>"name": `. Lines inside
+  // its values are indented deeper (or hold a whole record), so this finds fields and nothing else.
+  const opener = `\n${indent}"`;
   const kept: string[] = [];
   let from = 0;
-  for (let m = field.exec(text); m !== null && m.index < region.to; m = field.exec(text)) {
-    const end = listEnd(text, m.index + m[0].length, indent);
-    if (end === undefined) return text;
-    kept.push(text.slice(from, m.index));
+  for (let at = text.indexOf(opener, region.from); at >= 0 && at < region.to; at = text.indexOf(opener, at + 1)) {
+    const nameEnd = text.indexOf('": ', at + opener.length);
+    if (nameEnd < 0 || !keys.includes(text.slice(at + opener.length, nameEnd))) continue;
+    const end = listEnd(text, nameEnd + 3, indent);
+    if (end === undefined || text[at - 1] !== ',') return text; // a cut field is never a run's first
+    kept.push(text.slice(from, at - 1));
     from = end;
-    field.lastIndex = end;
+    at = end - 1;
   }
   kept.push(text.slice(from));
   return kept.join('');

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cdfPoints, histogram, inFlightPerBucket, minMaxDownsample, ratePerBucket } from '../../../src/report/chart-data.js';
+import fc from 'fast-check';
+import { cdfPoints, cdfRanks, histogram, histogramRanks, inFlightPerBucket, minMaxDownsample, ratePerBucket } from '../../../src/report/chart-data.js';
+import { selectedSample, sortedSample } from '../../../src/report/order-stats.js';
 import { alignColumns } from '../../../src/report/chart-sweep.js';
 
-const sorted = (xs: number[]): Float64Array => Float64Array.from(xs).sort();
+const sorted = (xs: number[]) => sortedSample(Float64Array.from(xs).sort());
 
 describe('histogram', () => {
   it('counts every sample up to the clip once, and the rest as above', () => {
@@ -30,6 +32,44 @@ describe('cdfPoints', () => {
   });
   it('collapses ties', () => {
     expect(cdfPoints(sorted([1, 1, 1, 2]))).toEqual({ x: [1, 2], y: [0.75, 1] });
+  });
+});
+
+describe('selectedSample', () => {
+  // Large enough to be bucketed rather than sorted: ties on a coarse grid, smooth values, a heavy tail
+  // with outliers far past the 99.9th percentile, a single value; seeded, so a failure replays.
+  const shapes = {
+    grid: (r: () => number) => Math.floor(r() * 20),
+    smooth: (r: () => number) => 10 + 5 * r(),
+    tail: (r: () => number) => (r() < 0.002 ? 1e6 * r() : 30 - 20 * Math.log(1 - r())),
+    constant: () => 7,
+  };
+  const large = fc.record({ shape: fc.constantFrom(...(Object.keys(shapes) as Array<keyof typeof shapes>)), n: fc.integer({ min: 16_385, max: 60_000 }), seed: fc.integer() })
+    .map(({ shape, n, seed }) => {
+      let x = seed >>> 0 || 1;
+      const r = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      return Array.from({ length: n }, () => shapes[shape](r));
+    });
+  const small = fc.array(fc.double({ min: 0, max: 1e4, noNaN: true }), { maxLength: 3000 });
+
+  it('draws the same histogram and CDF as a full sort', () => {
+    fc.assert(
+      fc.property(fc.oneof(large, small), (xs) => {
+        const full = sorted(xs);
+        const picked = selectedSample(Float64Array.from(xs), [...histogramRanks(xs.length), ...cdfRanks(xs.length)]);
+        expect(histogram(picked)).toEqual(histogram(full));
+        expect(cdfPoints(picked)).toEqual(cdfPoints(full));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers the ranks it selected; a rank in a bucket it did not gather is refused', () => {
+    const xs = Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 50_000);
+    const s = selectedSample(Float64Array.from(xs), [0, 25_000, 49_999]);
+    expect([s.at(0), s.at(25_000), s.at(49_999)]).toEqual([0, 25_000, 49_999]);
+    expect([s.countAtMost(0), s.countAtMost(25_000), s.countAtMost(49_999)]).toEqual([1, 25_001, 50_000]);
+    expect(() => s.at(12_345)).toThrow(RangeError);
   });
 });
 

@@ -1,9 +1,40 @@
 #!/usr/bin/env node
-// Thin shim: the bundled CLI (dist/bundle/, built by `npm run build`; a package ships it built)
-// does everything, including setting the exit code. A checkout that was never built says so.
-const cli = await import('../dist/bundle/aibench.js').catch((error) => {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('aibench.js')) throw error;
+// Thin shim, CommonJS (bin/package.json) so that what the fast path answers (--version, a cached
+// `service models`: dist/bundle/fast.cjs) starts no ES module loader; everything else is the
+// bundled CLI (dist/bundle/aibench.js), which sets the exit code. Both are built by
+// `npm run build` (a package ships them built); a checkout that was never built says so.
+'use strict';
+
+const missing = (error, file) => (error?.code === 'MODULE_NOT_FOUND' || error?.code === 'ERR_MODULE_NOT_FOUND') && String(error.message).includes(file);
+
+function notBuilt() {
   process.stderr.write('error: aibench is not built in this checkout\nhint: run `npm run build` (npm test builds too)\n');
   process.exitCode = 1;
+}
+
+async function run() {
+  let fast;
+  try {
+    fast = require('../dist/bundle/fast.cjs');
+  } catch (error) {
+    if (!missing(error, 'fast.cjs')) throw error;
+  }
+  const code = fast === undefined ? undefined : await fast.answerFast(process.argv);
+  if (code !== undefined) {
+    process.exitCode = code;
+    return;
+  }
+  let cli;
+  try {
+    cli = await import('../dist/bundle/aibench.js');
+  } catch (error) {
+    if (!missing(error, 'aibench.js')) throw error;
+    return notBuilt();
+  }
+  await cli.runFull(process.argv);
+}
+
+run().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exitCode = 1;
 });
-if (cli) await cli.main(process.argv);

@@ -1,7 +1,7 @@
-// Answers given before the command-line parser and the schemas load: `aibench --version`, and a
-// cached `aibench [--config F] service models ID [--json] [-q]`, which scripts call in loops and
-// which should cost little more than Node's own start-up (1.2-1.4x here, against 2.5x through the
-// full program: commander, yaml and zod are most of a cold start).
+// Answers given before the full program and the schemas load: `aibench --version`, `aibench --help`
+// (the root program alone), and a cached `aibench [--config F] service models ID [--json] [-q]`,
+// which scripts call in loops and which should cost little more than Node's own start-up (about
+// 1.1x here, against 2.5x through the full program: commander, yaml and zod are most of it).
 //
 // Every file read here is one aibench wrote itself, and each is taken only as the full path would
 // take it: the config only as remembered *validated* for exactly this file text and aibench version
@@ -10,9 +10,11 @@
 // never-validated config, an unknown service, no fresh list) answers undefined and the full
 // program runs, with its own validation and errors.
 //
-// This module is loaded by every command, so it holds only the command-line check; what answers
-// is loaded once the command line is known to be a fast-path case (fast-answer.ts).
+// bin/aibench.js runs this first, bundled alone as CommonJS (dist/bundle/fast.cjs), so neither the
+// ES module loader nor the full program starts for these answers. It holds only the command-line
+// check; what answers loads once the command line is known to be a fast-path case (fast-answer.ts).
 import { SERVICE_ID } from '../service/id.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 export interface ModelsRequest {
   config: string | undefined;
@@ -47,9 +49,18 @@ export function cachedModelsRequest(argv: readonly string[]): ModelsRequest | un
 
 /** Answer argv here when it is a fast-path case: the exit code, or undefined to run the full program. */
 export async function answerFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): Promise<number | undefined> {
-  const version = argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V');
+  const only = argv.length === 3 ? argv[2] : undefined;
+  if (only === '--help' || only === '-h') {
+    endQuietlyOnClosedPipe();
+    // The full program's own root, without any command group: the same help text.
+    const { rootProgram } = await import('./root-program.js');
+    (await rootProgram()).outputHelp();
+    return 0;
+  }
+  const version = only === '--version' || only === '-V';
   const request = version ? undefined : cachedModelsRequest(argv);
   if (!version && request === undefined) return undefined;
+  endQuietlyOnClosedPipe();
   const answers = await import('./fast-answer.js');
   return request === undefined ? answers.printVersion() : answers.answerCachedModels(request, env, now);
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answerFast, cachedModelsRequest } from '../../../src/cli/fast-path.js';
+import { buildProgram } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { serviceStorePath } from '../../../src/config/paths.js';
 import { rememberValidatedConfig } from '../../../src/config/validated-cache.js';
@@ -131,6 +132,17 @@ describe('answerFast', () => {
     await fullPathState(config, options);
     expect(await answerFast(argv('service', 'models', 'opt-1'), env, NOW)).toBeUndefined();
     expect(printed.stdout).toBe('');
+  });
+
+  it('prints the full program\'s root help for --help and -h alone', async () => {
+    const expected = (await buildProgram([])).helpInformation();
+    expect(await answerFast(argv('--help'), env)).toBe(0);
+    expect(printed.stdout).toBe(expected);
+    expect(expected).toMatch(/^ {2}service +start, list, inspect and stop vLLM services/m);
+    printed.stdout = '';
+    expect(await answerFast(argv('-h'), env)).toBe(0);
+    expect(printed.stdout).toBe(expected);
+    expect(await answerFast(argv('service', '--help'), env)).toBeUndefined();
   });
 
   it('prints the version for --version and -V alone', async () => {

@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 // Command groups are imported only when named on the command line, so `aibench service models`
 // does not pay for the simulator, the Grafana SDK or the tokenizer at startup. The summaries here
 // are what `aibench --help` lists without loading anything.
-export const GROUP_SUMMARIES = [
+const GROUP_SUMMARIES = [
   ['bench', 'benchmark an OpenAI-compatible server (vLLM), compare and list results'],
   ['report', 'one self-contained HTML report (plots, tables; works offline) from result files'],
   ['history', 'trends of nightly results by workload, with significant-regression flags'],

@@ -1,9 +1,30 @@
 // Parse PromQL (@prometheus-io/lezer-promql) and LogQL (@grafana/lezer-logql); report syntax error
 // positions (the parsers recover and mark errors with ⚠ nodes) and the metric names PromQL selects.
-import { parser as logqlParser } from '@grafana/lezer-logql';
+// The grammars load on the first query, synchronously: building them costs ~30 ms, which a
+// benchmark without PromQL assertions should not pay before its first request. The build puts them
+// beside the bundle as one CommonJS file (dist/bundle/query-parsers.cjs); from source, the packages.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import type { LRParser } from '@lezer/lr';
+import { packagePath } from '../package-files.js';
 import type { QueryLanguage } from './extract.js';
+
+interface QueryParsers {
+  promql: LRParser;
+  logql: LRParser;
+}
+
+export const QUERY_PARSERS_FILE = packagePath('dist', 'bundle', 'query-parsers.cjs');
+const requireCjs = createRequire(import.meta.url);
+let parsers: QueryParsers | undefined;
+
+function queryParsers(): QueryParsers {
+  parsers ??= existsSync(QUERY_PARSERS_FILE)
+    ? (requireCjs(QUERY_PARSERS_FILE) as QueryParsers)
+    : { promql: (requireCjs('@prometheus-io/lezer-promql') as { parser: LRParser }).parser, logql: (requireCjs('@grafana/lezer-logql') as { parser: LRParser }).parser };
+  return parsers;
+}
 
 interface ParsedQuery {
   /** Character offsets of syntax errors; empty when the query parses. */
@@ -54,7 +75,8 @@ function metricNames(tree: Tree, text: string): string[] {
 /** Parse one expression (variables already substituted). */
 export function parseQuery(language: QueryLanguage, expr: string): ParsedQuery {
   if (expr.trim() === '') return { errors: [0], metrics: [] };
-  if (language === 'logql') return { errors: errorOffsets(logqlParser.parse(expr)), metrics: [] };
-  const tree = promqlParser.parse(expr);
+  const { promql, logql } = queryParsers();
+  if (language === 'logql') return { errors: errorOffsets(logql.parse(expr)), metrics: [] };
+  const tree = promql.parse(expr);
   return { errors: errorOffsets(tree), metrics: metricNames(tree, expr) };
 }

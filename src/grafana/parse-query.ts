@@ -3,11 +3,9 @@
 // The grammars load on the first query, synchronously: building them costs ~30 ms, which a
 // benchmark without PromQL assertions should not pay before its first request. The build puts them
 // beside the bundle as one CommonJS file (dist/bundle/query-parsers.cjs); from source, the packages.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { LRParser } from '@lezer/lr';
-import { packagePath } from '../package-files.js';
+import { requireBuilt } from '../package-files.js';
 import type { QueryLanguage } from './extract.js';
 
 interface QueryParsers {
@@ -15,14 +13,11 @@ interface QueryParsers {
   logql: LRParser;
 }
 
-export const QUERY_PARSERS_FILE = packagePath('dist', 'bundle', 'query-parsers.cjs');
-const requireCjs = createRequire(import.meta.url);
 let parsers: QueryParsers | undefined;
 
 function queryParsers(): QueryParsers {
-  parsers ??= existsSync(QUERY_PARSERS_FILE)
-    ? (requireCjs(QUERY_PARSERS_FILE) as QueryParsers)
-    : { promql: (requireCjs('@prometheus-io/lezer-promql') as { parser: LRParser }).parser, logql: (requireCjs('@grafana/lezer-logql') as { parser: LRParser }).parser };
+  const parser = (module: unknown) => (module as { parser: LRParser }).parser;
+  parsers ??= requireBuilt('query-parsers', (load) => ({ promql: parser(load('@prometheus-io/lezer-promql')), logql: parser(load('@grafana/lezer-logql')) }));
   return parsers;
 }
 

@@ -7,8 +7,7 @@
 // token (gpt-tokenizer looks the whole piece up before merging). Anything else loads the BPE,
 // synchronously, on first use: the self-contained copy the build puts beside the bundle, else the package.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { packagePath } from '../../package-files.js';
+import { packagePath, requireBuilt } from '../../package-files.js';
 
 type Bpe = typeof import('gpt-tokenizer/encoding/cl100k_base');
 
@@ -16,7 +15,6 @@ type Bpe = typeof import('gpt-tokenizer/encoding/cl100k_base');
 const WORD_TOKEN = /^ [a-z]{2,10}$/;
 const WORD_RUN = /^(?: [a-z]{2,10})+$/;
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-const requireCjs = createRequire(import.meta.url);
 
 /** Word-token ids and their texts, in id order. */
 interface WordTable {
@@ -25,14 +23,13 @@ interface WordTable {
 }
 
 /** Where the build writes the encoding and its word table (beside the bundle). */
-const BUNDLED_ENCODING_FILE = packagePath('dist', 'bundle', 'cl100k_base.cjs');
 export const WORD_TABLE_FILE = packagePath('dist', 'bundle', 'cl100k_base-words.json');
 
 let bpe: Bpe | undefined;
 
 /** The full BPE, loaded on first call. */
 export function cl100kBpe(): Bpe {
-  bpe ??= requireCjs(existsSync(BUNDLED_ENCODING_FILE) ? BUNDLED_ENCODING_FILE : 'gpt-tokenizer/encoding/cl100k_base') as Bpe;
+  bpe ??= requireBuilt('cl100k_base', (load) => load('gpt-tokenizer/encoding/cl100k_base') as Bpe);
   return bpe;
 }
 

@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseQuery, QUERY_PARSERS_FILE } from '../../../src/grafana/parse-query.js';
+import { parseQuery } from '../../../src/grafana/parse-query.js';
+import { packagePath } from '../../../src/package-files.js';
 
 describe('parseQuery', () => {
   it('finds the metrics a PromQL query selects, and nothing wrong with it', () => {
@@ -21,7 +22,7 @@ describe('parseQuery', () => {
   });
 
   it('ships the grammars built, and loads them only when a query is parsed', () => {
-    expect(existsSync(QUERY_PARSERS_FILE)).toBe(true);
+    expect(existsSync(packagePath('dist', 'bundle', 'query-parsers.cjs'))).toBe(true);
     // A fresh process that imports the module (tsc output) but parses nothing has not loaded the grammars.
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
       import { createRequire } from 'node:module';

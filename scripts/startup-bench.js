@@ -3,9 +3,10 @@
 // Each command runs N times in a fresh process (median and min of the wall time from spawn to exit):
 // `node -e ''`, `aibench --version`, `aibench --help`, a warm `aibench service models ID` (a READY
 // service in a throwaway HOME whose model list is cached), and the time from spawning
-// `aibench bench run` (default random dataset) to its first benchmark request reaching a small
-// OpenAI-compatible responder in this process, and to the start of its run against the embedded
-// simulator (the result's started_at, when no --url is given). Runs the built bin (npm run build first), or the
+// `aibench bench run --url URL --model m` (every default: 100 random prompts of 1,024 tokens) to its
+// first completion request reaching a small OpenAI-compatible responder in this process (probes such
+// as /version do not count), and to the start of a one-request run against the embedded simulator
+// (the result's started_at, when no --url is given). Runs the built bin (npm run build first), or the
 // one named by --bin (an installed `aibench`, say). Not a test: figures depend on the machine.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,7 +79,7 @@ async function responder() {
     const start = performance.now();
     let first;
     onFirst = () => (first ??= performance.now() - start);
-    const child = spawn(process.execPath, [BIN, 'bench', 'run', '--url', url, '--model', 'm', '--num-requests', '1', '--output-len', '1', '--quiet'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'bench', 'run', '--url', url, '--model', 'm', '--quiet'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => (code === 0 && first !== undefined ? resolve(first) : reject(new Error(`bench run: exit ${code}\n${err}`))));

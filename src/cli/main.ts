@@ -1,4 +1,4 @@
-// The aibench program: wires command groups and is the ONLY place that sets the exit code.
+// The aibench program: wires command groups and is the ONLY place that turns errors into exit codes.
 import { type Command, CommanderError } from 'commander';
 import { AibenchError, ExitCode, errorMessage } from '../errors.js';
 import { escapeControl } from '../report/escape.js';

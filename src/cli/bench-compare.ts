@@ -1,15 +1,10 @@
 // `aibench bench compare BASE NEW`: parse -> read -> compareInputs -> render. Each side is a result
 // file or a directory of them (files of one workload are repetitions). Exit 2 for different
 // workloads (unless --allow-different), 3 for a regression past --max-regression that is significant.
+// The reading, statistics and tables load in the action: `bench run` registers this command too.
 import { Command } from 'commander';
 import { ThresholdError, UsageError } from '../errors.js';
-import { renderCompareTable } from '../report/bench-table.js';
-import { compareInputs } from '../report/compare-sets.js';
 import { createOutput } from '../report/output.js';
-import { loadResultInputs, requireRuns, warnIncomplete } from '../report/result-inputs.js';
-import { workloadTitle } from '../report/workload.js';
-
-export { runsOf } from '../report/result-inputs.js';
 
 interface CompareFlags {
   maxRegression?: string;
@@ -42,6 +37,9 @@ export function buildCompareCommand(): Command {
     .option('--json', 'print the comparison as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ aibench bench compare base.json new.json --max-regression 5% --metrics p99_ttft_ms,output_throughput')
     .action(async (basePath: string, newPath: string, flags: CompareFlags) => {
+      const [{ renderCompareTable }, { compareInputs }, { loadResultInputs, requireRuns, warnIncomplete }, { workloadTitle }] = await Promise.all([
+        import('../report/bench-table.js'), import('../report/compare-sets.js'), import('../report/result-inputs.js'), import('../report/workload.js'),
+      ]);
       const output = createOutput({ json: flags.json });
       const maxRegressionPct = flags.maxRegression === undefined ? undefined : parseRegression(flags.maxRegression);
       const base = requireRuns(await loadResultInputs([basePath]), [basePath]);

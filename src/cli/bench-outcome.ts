@@ -1,7 +1,7 @@
 // What `bench run` and `bench search` share around the one core call: the spec from a profile and
-// the typed flags, and the verdict turned into the error whose class carries the exit code.
+// the typed flags, and the verdict turned into the error whose class carries the exit code. The
+// service stack and the profile reader (yaml) load only when a run names a service or a profile.
 import type { Command } from 'commander';
-import { benchmarkService } from '../bench/cluster/service-benchmark.js';
 import { executeBenchmark } from '../bench/engine/execute.js';
 import type { BenchOutcome, ProgressEvent } from '../bench/engine/runner.js';
 import { readApiKey } from '../bench/results/result-io.js';
@@ -9,8 +9,6 @@ import type { Verdict } from '../bench/results/verdict.js';
 import type { BenchSpec } from '../bench/spec/bench-spec.js';
 import { mergeInput } from '../bench/spec/bench-input.js';
 import { buildBenchSpec, configBenchDefaults } from '../bench/spec/build-spec.js';
-import { loadBenchProfile } from '../bench/spec/profile.js';
-import { resolveProfile } from '../config/profiles.js';
 import { BenchError, ThresholdError } from '../errors.js';
 import type { Output } from '../report/output.js';
 import { createProgress } from '../report/progress.js';
@@ -25,7 +23,7 @@ export async function runWithProgress(spec: BenchSpec, command: Command, output:
   try {
     return spec.target.service === undefined
       ? await executeBenchmark(spec, apiKey ? { apiKey } : {}, hooks)
-      : await benchmarkService((await configFor(command)).config, spec, hooks, apiKeyFile !== undefined && apiKey ? { apiKey } : {});
+      : await (await import('../bench/cluster/service-benchmark.js')).benchmarkService((await configFor(command)).config, spec, hooks, apiKeyFile !== undefined && apiKey ? { apiKey } : {});
   } finally {
     progress.stop();
   }
@@ -33,8 +31,8 @@ export async function runWithProgress(spec: BenchSpec, command: Command, output:
 
 /** Config defaults, then the profile (a built-in name or a file), then the flags typed -> one BenchSpec; errors name the flag or the profile key. */
 export async function specFromCommandLine(profileName: string | undefined, command: Command, flags: Parameters<typeof typedInput>[1] = SPEC_FLAGS, kind: 'bench' | 'search' = 'bench'): Promise<BenchSpec> {
-  const profilePath = profileName === undefined ? undefined : await resolveProfile(profileName, kind, '--profile');
-  const profile = profilePath === undefined ? {} : await loadBenchProfile(profilePath);
+  const profilePath = profileName === undefined ? undefined : await (await import('../config/profiles.js')).resolveProfile(profileName, kind, '--profile');
+  const profile = profilePath === undefined ? {} : await (await import('../bench/spec/profile.js')).loadBenchProfile(profilePath);
   const typed = typedInput(command, flags);
   const given = mergeInput(profile, typed);
   // The config is read only where it matters: a service (its Prometheus has the GPU series) or PromQL assertions.

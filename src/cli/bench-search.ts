@@ -5,7 +5,6 @@ import { Command } from 'commander';
 import { outputSearchDocument, rescuePath, writeResultFile } from '../bench/results/result-io.js';
 import { UsageError } from '../errors.js';
 import { createOutput } from '../report/output.js';
-import { renderSearchTable } from '../report/search-table.js';
 import { addSpecOptions, SEARCH_FLAGS, SPEC_FLAGS } from './bench-options.js';
 import { runWithProgress, specFromCommandLine, verdictToExit } from './bench-outcome.js';
 
@@ -54,7 +53,7 @@ export function buildSearchCommand(): Command {
         await writeResultFile(flags.out, doc);
         output.info(`search written to ${flags.out}`);
       }
-      output.info(renderSearchTable(doc));
+      output.info((await import('../report/search-table.js')).renderSearchTable(doc));
       if (flags.json || flags.out === '-') output.dataJson(doc);
       if (flags.html !== undefined) {
         const { writeHtmlReport } = await import('../report/html-page.js');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin shim, CommonJS (bin/package.json) so that what the fast path answers (--version, a cached
-// `service models`: dist/bundle/fast.cjs) starts no ES module loader; everything else is the
+// Thin shim, CommonJS (bin/package.json) so that what the fast path answers (--version, --help, a
+// cached `service models`: dist/bundle/fast.cjs) starts no ES module loader; everything else is the
 // bundled CLI (dist/bundle/aibench.js), which sets the exit code. Both are built by
 // `npm run build` (a package ships them built); a checkout that was never built says so.
 'use strict';

@@ -65,7 +65,7 @@ const result = await build({
 });
 // CommonJS libraries inside an ESM bundle still call require() for Node's own modules, and
 // ssh2's WebAssembly loader reads __dirname: each chunk that names one of them gets its own, and
-// only those (createRequire costs a little per chunk, and a cached `service models` loads 15).
+// only those (createRequire costs a little per chunk, and a command loads a dozen or more).
 const SHIMS = [
   { uses: /\brequire\b/, code: "import { createRequire as __aibenchRequire } from 'node:module'; const require = __aibenchRequire(import.meta.url);" },
   { uses: /\b__(?:file|dir)name\b/, code: "import { dirname as __aibenchDirname } from 'node:path'; import { fileURLToPath as __aibenchPath } from 'node:url'; const __filename = __aibenchPath(import.meta.url); const __dirname = __aibenchDirname(__filename);" },
@@ -81,7 +81,7 @@ const queryParsers = await build({
   stdin: { contents: "module.exports = { promql: require('@prometheus-io/lezer-promql').parser, logql: require('@grafana/lezer-logql').parser };", resolveDir: root, loader: 'js' },
   outfile: join(outdir, 'query-parsers.cjs'), bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, metafile: true, logLevel: 'warning',
 });
-// The fast path (src/cli/fast-path.ts: --version, a cached `service models`) alone, as one CommonJS
+// The fast path (src/cli/fast-path.ts: --version, --help, a cached `service models`) alone, as one CommonJS
 // file that bin/aibench.js requires before anything else: answering it then starts neither the ES
 // module loader (~10 ms) nor the chunks of the full program.
 const fast = await build({

@@ -58,16 +58,8 @@ export function selectedSample(values: Float64Array, ranks: readonly number[]): 
     start[b] = (start[b] as number) + 1;
   }
   for (let b = 1; b <= BUCKETS + 1; b++) start[b] = (start[b] as number) + (start[b - 1] as number);
-  const bucketOfRank = (rank: number): number => {
-    let lo = 0;
-    let hi = BUCKETS;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((start[mid] as number) <= rank) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  // The last bucket that starts at or before the rank (start[0] = 0 <= rank < n = start[BUCKETS + 1]).
+  const bucketOfRank = (rank: number): number => upperBound(start, rank) - 1;
   // Gather the values of the wanted ranks' buckets, bucket by bucket, and sort each bucket.
   const needed = new Int32Array(BUCKETS + 1).fill(-1);
   let gathered = 0;
@@ -82,10 +74,11 @@ export function selectedSample(values: Float64Array, ranks: readonly number[]): 
   const fill = Int32Array.from(needed);
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
-    const at = fill[bucketOf(v)] as number;
+    const b = bucketOf(v);
+    const at = fill[b] as number;
     if (at === -1) continue;
     slab[at] = v;
-    fill[bucketOf(v)] = at + 1;
+    fill[b] = at + 1;
   }
   const sliceOf = (b: number): Float64Array => slab.subarray(needed[b] as number, (needed[b] as number) + (start[b + 1] as number) - (start[b] as number));
   needed.forEach((at, b) => {

@@ -1,11 +1,10 @@
 // What answers a fast-path command line (fast-path.ts decides which): the version, and a cached
 // `service models` from the files the full program wrote.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { chooseConfigPath, serviceStorePath } from '../config/paths.js';
 import { configKey, validatedConfig } from '../config/validated-cache.js';
 import { createOutput } from '../report/output.js';
-import { asModelsEntry, defaultModelsCacheDir, isFreshEntry, modelsAnswer, type ModelsAnswer } from '../service/models-entry.js';
+import { defaultModelsCacheDir, isFreshEntry, modelsAnswer, readModelsEntry, type ModelsAnswer } from '../service/models-entry.js';
 import { VERSION } from '../version.js';
 import type { ModelsRequest } from './fast-path.js';
 import { printModelsAnswer } from './models-answer.js';
@@ -45,7 +44,7 @@ async function freshCachedAnswer(request: ModelsRequest, env: NodeJS.ProcessEnv,
   if (typeof config?.models_cache_ttl_s !== 'number') return undefined;
   const jobId = await storedJobId(request.id, env);
   if (jobId === undefined) return undefined;
-  const entry = asModelsEntry(await readJson(join(defaultModelsCacheDir(env), `${request.id}.json`)));
+  const entry = await readModelsEntry(defaultModelsCacheDir(env), request.id);
   if (entry?.job_id !== jobId || !isFreshEntry(entry, config.models_cache_ttl_s * 1000, now)) return undefined;
   return modelsAnswer(entry, { cached: true, stale: false, source: 'disk' });
 }

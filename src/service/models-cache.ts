@@ -2,11 +2,11 @@
 // (`$XDG_CACHE_HOME/aibench/models/<id>.json`), both with the same TTL, so a second CLI process
 // answers without network or SSH. Entries are tied to the job id, so a reused service id never
 // serves an old job's list. Past the TTL an entry is still kept as the "last known" list.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { ServiceAuthError } from '../errors.js';
-import { asModelsEntry, defaultModelsCacheDir, isFreshEntry, modelsAnswer as answer, type ModelsAnswer, type ModelsEntry } from './models-entry.js';
+import { defaultModelsCacheDir, readModelsEntry, isFreshEntry, modelsAnswer as answer, type ModelsAnswer, type ModelsEntry } from './models-entry.js';
 
 interface ModelsCacheOptions {
   ttlMs: number;
@@ -33,12 +33,8 @@ export class ModelsCache {
     return isFreshEntry(entry, this.ttlMs, this.now());
   }
 
-  private async fromDisk(id: string): Promise<ModelsEntry | undefined> {
-    try {
-      return asModelsEntry(JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')));
-    } catch {
-      return undefined;
-    }
+  private fromDisk(id: string): Promise<ModelsEntry | undefined> {
+    return readModelsEntry(this.dir, id);
   }
 
   /** A fresh entry for this service's job, from memory first, then disk. */

@@ -3,6 +3,7 @@
 // zod and lru-cache so the start-up fast path (src/cli/fast-path.ts) and ModelsCache read the
 // file the same way; the file is aibench's own, written atomically, so a four-field check is
 // the whole of its validation.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { localCacheDir } from '../config/paths.js';
 
@@ -31,7 +32,7 @@ export function defaultModelsCacheDir(env: NodeJS.ProcessEnv = process.env): str
 }
 
 /** The parsed JSON of a cache file as an entry, or undefined when it is not one. */
-export function asModelsEntry(json: unknown): ModelsEntry | undefined {
+function asModelsEntry(json: unknown): ModelsEntry | undefined {
   const e = json as Partial<ModelsEntry> | null;
   const ok =
     typeof e === 'object' && e !== null &&
@@ -39,6 +40,15 @@ export function asModelsEntry(json: unknown): ModelsEntry | undefined {
     typeof e.fetched_at_ms === 'number' && Number.isFinite(e.fetched_at_ms) &&
     Array.isArray(e.models) && e.models.every((m) => typeof m === 'string');
   return ok ? { service_id: e.service_id!, job_id: e.job_id!, fetched_at_ms: e.fetched_at_ms!, models: e.models! } : undefined;
+}
+
+/** The entry cached on disk for a service, or undefined when there is none or it is not one. */
+export async function readModelsEntry(dir: string, id: string): Promise<ModelsEntry | undefined> {
+  try {
+    return asModelsEntry(JSON.parse(await readFile(join(dir, `${id}.json`), 'utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Within the TTL (a TTL of 0 caches nothing). Freshness is judged from fetched_at_ms so memory and disk agree exactly. */

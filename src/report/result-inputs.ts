@@ -5,7 +5,7 @@
 // use requests[], of which those are copies, and parsing them was a third of a big report's time.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseResultText, readResultFile } from '../bench/results/result-io.js';
+import { parseResultBytes, readResultFile } from '../bench/results/result-io.js';
 import { VLLM_DETAIL_KEYS } from '../bench/results/result-text.js';
 import { parseResultDocument, runsOfDocument, type ResultDocument, type SearchDocument, type SweepDocument } from '../bench/results/result-schema.js';
 import { UsageError } from '../errors.js';
@@ -61,7 +61,7 @@ async function readDirectory(dir: string, out: LoadedInputs): Promise<void> {
 async function readCandidate(path: string, out: LoadedInputs): Promise<void> {
   let value: unknown;
   try {
-    value = parseResultText(await readFile(path, 'utf8'), VLLM_DETAIL_KEYS);
+    value = parseResultBytes(await readFile(path), VLLM_DETAIL_KEYS);
   } catch (error) {
     out.skipped.push({ path, kind: 'other', reason: `not JSON: ${(error as Error).message}` });
     return;

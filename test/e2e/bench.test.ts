@@ -44,7 +44,12 @@ describe('aibench bench (built bin)', () => {
     expect(measured).toHaveLength(12);
     expect(doc.input_lens).toEqual(measured.map((r) => r.prompt_tokens));
     expect(doc.output_lens).toEqual(measured.map(() => 8));
-    expect(doc.ttfts).toEqual(measured.map((r) => r.ttft_ms! / 1000));
+    // vLLM's lists are the records' values in seconds, to the nanosecond like them (no binary tail).
+    doc.ttfts!.forEach((s, i) => expect(s * 1000).toBeCloseTo(measured[i]!.ttft_ms!, 9));
+    for (const value of [...doc.ttfts!, ...doc.itls!.flat(), ...measured.flatMap((r) => [r.ttft_ms!, r.e2el_ms, ...r.itl_ms])]) {
+      expect(String(value)).toMatch(/^\d+(\.\d{1,9})?$/);
+    }
+    expect(measured.map((r) => r.itl_ms.map((ms) => String(ms).split('.')[1]?.length ?? 0)).flat().every((d) => d <= 6)).toBe(true);
     expect(doc.itls!.map((gaps) => gaps.length)).toEqual(measured.map(() => 7));
     const sorted = [...doc.ttfts!].sort((a, b) => a - b);
     expect(((sorted[5]! + sorted[6]!) / 2) * 1000).toBeCloseTo(doc.median_ttft_ms!, 6);

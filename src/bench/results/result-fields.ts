@@ -1,7 +1,7 @@
 // Flat, vLLM-named metric fields of a result document (mean_ttft_ms, p99_ttft_ms, ...) and the
 // per-request detail records written with --save-detailed.
 import { formatPercentileKey } from './percentile.js';
-import { requestLatencies, type BenchMetrics } from './metrics.js';
+import { clockMs, clockSeconds, requestLatencies, type BenchMetrics } from './metrics.js';
 import type { Distribution, RequestRecord } from '../engine/types.js';
 
 export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el'] as const;
@@ -121,7 +121,7 @@ export function toRequestDetail(record: RequestRecord, originMs?: number): Reque
     output_tokens: record.outputTokens,
     output_tokens_source: record.outputTokensSource,
     expected_output_tokens: record.expectedOutputTokens,
-    send_lag_ms: record.startMs - record.scheduledMs,
+    send_lag_ms: clockMs(record.startMs - record.scheduledMs),
     e2el_ms: lat.e2elMs,
     itl_ms: lat.itlMs,
   };
@@ -132,7 +132,7 @@ export function toRequestDetail(record: RequestRecord, originMs?: number): Reque
   if (record.cut) detail.cut = true;
   if (record.cutReason !== undefined) detail.cut_reason = record.cutReason;
   if (record.warmup) detail.warmup = true;
-  if (originMs !== undefined) detail.start_ms = record.startMs - originMs;
+  if (originMs !== undefined) detail.start_ms = clockMs(record.startMs - originMs);
   if (record.malformedEvents !== undefined) detail.malformed_events = record.malformedEvents;
   if (record.done !== undefined) detail.done = record.done;
   if (record.client !== undefined) detail.client = record.client;
@@ -159,8 +159,8 @@ export function toVllmDetailArrays(records: readonly RequestRecord[]): VllmDetai
     const lat = requestLatencies(record);
     out.input_lens.push(record.promptTokens);
     out.output_lens.push(record.success ? record.outputTokens : 0);
-    out.ttfts.push((lat.ttftMs ?? 0) / 1000);
-    out.itls.push(lat.itlMs.map((ms) => ms / 1000));
+    out.ttfts.push(clockSeconds(lat.ttftMs ?? 0));
+    out.itls.push(lat.itlMs.map(clockSeconds));
   }
   return out;
 }

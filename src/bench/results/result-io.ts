@@ -9,7 +9,7 @@ import { localStateDir } from '../../config/paths.js';
 import { BenchError, UsageError } from '../../errors.js';
 import { formatZodIssues } from '../../config/zod-error.js';
 import { repetitionSummary } from '../../report/repetitions.js';
-import { resultText, withoutRunLists } from './result-text.js';
+import { resultFileText, resultText, withoutRunLists } from './result-text.js';
 import { parseResultDocument, ResultDocumentSchema, SearchDocumentSchema, SweepDocumentSchema, type ResultDocument, type SearchDocument, type SweepDocument } from './result-schema.js';
 
 export type OutputDocument = ResultDocument | SweepDocument;
@@ -90,22 +90,24 @@ function writeStdout(text: string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
-/** JSON.parse a result file's text, without the `omit` run lists when its layout allows it (see withoutRunLists), whole otherwise. */
-export function parseResultText(text: string, omit: readonly string[] = []): unknown {
-  const slim = withoutRunLists(text, omit);
-  if (slim === text) return JSON.parse(text);
-  try {
-    return JSON.parse(slim);
-  } catch {
-    return JSON.parse(text);
+/** JSON.parse a result file, without the `omit` run lists when its layout allows it (see withoutRunLists), whole otherwise. */
+export function parseResultBytes(bytes: Buffer, omit: readonly string[] = []): unknown {
+  const slim = withoutRunLists(bytes, omit);
+  if (slim !== undefined) {
+    try {
+      return JSON.parse(slim);
+    } catch {
+      // Not what the layout promised: the whole text decides (and its error is the one to show).
+    }
   }
+  return JSON.parse(resultFileText(bytes));
 }
 
 /** Read and validate a result file (UsageError naming the file and every bad key); `omit`: run list fields the caller never reads. */
 export async function readResultFile(path: string, options: { omit?: readonly string[] } = {}): Promise<AnyResultDocument> {
   let value: unknown;
   try {
-    value = parseResultText(await readFile(path, 'utf8'), options.omit);
+    value = parseResultBytes(await readFile(path), options.omit);
   } catch (error) {
     throw new UsageError(`Cannot read result ${path}: ${(error as Error).message}`, { cause: error });
   }

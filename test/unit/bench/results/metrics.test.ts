@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, requestLatencies } from '../../../../src/bench/results/metrics.js';
-import { toResultFields } from '../../../../src/bench/results/result-fields.js';
+import { toRequestDetail, toResultFields, toVllmDetailArrays } from '../../../../src/bench/results/result-fields.js';
 import type { RequestRecord } from '../../../../src/bench/engine/types.js';
 
 function rec(partial: Partial<RequestRecord> & Pick<RequestRecord, 'index' | 'startMs' | 'endMs'>): RequestRecord {
@@ -161,5 +161,31 @@ describe('toResultFields', () => {
     expect(f.mean_tpot_ms).toBe(43.75);
     expect(f.max_e2el_ms).toBe(210);
     expect('p99_ttft_ms' in f).toBe(false);
+  });
+});
+
+describe('latencies to the clock resolution', () => {
+  // performance.now() values are whole nanoseconds; subtracting two of them leaves binary noise.
+  const noisy = rec({ index: 0, startMs: 1234.567891, chunkTimesMs: [1248.439020, 1261.000001, 1274.5], endMs: 1274.700003, outputTokens: 3 });
+
+  it('keeps every latency to the nanosecond, so the records print short and exact', () => {
+    expect(1248.439020 - 1234.567891).not.toBe(13.871129); // the noise this removes
+    const lat = requestLatencies(noisy);
+    expect(lat.ttftMs).toBe(13.871129);
+    expect(lat.itlMs).toEqual([12.560981, 13.499999]);
+    expect(lat.e2elMs).toBe(40.132112);
+    expect(lat.tpotMs).toBe(13.130492); // (40.132112 - 13.871129) / 2 = 13.1304915, to the nanosecond
+    expect(toRequestDetail(noisy, 1200).start_ms).toBe(34.567891);
+    expect(toVllmDetailArrays([noisy]).itls).toEqual([[0.012560981, 0.013499999]]);
+  });
+
+  it('computes the statistics from the same values the detail records hold', () => {
+    const many = Array.from({ length: 50 }, (_, i) => rec({ index: i, startMs: 1000.000001 * i + 0.1, chunkTimesMs: [1000.000001 * i + 0.3, 1000.000001 * i + 0.7], endMs: 1000.000001 * i + 0.9, outputTokens: 2 }));
+    const m = computeMetrics(many, { durationS: 60, percentiles: [50] });
+    const details = many.map((r) => toRequestDetail(r));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(m.ttft_ms.mean).toBe(mean(details.map((d) => d.ttft_ms ?? Number.NaN)));
+    expect(m.e2el_ms.mean).toBe(mean(details.map((d) => d.e2el_ms)));
+    expect(m.itl_ms.mean).toBe(mean(details.flatMap((d) => d.itl_ms)));
   });
 });

@@ -61,13 +61,15 @@ describe('withoutRunLists', () => {
   const run = fc.tuple(fc.dictionary(key, fc.jsonValue(), { maxKeys: 5 }), lists, fc.dictionary(key, fc.jsonValue(), { maxKeys: 3 }), fc.dictionary(fc.constantFrom('itls', 'ttfts', 'x'), fc.jsonValue(), { maxKeys: 2 }))
     .map(([before, vllm, after, nested]) => ({ schema_version: 1, kind: 'run', ...before, nested, ...vllm, ...after, tail: [nested] }));
   const without = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => !(VLLM_DETAIL_KEYS as readonly string[]).includes(k)));
+  // What a reader parses: the cut text, or the whole file when nothing was cut.
+  const cut = (text: string): string => withoutRunLists(Buffer.from(text), VLLM_DETAIL_KEYS) ?? text;
   const writers: Array<[string, (doc: unknown) => string]> = [['resultText', resultText], ['JSON.stringify', (doc) => `${JSON.stringify(doc, null, 2)}\n`]];
 
   it.each(writers)('cuts exactly the run-level lists of a run written by %s', (_name, write) => {
     fc.assert(
       fc.property(run, (doc) => {
         const plain = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
-        expect(JSON.parse(withoutRunLists(write(doc), VLLM_DETAIL_KEYS))).toEqual(without(plain));
+        expect(JSON.parse(cut(write(doc)))).toEqual(without(plain));
       }),
       { numRuns: 300 },
     );
@@ -78,16 +80,23 @@ describe('withoutRunLists', () => {
       fc.property(fc.array(run, { minLength: 1, maxLength: 3 }), lists, (runs, outside) => {
         const doc = { schema_version: 1, kind: 'sweep', summary: [{ label: 'x', ...outside, more: { a: 1 } }], runs };
         const plain = JSON.parse(JSON.stringify(doc)) as { runs: Array<Record<string, unknown>> };
-        expect(JSON.parse(withoutRunLists(write(doc), VLLM_DETAIL_KEYS))).toEqual({ ...plain, runs: plain.runs.map(without) });
+        expect(JSON.parse(cut(write(doc)))).toEqual({ ...plain, runs: plain.runs.map(without) });
       }),
       { numRuns: 200 },
     );
   });
 
+  it('cuts on the bytes of a file that is not ASCII, and decodes what is kept as UTF-8', () => {
+    const doc = { schema_version: 1, kind: 'run', label: 'modèle 😀', 'ключ': ['ttfts', 'é'], ttfts: [0.5], itls: [[1, 2]], after: '→' };
+    const text = resultText(doc);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(text.length);
+    expect(JSON.parse(cut(text))).toEqual({ schema_version: 1, kind: 'run', label: 'modèle 😀', 'ключ': ['ttfts', 'é'], after: '→' });
+  });
+
   it('leaves any other layout whole', () => {
     const doc = { schema_version: 1, kind: 'run', itls: [[1]], ttfts: [1] };
     for (const text of [JSON.stringify(doc), `${JSON.stringify({ kind: 'run', schema_version: 1, itls: [[1]] }, null, 2)}`, `${JSON.stringify({ ...doc, kind: 'search' }, null, 2)}`]) {
-      expect(withoutRunLists(text, VLLM_DETAIL_KEYS)).toBe(text);
+      expect(withoutRunLists(Buffer.from(text), VLLM_DETAIL_KEYS)).toBeUndefined();
     }
   });
 });

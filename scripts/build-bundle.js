@@ -22,6 +22,38 @@ const zodEnglishOnly = {
     b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({ contents: "export { default as en } from './en.js';", loader: 'js', resolveDir: dirname(args.path) }));
   },
 };
+// undici's index.js requires every dispatcher, interceptor, cache, mock, fetch, WebSocket and
+// EventSource it has (~60 ms of a benchmark's start-up, profiled); aibench uses Pool, the global
+// dispatcher's Dispatcher API and FormData (batch uploads, built only when used). The bundle gets an
+// index with just those, and the build fails if src/ imports anything else from 'undici'.
+const UNDICI_USED = ['Pool', 'getGlobalDispatcher', 'FormData'];
+const undiciCore = {
+  name: 'undici-core',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]index\.js$/ }, (args) => ({
+      contents: [
+        "'use strict'",
+        "Object.assign(require('./lib/dispatcher/dispatcher').prototype, require('./lib/api'))",
+        "module.exports.Pool = require('./lib/dispatcher/pool')",
+        "module.exports.getGlobalDispatcher = require('./lib/global').getGlobalDispatcher",
+        "Object.defineProperty(module.exports, 'FormData', { enumerable: true, get: () => require('./lib/web/fetch/formdata').FormData })",
+      ].join('\n'),
+      loader: 'js', resolveDir: dirname(args.path),
+    }));
+  },
+};
+/** The names src/ imports from 'undici' (types aside), which undiciCore must all provide. */
+function checkUndiciImports() {
+  const files = readdirSync(join(root, 'src'), { recursive: true }).filter((f) => f.endsWith('.ts'));
+  for (const file of files) {
+    for (const m of readFileSync(join(root, 'src', file), 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)) {
+      const names = m[1].split(',').map((n) => n.trim()).filter((n) => n !== '' && !n.startsWith('type '));
+      const missing = names.filter((n) => !UNDICI_USED.includes(n));
+      if (missing.length > 0) throw new Error(`src/${file} imports ${missing.join(', ')} from undici: add it to the bundle's undici index in scripts/build-bundle.js`);
+    }
+  }
+}
+checkUndiciImports();
 const outdir = join(root, 'dist', 'bundle');
 
 /** The licence text of every package the bundle includes, in one file beside it (the bundle carries their code). */
@@ -61,7 +93,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   external: ['cpu-features', '*.node'],
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, undiciCore],
 });
 // CommonJS libraries inside an ESM bundle still call require() for Node's own modules, and
 // ssh2's WebAssembly loader reads __dirname: each chunk that names one of them gets its own, and
@@ -100,6 +132,8 @@ const encoding = await build({
 });
 const { computeWordTable, packWordTable, WORD_TABLE_FILE } = await import(pathToFileURL(join(root, 'dist/bench/datasets/bundled-encoding.js')).href);
 writeFileSync(WORD_TABLE_FILE, JSON.stringify(packWordTable(computeWordTable())));
+// AIBENCH_METAFILE=FILE: esbuild's metafile of the ES bundle, to see which inputs each chunk holds.
+if (process.env.AIBENCH_METAFILE) writeFileSync(process.env.AIBENCH_METAFILE, JSON.stringify(result.metafile));
 writeThirdPartyLicenses({ inputs: { ...result.metafile.inputs, ...encoding.metafile.inputs, ...fast.metafile.inputs, ...queryParsers.metafile.inputs } });
 const bytes = Object.values({ ...result.metafile.outputs, ...encoding.metafile.outputs, ...fast.metafile.outputs, ...queryParsers.metafile.outputs }).reduce((sum, o) => sum + o.bytes, 0);
 console.error(`bundle: ${Object.keys(result.metafile.outputs).length + 4} files, ${(bytes / 1e6).toFixed(1)} MB in ${outdir}`);

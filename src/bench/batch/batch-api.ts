@@ -2,7 +2,8 @@
 // batch on it, read its status, download a file, cancel. One undici request per call; a non-2xx
 // answer is an error naming the call, the status and the server's message.
 import { Blob } from 'node:buffer';
-import { FormData, request } from 'undici';
+import { FormData } from 'undici';
+import { requestUrl } from '../../exec/http.js';
 import { BenchError } from '../../errors.js';
 import { splitTarget } from '../engine/client.js';
 
@@ -36,10 +37,10 @@ export function batchApi(url: string, apiKey?: string): BatchApi {
   const { origin, prefix } = splitTarget(url);
   const auth: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const redact = (text: string) => (apiKey ? text.split(apiKey).join('[redacted]') : text);
-  const call = async (what: string, path: string, init: Parameters<typeof request>[1]): Promise<string> => {
+  const call = async (what: string, path: string, init: Parameters<typeof requestUrl>[1]): Promise<string> => {
     let res;
     try {
-      res = await request(`${origin}${prefix}${path}`, { ...init, headers: { ...auth, ...(init?.headers as Record<string, string> | undefined) } });
+      res = await requestUrl(`${origin}${prefix}${path}`, { ...init, headers: { ...auth, ...(init?.headers as Record<string, string> | undefined) } });
     } catch (error) {
       throw new BenchError(`${what}: ${redact((error as Error).message)}`, { cause: error });
     }

@@ -71,36 +71,41 @@ function readWords(): { ids: number[]; words: string[] } {
 }
 
 /** The bundled encoding as encode/decode/wordTokenIds, answering word-only text without the BPE. */
-export function bundledEncoding(): { encode(text: string): number[]; decode(ids: readonly number[]): string; wordTokenIds(): number[]; selfEncodingWords(): string[] } {
-  let table: { ids: number[]; byId: string[]; byWord: Map<string, number> } | undefined;
-  const words = () => {
-    if (table) return table;
-    const { ids, words: list } = readWords();
-    const byId = new Array<string>(Math.max(0, ...ids) + 1);
-    ids.forEach((id, k) => (byId[id] = list[k]!));
-    table = { ids, byId, byWord: new Map(list.map((w, k) => [w, ids[k]!])) };
-    return table;
+export function bundledEncoding(): { encode(text: string): number[]; decode(ids: readonly number[]): string; wordTokenIds(): number[]; selfEncodingWords(): string[]; wordRunsExact: true } {
+  let table: { ids: number[]; words: string[] } | undefined;
+  let byId: string[] | undefined;
+  let byWord: Map<string, number> | undefined;
+  // Built on first use, each lookup only when something asks for it: a random-prompt run needs
+  // the word list and neither map (see wordRunsExact).
+  const words = () => (table ??= readWords());
+  const idToWord = () => {
+    if (byId) return byId;
+    const { ids, words: list } = words();
+    byId = new Array<string>(Math.max(0, ...ids) + 1);
+    ids.forEach((id, k) => (byId![id] = list[k]!));
+    return byId;
   };
+  const wordToId = () => (byWord ??= new Map(words().words.map((w, k) => [w, words().ids[k]!])));
   return {
     wordTokenIds: () => words().ids,
     // Every table word encodes back to its own id: encode() looks " word" up in the same table, and
     // a vocabulary holds each text once (the test compares this with the checked list).
-    selfEncodingWords: () => {
-      const { ids, byId } = words();
-      return ids.map((id) => ` ${byId[id]!}`);
-    },
+    selfEncodingWords: () => words().words.map((w) => ` ${w}`),
+    // cl100k's pre-tokenizer cuts a run of " word" pieces at every space, and each piece is one
+    // vocabulary entry: a window of N table words is N tokens, so corpus prompts need no sample check.
+    wordRunsExact: true,
     encode(text) {
       if (text === '') return [];
       if (WORD_RUN.test(text)) {
-        const byWord = words().byWord;
-        const ids = text.slice(1).split(' ').map((w) => byWord.get(w));
+        const map = wordToId();
+        const ids = text.slice(1).split(' ').map((w) => map.get(w));
         if (ids.every((id) => id !== undefined)) return ids as number[];
       }
       return cl100kBpe().encode(text, PLAIN_TEXT);
     },
     decode(ids) {
-      const byId = words().byId;
-      const list = ids.map((id) => byId[id]);
+      const table = idToWord();
+      const list = ids.map((id) => table[id]);
       if (list.every((w) => w !== undefined)) return list.length === 0 ? '' : ` ${list.join(' ')}`;
       return cl100kBpe().decode(ids);
     },

@@ -24,6 +24,11 @@ export interface BenchTokenizer {
    * tokenizer knows them without checking each one (token-corpus.ts checks them otherwise).
    */
   selfEncodingWords?(): string[];
+  /**
+   * True when a run of those self-encoding words is exactly one token per word by the tokenizer's
+   * own rules (its pre-tokenizer cuts at every space), so prompts cut from them need no check.
+   */
+  readonly wordRunsExact?: boolean;
 }
 
 /** The hub cache directories to search, most specific first. */

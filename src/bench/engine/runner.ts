@@ -93,14 +93,29 @@ export async function runBenchmark(spec: BenchSpec, endpoint: Endpoint, hooks: B
 export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: BenchHooks = {}): Promise<Prepared> {
   // An uncapped rate opens sockets only as requests overlap: nothing to check up front.
   checkSocketBudget(Math.max(0, ...spec.loads.map((l) => inFlightCap(l) ?? 0)), openFileLimit());
-  const server = await probeServer(spec, endpoint);
+  // The tokenizer and prompts need the server only for the model's name. When that is known up
+  // front and the prompts are generated (bounded work, no file to read), they are built while the
+  // server is asked: CPU spent while waiting on the network, not after it.
+  // (allSettled: if the probe fails first, the early build's own failure is never an unhandled rejection.)
+  const probe = probeServer(spec, endpoint);
+  const named = spec.client.tokenizer ?? spec.target.model ?? endpoint.model;
+  const early = named !== undefined && (spec.dataset.kind === 'random' || spec.dataset.kind === 'prefix') ? Promise.allSettled([buildWorkload(spec, named)]) : undefined;
+  const server = await probe;
   const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
-  const tokenizer = await loadTokenizer(spec.client.tokenizer ?? server.model);
+  const { tokenizer, dataset, pool } = early === undefined ? await buildWorkload(spec, spec.client.tokenizer ?? server.model) : await early.then(([built]) => {
+    if (built.status === 'rejected') throw built.reason;
+    return built.value;
+  });
   hooks.onInfo?.(`model ${server.model}; tokenizer ${tokenizer.kind === 'hf' ? `${tokenizer.name} (${tokenizer.path})` : `${tokenizer.name} (bundled fallback: ${tokenizer.fallbackReason})`}`);
-  const pool = promptPoolSize(spec);
-  const dataset = await buildDataset(spec.dataset, tokenizer, pool.size, spec.seed);
   if (pool.limitedBy === 'memory') hooks.onInfo?.(`prompts: ${pool.size} distinct (cut to fit ${pool.budgetMiB} MiB), reused in turn`);
   return { server, configs, tokenizer, entries: dataset.entries, workload: { conversations: dataset.conversations, trace: dataset.trace } };
+}
+
+/** The tokenizer named and the spec's prompts built with it. */
+async function buildWorkload(spec: BenchSpec, tokenizerName: string) {
+  const tokenizer = await loadTokenizer(tokenizerName);
+  const pool = promptPoolSize(spec);
+  return { tokenizer, pool, dataset: await buildDataset(spec.dataset, tokenizer, pool.size, spec.seed) };
 }
 
 interface StepRun {

@@ -36,6 +36,17 @@ describe('bundled cl100k encoding', () => {
     }
   });
 
+  it('backs wordRunsExact: a run of self-encoding words is one BPE token per word (what lets random prompts skip their sample check)', () => {
+    expect(enc.wordRunsExact).toBe(true);
+    const words = enc.selfEncodingWords();
+    const random = createRng(11);
+    for (let n = 0; n < 20; n++) {
+      const count = 1 + Math.floor(random() * 2048);
+      const text = Array.from({ length: count }, () => words[Math.floor(random() * words.length)]!).join('');
+      expect(cl100kBpe().encode(text, PLAIN)).toHaveLength(count);
+    }
+  });
+
   it('hands any other text to the BPE', () => {
     for (const text of ['', 'Hello, world!', ' the  cat', ' the cat\n', 'tokens 12345 <|endoftext|>', ' naïve']) {
       expect(enc.encode(text)).toEqual(cl100kBpe().encode(text, PLAIN));

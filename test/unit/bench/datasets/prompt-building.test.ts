@@ -62,6 +62,7 @@ describe('the sample check and the exact fallback', () => {
   const merging: BenchTokenizer = {
     ...tokenizer,
     name: 'merging-test',
+    wordRunsExact: false,
     encode: (text) => {
       const ids = tokenizer.encode(text);
       return ids.length > 3 ? ids.slice(0, ids.length - Math.floor(ids.length / 4)) : ids;
@@ -70,9 +71,11 @@ describe('the sample check and the exact fallback', () => {
     wordTokenIds: () => tokenizer.wordTokenIds(),
   };
 
-  it('verifySample notices wrong counts', () => {
-    expect(verifySample(tokenizer, [{ prompt: ' hello world', promptTokens: 2 }])).toBe(true);
-    expect(verifySample(tokenizer, [{ prompt: ' hello world', promptTokens: 3 }])).toBe(false);
+  it('verifySample notices wrong counts, unless the tokenizer vouches for its word runs', () => {
+    const checked: BenchTokenizer = { ...tokenizer, wordRunsExact: false };
+    expect(verifySample(checked, [{ prompt: ' hello world', promptTokens: 2 }])).toBe(true);
+    expect(verifySample(checked, [{ prompt: ' hello world', promptTokens: 3 }])).toBe(false);
+    expect(verifySample({ ...checked, wordRunsExact: true }, [{ prompt: ' hello world', promptTokens: 3 }])).toBe(true);
   });
 
   it('a tokenizer that fails the check gets prompts built and re-encoded one by one, as exact as that allows', async () => {

@@ -88,16 +88,25 @@ export function inFlightPerBucket(starts: Float64Array, ends: Float64Array, endM
   return { t: Array.from({ length: count }, (_, b) => ((b + 0.5) * widthMs) / 1000), v: Array.from(area, (a) => a / widthMs) };
 }
 
-/** Events per second per bucket (weights: e.g. tokens carried by a chunk), from event times in ms. */
-export function ratePerBucket(times: ArrayLike<number>, weights: ArrayLike<number>, endMs: number, buckets = 300): { t: number[]; v: number[] } {
+/** Events per second per bucket, added one at a time (weight: e.g. the tokens a chunk carried), so a caller with millions of events never lists them. */
+export function rateBuckets(endMs: number, buckets = 300): { add(timeMs: number, weight: number): void; rates(): { t: number[]; v: number[] } } {
   const { widthMs, count } = timeBuckets(endMs, buckets);
   const sums = new Float64Array(count);
-  for (let i = 0; i < times.length; i++) {
-    const b = Math.floor((times[i] as number) / widthMs);
-    if (b >= 0 && b < count) sums[b] = (sums[b] as number) + (weights[i] as number);
-    else if (b === count) sums[count - 1] = (sums[count - 1] as number) + (weights[i] as number); // the very last event
-  }
-  return { t: Array.from({ length: count }, (_, b) => ((b + 0.5) * widthMs) / 1000), v: Array.from(sums, (s) => s / (widthMs / 1000)) };
+  return {
+    add(timeMs, weight) {
+      const b = Math.floor(timeMs / widthMs);
+      if (b >= 0 && b < count) sums[b] = (sums[b] as number) + weight;
+      else if (b === count) sums[count - 1] = (sums[count - 1] as number) + weight; // the very last event
+    },
+    rates: () => ({ t: Array.from({ length: count }, (_, b) => ((b + 0.5) * widthMs) / 1000), v: Array.from(sums, (s) => s / (widthMs / 1000)) }),
+  };
+}
+
+/** Events per second per bucket (weights: e.g. tokens carried by a chunk), from event times in ms. */
+export function ratePerBucket(times: ArrayLike<number>, weights: ArrayLike<number>, endMs: number, buckets = 300): { t: number[]; v: number[] } {
+  const rate = rateBuckets(endMs, buckets);
+  for (let i = 0; i < times.length; i++) rate.add(times[i] as number, weights[i] as number);
+  return rate.rates();
 }
 
 /**

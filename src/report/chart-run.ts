@@ -3,7 +3,7 @@
 // request at its send time).
 import { LATENCY_METRICS, type LatencyMetric } from '../bench/results/result-fields.js';
 import type { ResultDocument } from '../bench/results/result-schema.js';
-import { cdfPoints, cdfRanks, histogram, histogramRanks, type Histogram, inFlightPerBucket, minMaxDownsample, ratePerBucket } from './chart-data.js';
+import { cdfPoints, cdfRanks, histogram, histogramRanks, type Histogram, inFlightPerBucket, minMaxDownsample, rateBuckets } from './chart-data.js';
 import type { ChartSpec, MarkerSpec } from './chart-spec.js';
 import { metricValue } from './repetitions.js';
 import { fmtNumber } from './table.js';
@@ -65,8 +65,7 @@ export function timelineCharts(run: ResultDocument, id: string): ChartSpec[] {
   const ends = Float64Array.from(requests, (r, i) => (startMs[i] as number) + r.e2el_ms);
   const endMs = ends.reduce((a, b) => Math.max(a, b), run.duration_s * 1000);
   const inFlight = inFlightPerBucket(startMs, ends, endMs);
-  const tokens = tokenEvents(requests, startMs);
-  const rate = ratePerBucket(tokens.times, tokens.weights, endMs);
+  const rate = tokenRate(requests, startMs, endMs);
   const order = [...startMs.keys()].filter((i) => requests[i]?.ttft_ms !== undefined && requests[i]?.success).sort((a, b) => (startMs[a] as number) - (startMs[b] as number));
   const ttft = minMaxDownsample(order.map((i) => (startMs[i] as number) / 1000), order.map((i) => requests[i]?.ttft_ms as number));
   const bucketNote = `${times.note}; mean per ${(endMs / 1000 / inFlight.t.length).toFixed(2)} s step`;
@@ -81,24 +80,15 @@ export function timelineCharts(run: ResultDocument, id: string): ChartSpec[] {
   ];
 }
 
-// Output tokens over time: each content chunk at send + TTFT + the ITL gaps so far, carrying an even share of the request's tokens.
-function tokenEvents(requests: RequestTimes['requests'], startMs: Float64Array): { times: Float64Array; weights: Float64Array } {
-  let total = 0;
-  for (const r of requests) if (r.success && r.ttft_ms !== undefined) total += r.itl_ms.length + 1;
-  const times = new Float64Array(total);
-  const weights = new Float64Array(total);
-  let at = 0;
+// Output tokens per second over time: each content chunk at send + TTFT + the ITL gaps so far, carrying an even share of the request's tokens.
+function tokenRate(requests: RequestTimes['requests'], startMs: Float64Array, endMs: number): { t: number[]; v: number[] } {
+  const rate = rateBuckets(endMs);
   requests.forEach((r, i) => {
     if (!r.success || r.ttft_ms === undefined) return;
     const share = r.output_tokens / (r.itl_ms.length + 1);
     let t = (startMs[i] as number) + r.ttft_ms;
-    times[at] = t;
-    weights[at++] = share;
-    for (const gap of r.itl_ms) {
-      t += gap;
-      times[at] = t;
-      weights[at++] = share;
-    }
+    rate.add(t, share);
+    for (const gap of r.itl_ms) rate.add((t += gap), share);
   });
-  return { times, weights };
+  return rate.rates();
 }

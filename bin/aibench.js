@@ -12,10 +12,15 @@ function notBuilt() {
   process.exitCode = 1;
 }
 
+// The fast path answers one-argument command lines (--version, --help) and `service models`: any
+// other command line does not load it (~3 ms). What it answers is decided there, not here.
+const args = process.argv.slice(2);
+const maybeFast = args.length === 1 || args.includes('models');
+
 async function run() {
   let fast;
   try {
-    fast = require('../dist/bundle/fast.cjs');
+    if (maybeFast) fast = require('../dist/bundle/fast.cjs');
   } catch (error) {
     if (!missing(error, 'fast.cjs')) throw error;
   }

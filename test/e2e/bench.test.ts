@@ -1,6 +1,8 @@
 // The built bin: `bench run --json` against the embedded simulator, `bench compare` exit codes,
 // duration refusals. Run after `npm run build`.
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +67,20 @@ describe('aibench bench (built bin)', () => {
     expect(doc.summary[0].metrics.output_throughput.n).toBe(2);
     expect(doc.summary[0].metrics.output_throughput.mean).toBeCloseTo((doc.runs[0].output_throughput + doc.runs[1].output_throughput) / 2, 9);
     expect(stderr).not.toMatch(/error/);
+  });
+
+  it('refuses to start against a URL where nothing answers: exit 1 naming the URL, before any request and without a result file', async () => {
+    // A port that was just free: nothing listens there now.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const out = join(home, 'nothing-there.json');
+    const { exitCode, stderr } = await aibench(['bench', 'run', '--url', `http://127.0.0.1:${port}`, '--model', 'm', '--num-requests', '5000', '--out', out]);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain(`error: Expected http://127.0.0.1:${port}/v1/models to answer before the first request, got connect ECONNREFUSED`);
+    expect(stderr).not.toMatch(/5000x|Successful requests/);
+    expect(() => statSync(out)).toThrow();
   });
 
   it('--out writes a valid document', () => {

@@ -30,12 +30,15 @@ interface StreamRequest extends RecordedRequest {
   messages?: ReadonlyArray<{ role: string; content: string }>;
 }
 
+/** What a GET answered: a status and its body parsed as JSON (undefined when it is not), or the error that left no answer. */
+export type JsonAnswer = { status: number; body: unknown } | { error: string };
+
 export interface BenchClient {
   readonly origin: string;
   /** Send one streaming request; resolves with its record and never rejects. Aborting `signal` with a CutReason cuts it. */
   send(request: StreamRequest, signal?: AbortSignal): Promise<RequestRecord>;
-  /** GET a JSON document (models, version): the status and body, or undefined when nothing answered. */
-  getJson(path: string, timeoutMs?: number): Promise<{ status: number; body: unknown } | undefined>;
+  /** GET a JSON document (models, version): the status and body (undefined when not JSON), or why nothing answered. */
+  getJson(path: string, timeoutMs?: number): Promise<JsonAnswer>;
   close(): Promise<void>;
 }
 
@@ -128,7 +131,7 @@ function sendStreaming(t: Target, req: StreamRequest, signal?: AbortSignal): Pro
 }
 
 // GET a JSON document: the status and parsed body (undefined when not JSON), or undefined when nothing answered.
-async function getJson(t: Target, path: string, timeoutMs = 10_000): Promise<{ status: number; body: unknown } | undefined> {
+async function getJson(t: Target, path: string, timeoutMs = 10_000): Promise<JsonAnswer> {
   try {
     const res = await t.pool.request({
       path: `${t.prefix}${path}`, method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
@@ -142,7 +145,7 @@ async function getJson(t: Target, path: string, timeoutMs = 10_000): Promise<{ s
       body = undefined;
     }
     return { status: res.statusCode, body };
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { error: t.redact((error as Error).message) };
   }
 }

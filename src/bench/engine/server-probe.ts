@@ -21,21 +21,28 @@ export async function probeServer(spec: BenchSpec, endpoint: { url: string; apiK
   const client = createBenchClient({ url: endpoint.url, connections: 1, apiKey: endpoint.apiKey });
   try {
     const models = await client.getJson('/v1/models');
-    if (models?.status === 401 || models?.status === 403) {
+    // Nothing at the URL (refused, reset, timed out): every request would fail the same way, so say it now.
+    if ('error' in models) {
+      throw new BenchError(`Expected ${endpoint.url}/v1/models to answer before the first request, got ${models.error}`, {
+        hint: 'check that the server is up and that the URL (host, port) is the one it listens on',
+      });
+    }
+    if (models.status === 401 || models.status === 403) {
       throw new BenchError(`${endpoint.url}/v1/models answered HTTP ${models.status}: the server wants an API key`, {
         code: 'E_AUTH', hint: 'pass --api-key-file FILE (mode 0600) or set OPENAI_API_KEY / VLLM_API_KEY',
       });
     }
-    const cards = ((models?.body as { data?: ModelCard[] } | undefined)?.data ?? []).filter((c) => typeof c?.id === 'string' && c.id !== '');
+    const cards = ((models.body as { data?: ModelCard[] } | undefined)?.data ?? []).filter((c) => typeof c?.id === 'string' && c.id !== '');
     const model = spec.target.model ?? endpoint.model ?? (cards[0]?.id as string | undefined);
     if (model === undefined) {
-      throw new BenchError(`Expected a model from ${endpoint.url}/v1/models, got ${models === undefined ? 'no answer' : `HTTP ${models.status} without a model`}`, {
+      throw new BenchError(`Expected a model from ${endpoint.url}/v1/models, got HTTP ${models.status} without a model`, {
         hint: 'check that the server is up, or pass --model',
       });
     }
     const card = cards.find((c) => c.id === model);
     const maxModelLen = typeof card?.max_model_len === 'number' && card.max_model_len > 0 ? card.max_model_len : undefined;
-    const version = (await client.getJson('/version', 3000))?.body as { version?: unknown } | undefined;
+    const answer = await client.getJson('/version', 3000);
+    const version = ('body' in answer ? answer.body : undefined) as { version?: unknown } | undefined;
     const info: ServerInfo = { model, ...(typeof version?.version === 'string' ? { version: version.version } : {}), ...(maxModelLen ? { maxModelLen } : {}) };
     checkContext(spec, info);
     return info;

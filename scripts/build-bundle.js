@@ -23,7 +23,7 @@ const zodEnglishOnly = {
   },
 };
 // undici's index.js requires every dispatcher, interceptor, cache, mock, fetch, WebSocket and
-// EventSource it has (~60 ms of a benchmark's start-up, profiled); aibench uses Pool, the global
+// EventSource it has (~45 ms of a benchmark's start-up, measured side by side); aibench uses Pool, the global
 // dispatcher's Dispatcher API and FormData (batch uploads, built only when used). The bundle gets an
 // index with just those, and the build fails if src/ imports anything else from 'undici'.
 const UNDICI_USED = ['Pool', 'getGlobalDispatcher', 'FormData'];

@@ -35,7 +35,7 @@ interface HttpResponse {
 
 /**
  * undici's `request(url, options)` on its global dispatcher, written against the Dispatcher API
- * so the bundle can leave out the rest of undici's index (fetch, WebSocket, caches, mocks: ~60 ms
+ * so the bundle can leave out the rest of undici's index (fetch, WebSocket, caches, mocks: ~45 ms
  * of start-up; see scripts/build-bundle.js). A URL that does not parse throws as undici's would.
  */
 export function requestUrl(url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & { method?: Dispatcher.HttpMethod }): Promise<Dispatcher.ResponseData> {

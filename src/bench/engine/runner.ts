@@ -94,12 +94,12 @@ export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: Ben
   // An uncapped rate opens sockets only as requests overlap: nothing to check up front.
   checkSocketBudget(Math.max(0, ...spec.loads.map((l) => inFlightCap(l) ?? 0)), openFileLimit());
   // The tokenizer and prompts need the server only for the model's name. When that is known up
-  // front and the prompts are generated (bounded work, no file to read), they are built while the
+  // front and the prompts are few generated ones (see smallGenerated), they are built while the
   // server is asked: CPU spent while waiting on the network, not after it.
   // (allSettled: if the probe fails first, the early build's own failure is never an unhandled rejection.)
   const probe = probeServer(spec, endpoint);
   const named = spec.client.tokenizer ?? spec.target.model ?? endpoint.model;
-  const early = named !== undefined && (spec.dataset.kind === 'random' || spec.dataset.kind === 'prefix') ? Promise.allSettled([buildWorkload(spec, named)]) : undefined;
+  const early = named !== undefined && smallGenerated(spec) ? Promise.allSettled([buildWorkload(spec, named)]) : undefined;
   const server = await probe;
   const configs = validatedRunConfigs(spec, { url: endpoint.url, model: server.model });
   const { tokenizer, dataset, pool } = early === undefined ? await buildWorkload(spec, spec.client.tokenizer ?? server.model) : await early.then(([built]) => {
@@ -109,6 +109,18 @@ export async function prepareRun(spec: BenchSpec, endpoint: Endpoint, hooks: Ben
   hooks.onInfo?.(`model ${server.model}; tokenizer ${tokenizer.kind === 'hf' ? `${tokenizer.name} (${tokenizer.path})` : `${tokenizer.name} (bundled fallback: ${tokenizer.fallbackReason})`}`);
   if (pool.limitedBy === 'memory') hooks.onInfo?.(`prompts: ${pool.size} distinct (cut to fit ${pool.budgetMiB} MiB), reused in turn`);
   return { server, configs, tokenizer, entries: dataset.entries, workload: { conversations: dataset.conversations, trace: dataset.trace } };
+}
+
+/**
+ * Random or prefix prompts of at most ~256k tokens in all (the default, 100 of 1,024 tokens, builds
+ * in ~30 ms). A bigger build would hold up the probe's answer (an unreachable server would be
+ * reported late) and be wasted when the probe fails, so it waits for the probe as files do.
+ */
+function smallGenerated(spec: BenchSpec): boolean {
+  const d = spec.dataset;
+  if (d.kind !== 'random' && d.kind !== 'prefix') return false;
+  const perPrompt = d.input_len + (d.kind === 'prefix' ? d.prefix_len : 0);
+  return promptPoolSize(spec).size * perPrompt <= 262_144;
 }
 
 /** The tokenizer named and the spec's prompts built with it. */

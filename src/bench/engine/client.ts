@@ -130,7 +130,7 @@ function sendStreaming(t: Target, req: StreamRequest, signal?: AbortSignal): Pro
   });
 }
 
-// GET a JSON document: the status and parsed body (undefined when not JSON), or undefined when nothing answered.
+// GET a JSON document: the status and parsed body (undefined when not JSON), or the error that left no answer.
 async function getJson(t: Target, path: string, timeoutMs = 10_000): Promise<JsonAnswer> {
   try {
     const res = await t.pool.request({

@@ -31,7 +31,7 @@ interface StreamRequest extends RecordedRequest {
 }
 
 /** What a GET answered: a status and its body parsed as JSON (undefined when it is not), or the error that left no answer. */
-export type JsonAnswer = { status: number; body: unknown } | { error: string };
+type JsonAnswer = { status: number; body: unknown } | { error: string };
 
 export interface BenchClient {
   readonly origin: string;

@@ -85,7 +85,12 @@ export function bundledEncoding(): { encode(text: string): number[]; decode(ids:
     ids.forEach((id, k) => (byId![id] = list[k]!));
     return byId;
   };
-  const wordToId = () => (byWord ??= new Map(words().words.map((w, k) => [w, words().ids[k]!])));
+  const wordToId = () => {
+    if (byWord) return byWord;
+    const { ids, words: list } = words();
+    byWord = new Map(list.map((w, k) => [w, ids[k]!]));
+    return byWord;
+  };
   return {
     wordTokenIds: () => words().ids,
     // Every table word encodes back to its own id: encode() looks " word" up in the same table, and

@@ -137,7 +137,9 @@ describe('suite run on real Slurm', () => {
     const file = join(dir, 'kill.yaml');
     const out = join(dir, 'kill-out');
     writeFileSync(file, suiteYaml('it-kill', service(id, FAST_SIM), '  concurrency: [1, 2]\n  input_len: [16, 32, 48]\n  output_len: [8]\n  duration_min: 0.03'));
-    const results = () => readdirSync(out).filter((f) => f.startsWith(`${id}__`)).length;
+    // Finished results only: write-file-atomic's temporary (NAME.json.NNNN) appears first, and a kill
+    // between it and the rename leaves no result for --resume to find.
+    const results = () => readdirSync(out).filter((f) => f.startsWith(`${id}__`) && f.endsWith('.json')).length;
     const first = spawnSuite([file, '--out', out], home);
     await stderrLine(first, new RegExp(`service ${id}: ready at `), 'the service READY');
     first.kill('SIGKILL');

@@ -59,14 +59,15 @@ export function runSummaryRows(doc: ResultDocument): SummaryRow[] {
 // The rows of a multi-turn run (TTFT by turn) and of a batch job (queue wait, duration, items).
 function workloadRows(doc: ResultDocument): SummaryRow[] {
   const row = (label: string, value: number | undefined): SummaryRow => (value === undefined ? { label, text: fmtNumber(value) } : { label, value, text: fmtNumber(value) });
+  const count = (label: string, value: number): SummaryRow => ({ label, value, text: String(value) }); // whole numbers: `5`, never `5.00`
   const rows: SummaryRow[] = [];
   if (doc.multi_turn !== undefined) {
-    rows.push({ label: 'Multi-turn sessions', heading: true, text: '' }, row('Sessions', doc.multi_turn.sessions), row('Sessions ended by a failed turn', doc.multi_turn.broken_sessions));
+    rows.push({ label: 'Multi-turn sessions', heading: true, text: '' }, count('Sessions', doc.multi_turn.sessions), count('Sessions ended by a failed turn', doc.multi_turn.broken_sessions));
     for (const t of doc.multi_turn.turns) rows.push(row(`Turn ${t.turn + 1}: median TTFT (ms), ${t.completed} req`, t.median_ttft_ms));
   }
   if (doc.batch !== undefined) {
     const b = doc.batch;
-    rows.push({ label: `Batch ${b.id} (${b.status})`, heading: true, text: '' }, row('Items completed', b.completed), row('Items failed', b.failed));
+    rows.push({ label: `Batch ${b.id} (${b.status})`, heading: true, text: '' }, count('Items completed', b.completed), count('Items failed', b.failed));
     rows.push(row('Queue wait (s)', b.queue_wait_s), row('Job duration (s)', b.job_duration_s), row('Job output throughput (tok/s)', b.job_output_throughput));
   }
   return rows;

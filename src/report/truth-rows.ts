@@ -11,7 +11,7 @@ const num = (label: string, field: string, value: unknown, digits = 2): SummaryR
 export function serverRows(doc: ResultDocument): SummaryRow[] {
   const s = doc.server_metrics;
   if (s === undefined) return [];
-  const head: SummaryRow = { label: 'Server (/metrics)', heading: true, text: '' };
+  const head: SummaryRow = { label: s.replicas === undefined ? 'Server (/metrics)' : `Server (/metrics of ${s.replicas.length} replicas, added up)`, heading: true, text: '' };
   if (!s.available) return [head, { label: 'Not scraped', text: s.unavailable_reason ?? 'unavailable' }];
   const f = (key: string) => s[key];
   const rows: SummaryRow[] = [

@@ -134,7 +134,7 @@ describe('OOM recovery', () => {
   });
 });
 
-interface Run { num_prompts: number; replicas?: Array<{ id: string; stats: Record<string, number> }>; provenance: { service_id?: string; replicas?: Array<{ service_id: string }> }; config: { target: { balance?: string } } }
+interface Run { num_prompts: number; completed: number; total_output_tokens: number; server_metrics?: Record<string, unknown>; replicas?: Array<{ id: string; stats: Record<string, number> }>; provenance: { service_id?: string; replicas?: Array<{ service_id: string }> }; config: { target: { balance?: string } } }
 
 describe('replicas', () => {
   it('--replicas 2 starts a group; a benchmark spreads over it (local and in-cluster) with per-replica counts adding up; stopping the group stops both', async () => {
@@ -148,6 +148,9 @@ describe('replicas', () => {
     const local = json<Run>(await aibench([...args, '--client', 'local', '--num-requests', '40'], home));
     expect(local.replicas?.map((r) => [r.id, r.stats['num_prompts']])).toEqual([['it-grp-1', 20], ['it-grp-2', 20]]);
     expect(local.provenance).toMatchObject({ service_id: 'it-grp', replicas: [{ service_id: 'it-grp-1' }, { service_id: 'it-grp-2' }] });
+    // Server truth is the group's: every replica scraped, its counters adding up to what the client measured.
+    const scrapedBoth = { available: true, replicas: [expect.objectContaining({ id: 'it-grp-1' }), expect.objectContaining({ id: 'it-grp-2' })] };
+    expect(local.server_metrics).toMatchObject({ ...scrapedBoth, requests_succeeded: local.completed, e2e_latency_count: local.completed, generation_tokens: local.total_output_tokens });
 
     const least = json<Run>(await aibench([...args, '--client', 'local', '--num-requests', '40', '--concurrency', '4', '--balance', 'least-outstanding'], home));
     expect(least.config.target.balance).toBe('least-outstanding');
@@ -156,6 +159,7 @@ describe('replicas', () => {
 
     const cluster = json<Run>(await aibench([...args, '--num-requests', '20'], home));
     expect(cluster.replicas?.map((r) => [r.id, r.stats['num_prompts']])).toEqual([['it-grp-1', 10], ['it-grp-2', 10]]);
+    expect(cluster.server_metrics).toMatchObject({ ...scrapedBoth, requests_succeeded: cluster.completed, generation_tokens: cluster.total_output_tokens });
 
     const ls = json<{ services: Rec[] }>(await aibench(['service', 'ls', '--json'], home));
     expect(ls.services.filter((s) => s.group === 'it-grp')).toHaveLength(2);

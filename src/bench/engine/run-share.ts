@@ -51,8 +51,8 @@ interface ShareStepOutput {
   endedAt: Date;
   loop: { p99Ms?: number; maxMs?: number };
   interrupted: boolean;
-  /** The server's /metrics over the measured phase, when this share scraped. */
-  scrape?: ScrapeLog;
+  /** The server's /metrics over the measured phase, when this share scraped (one log per replica of a group). */
+  scrape?: ScrapeLog[];
   /** A batch run's job (api batch). */
   batch?: BatchBlock;
 }
@@ -60,8 +60,9 @@ interface ShareStepOutput {
 /** Run a share; undefined when it was interrupted during warmup (nothing measured). */
 export async function runShareStep(ctx: ShareContext, share: Share, hooks: ShareHooks = {}): Promise<ShareStepOutput | undefined> {
   const { spec } = ctx;
+  const replicas = ctx.replicas ?? spec.target.replicas;
   const client = openBenchClient({
-    url: ctx.url, connections: Math.max(1, connectionsFor(share.load)), apiKey: ctx.apiKey, replicas: ctx.replicas ?? spec.target.replicas, balance: spec.target.balance,
+    url: ctx.url, connections: Math.max(1, connectionsFor(share.load)), apiKey: ctx.apiKey, replicas, balance: spec.target.balance,
   });
   const common: Omit<PhaseOptions, 'offset' | 'pattern' | 'stop' | 'onDeadline'> = {
     client, entries: ctx.entries, model: ctx.model, api: spec.target.api, seed: share.seed, signal: hooks.signal,
@@ -88,7 +89,7 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     await hooks.beforeMeasure?.();
     if (hooks.signal?.aborted) return undefined;
     const intervalS = spec.scrape_interval_s ?? 0;
-    scraper = hooks.scrape && intervalS > 0 ? await startScraper({ url: ctx.url, apiKey: ctx.apiKey, intervalS, clock: hooks.scrapeClock }) : undefined;
+    scraper = hooks.scrape && intervalS > 0 ? await startScraper({ targets: scrapeTargets(ctx.url, replicas), apiKey: ctx.apiKey, intervalS, clock: hooks.scrapeClock }) : undefined;
     const startedAt = new Date();
     const loop = startEventLoopMonitor();
     const measured = await runMeasuredPhase(ctx, share, {
@@ -106,4 +107,9 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
     await scraper?.stop();
     await client.close();
   }
+}
+
+// The servers a share scrapes: every replica of a service group (their figures add up to the group's), or the one target.
+function scrapeTargets(url: string, replicas: readonly ReplicaTarget[] | undefined): Array<{ url: string; replica?: string }> {
+  return replicas === undefined || replicas.length === 0 ? [{ url }] : replicas.map((r) => ({ url: r.url, replica: r.id }));
 }

@@ -35,8 +35,8 @@ interface RunDocumentInput {
   provenance?: RunProvenance;
   /** Set when the run was interrupted: the signal or the cancel's reason. */
   interruptedBy?: string;
-  /** The server's /metrics scraped during the measured phase (times on the window's clock). */
-  scrape?: ScrapeLog;
+  /** The server's /metrics scraped during the measured phase (times on the window's clock): one log, or one per replica of a group. */
+  scrape?: readonly ScrapeLog[];
   /** A batch run's job (api batch). */
   batch?: BatchBlock;
 }
@@ -61,7 +61,7 @@ export function buildRunDocument(input: RunDocumentInput): ResultDocument {
   const metricOptions = { durationS, slo: sloFromConfig(spec.slo), percentiles: spec.percentiles };
   const metrics = computeMetrics(records, metricOptions);
   const replicas = replicaStats(records, metricOptions);
-  const server = input.scrape === undefined ? undefined : buildServerMetrics(input.scrape, window, spec.save_detailed);
+  const server = input.scrape === undefined || input.scrape.length === 0 ? undefined : buildServerMetrics(input.scrape, window, spec.save_detailed);
   const breakdown = buildTtftBreakdown(metrics.ttft_ms.mean, server);
   return {
     schema_version: 1,

@@ -37,12 +37,20 @@ const SeriesSchema = z.strictObject({
   generation_tokens: z.array(num.nullable()),
 });
 
+const ScrapedReplicaSchema = z.strictObject({
+  id: z.string(),
+  url: z.string(),
+  /** This replica's scrapes inside the window. */
+  samples: count,
+  failed_scrapes: count.optional(),
+});
+
 /** What a run's scrapes of the server's /metrics said over its measured window. */
 export interface ServerMetrics {
   /** False: the target has no usable /metrics (the reason says why); the run itself is unaffected. */
   available: boolean;
   unavailable_reason?: string;
-  /** The /metrics URL, without credentials. */
+  /** The /metrics URL, without credentials (one server; a group lists its replicas'). */
   url?: string;
   scrape_interval_s: number;
   /** Scrapes inside the window (the baseline just before it and the last one after it included). */
@@ -50,6 +58,8 @@ export interface ServerMetrics {
   failed_scrapes?: number;
   /** The scrapes' errors (the first 5), for people. */
   scrape_errors?: string[];
+  /** A service group: every replica scraped (the figures are the group's), and what each answered. */
+  replicas?: Array<z.output<typeof ScrapedReplicaSchema>>;
   /** With --save-detailed: the compact time series of the window. */
   series?: z.output<typeof SeriesSchema>;
   /** The SERVER_NUMERIC_FIELDS that had a value. */
@@ -65,6 +75,7 @@ const serverShape: Record<string, z.ZodType> = {
   samples: count,
   failed_scrapes: count.optional(),
   scrape_errors: z.array(z.string()).max(5).optional(),
+  replicas: z.array(ScrapedReplicaSchema).optional(),
   series: SeriesSchema.optional(),
 };
 export const ServerMetricsSchema = z.strictObject(serverShape) as unknown as z.ZodType<ServerMetrics>;

@@ -1,14 +1,16 @@
 // A run's scrapes -> its `server_metrics` section and its `ttft_breakdown`, over the measured window
 // only (warmup excluded: the baseline is the scrape taken just before the window opened). Pure.
 import { SERVER_HISTOGRAMS, SERVER_PERCENTILES, type ServerMetrics, type TtftBreakdown } from '../results/truth-schema.js';
-import type { PointValue, ScrapePoint } from './vllm-point.js';
-import { counterIncrease, gaugeStats, histogramIncrease, histogramQuantile, supportsPercentile, windowPoints, type TimeWindow } from './window.js';
+import { combinePoints, type PointValue, type ScrapePoint } from './vllm-point.js';
+import { counterIncrease, gaugeStats, histogramIncrease, histogramQuantile, sumHistograms, supportsPercentile, windowPoints, type TimeWindow } from './window.js';
 
-/** What a scraper collected during one load level (times on the window's clock). */
+/** What a scraper collected from one server during one load level (times on the window's clock). */
 export interface ScrapeLog {
   intervalS: number;
   /** The /metrics URL, credential-free. */
   url: string;
+  /** The replica of a service group this server is. */
+  replica?: string;
   points: ScrapePoint[];
   failures: number;
   /** The first few errors, for people. */
@@ -19,15 +21,26 @@ export interface ScrapeLog {
 
 const round = (x: number, digits = 6): number => Number(x.toFixed(digits));
 
-/** The server_metrics section of one load level. */
-export function buildServerMetrics(log: ScrapeLog, window: TimeWindow, detailed: boolean): ServerMetrics {
+/**
+ * The server_metrics section of one load level, from one server's scrapes or from every replica of
+ * a service group. A group's counters and histograms are each replica's window increase added up
+ * (a replica that restarts counts from 0 on its own); its gauges and series come from the rounds
+ * every replica answered, combined as one server's label sets are (see combinePoints). A replica
+ * without usable metrics makes the group's unavailable: a sum over the others would pass for it.
+ */
+export function buildServerMetrics(logs: readonly ScrapeLog[], window: TimeWindow, detailed: boolean): ServerMetrics {
+  const failures = logs.reduce((sum, l) => sum + l.failures, 0);
+  const unavailable = logs.find((l) => l.unavailable !== undefined);
+  const group = logs.length > 1;
   const base: ServerMetrics = {
-    available: log.unavailable === undefined, url: log.url, scrape_interval_s: log.intervalS, samples: 0,
-    ...(log.unavailable === undefined ? {} : { unavailable_reason: log.unavailable }),
-    ...(log.failures > 0 ? { failed_scrapes: log.failures, scrape_errors: log.errors.slice(0, 5) } : {}),
+    available: unavailable === undefined, ...(group ? {} : { url: logs[0]?.url }), scrape_interval_s: logs[0]?.intervalS ?? 0, samples: 0,
+    ...(unavailable === undefined ? {} : { unavailable_reason: `${group ? `replica ${unavailable.replica ?? unavailable.url}: ` : ''}${unavailable.unavailable}` }),
+    ...(failures > 0 ? { failed_scrapes: failures, scrape_errors: logs.flatMap((l) => l.errors.map((e) => (group ? `${l.replica ?? l.url}: ${e}` : e))).slice(0, 5) } : {}),
+    ...(group ? { replicas: logs.map((l) => ({ id: l.replica ?? l.url, url: l.url, samples: windowPoints(l.points, window).length, ...(l.failures > 0 ? { failed_scrapes: l.failures } : {}) })) } : {}),
   };
-  const points = windowPoints(log.points, window);
-  if (log.unavailable !== undefined || points.length === 0) return base;
+  const perServer = logs.map((l) => windowPoints(l.points, window));
+  const points = group ? windowPoints(roundPoints(logs), window) : (perServer[0] ?? []);
+  if (unavailable !== undefined || points.length === 0 || perServer.some((p) => p.length === 0)) return base;
   const out: Record<string, unknown> = { ...base, samples: points.length, window_s: round(((points.at(-1) as ScrapePoint).t - (points[0] as ScrapePoint).t) / 1000, 3) };
   const durationS = (window.endMs - window.startMs) / 1000;
   for (const [key, name] of [['num_requests_running', 'num_requests_running'], ['num_requests_waiting', 'num_requests_waiting'], ['kv_cache_usage_perc', 'kv_cache_usage_perc']] as const) {
@@ -35,8 +48,8 @@ export function buildServerMetrics(log: ScrapeLog, window: TimeWindow, detailed:
     if (stats !== undefined) Object.assign(out, { [`max_${name}`]: stats.max, [`mean_${name}`]: round(stats.mean) });
   }
   for (const key of ['preemptions', 'prompt_tokens', 'generation_tokens', 'requests_succeeded', 'prefix_cache_queries', 'prefix_cache_hits'] as const) {
-    const inc = counterIncrease(points, key);
-    if (inc !== undefined) out[key] = inc;
+    const increases = perServer.map((p) => counterIncrease(p, key));
+    if (increases.every((inc) => inc !== undefined)) out[key] = increases.reduce((a, b) => a + b, 0);
   }
   const rate = (key: PointValue) => (typeof out[key] === 'number' && durationS > 0 ? round((out[key] as number) / durationS, 3) : undefined);
   const extras = {
@@ -45,14 +58,24 @@ export function buildServerMetrics(log: ScrapeLog, window: TimeWindow, detailed:
       ? round(out.prefix_cache_hits / out.prefix_cache_queries) : undefined,
   };
   for (const [key, value] of Object.entries(extras)) if (value !== undefined) out[key] = value;
-  for (const h of SERVER_HISTOGRAMS) Object.assign(out, histogramFields(points, h));
+  for (const h of SERVER_HISTOGRAMS) Object.assign(out, histogramFields(perServer, h));
   if (detailed) out.series = seriesOf(points, window.startMs);
   return out as ServerMetrics;
 }
 
-// `${h}_count`, mean and the supported percentiles of a histogram's increase, in ms.
-function histogramFields(points: readonly ScrapePoint[], h: (typeof SERVER_HISTOGRAMS)[number]): Record<string, number> {
-  const inc = histogramIncrease(points, h);
+// A group's rounds that every replica answered, each as one point at the round's last answer.
+function roundPoints(logs: readonly ScrapeLog[]): ScrapePoint[] {
+  const rounds = new Map<number, ScrapePoint[]>();
+  for (const log of logs) {
+    for (const p of log.points) if (p.round !== undefined) rounds.set(p.round, [...(rounds.get(p.round) ?? []), p]);
+  }
+  return [...rounds.values()].filter((ps) => ps.length === logs.length).map((ps) => combinePoints(ps, Math.max(...ps.map((p) => p.t))));
+}
+
+// `${h}_count`, mean and the supported percentiles of a histogram's increase (added up over the servers), in ms.
+function histogramFields(perServer: readonly (readonly ScrapePoint[])[], h: (typeof SERVER_HISTOGRAMS)[number]): Record<string, number> {
+  const increases = perServer.map((points) => histogramIncrease(points, h));
+  const inc = increases.every((i) => i !== undefined) ? sumHistograms(increases) : undefined;
   if (inc === undefined) return {};
   const out: Record<string, number> = { [`${h}_count`]: inc.count };
   if (inc.count > 0) out[`mean_${h}_ms`] = round((inc.sum / inc.count) * 1000, 3);

@@ -43,6 +43,32 @@ export interface ScrapePoint {
   t: number;
   values: Partial<Record<PointValue, number>>;
   histograms: Partial<Record<PointHistogram, HistogramState>>;
+  /** The scraper's round (0: the baseline): a service group's replicas share a round's number. */
+  round?: number;
+}
+
+const POINT_KEYS = Object.keys(POINT_VALUES) as PointValue[];
+
+// Several values of one name (label sets of one server, or the replicas of a group) as one.
+function combined(key: PointValue, values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  return POINT_VALUES[key].combine === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The values of a service group's replicas taken in one round, as one server's would be (requests
+ * and counters added up, the fullest KV cache), at `t`. A name is kept only when every point has
+ * it: a sum over some replicas would pass for the group's. Histograms are left out (their window
+ * increases add up per replica, see server-metrics.ts).
+ */
+export function combinePoints(points: readonly ScrapePoint[], t: number): ScrapePoint {
+  const out: ScrapePoint = { t, values: {}, histograms: {} };
+  for (const key of POINT_KEYS) {
+    const values = points.flatMap((p) => (p.values[key] === undefined ? [] : [p.values[key]]));
+    const value = values.length === points.length ? combined(key, values) : undefined;
+    if (value !== undefined) out.values[key] = value;
+  }
+  return out;
 }
 
 /** True when the exposition holds at least one vLLM series (what tells a vLLM /metrics from another). */
@@ -60,10 +86,9 @@ export function vllmPoint(exposition: PromExposition, t: number): ScrapePoint {
     list.push(sample);
     byName.set(sample.name, list);
   }
-  for (const [key, def] of Object.entries(POINT_VALUES) as [PointValue, (typeof POINT_VALUES)[PointValue]][]) {
-    const values = (byName.get(def.name) ?? []).map((s) => s.value).filter((v) => !Number.isNaN(v));
-    if (values.length === 0) continue;
-    point.values[key] = def.combine === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
+  for (const key of POINT_KEYS) {
+    const value = combined(key, (byName.get(POINT_VALUES[key].name) ?? []).map((s) => s.value).filter((v) => !Number.isNaN(v)));
+    if (value !== undefined) point.values[key] = value;
   }
   for (const [key, family] of Object.entries(POINT_HISTOGRAMS) as [PointHistogram, string][]) {
     const state = histogramState(byName, family);

@@ -57,6 +57,16 @@ export function histogramIncrease(points: readonly ScrapePoint[], key: PointHist
   };
 }
 
+/** Histograms of several servers added up bucket by bucket; undefined when their bucket bounds differ (or none is given). */
+export function sumHistograms(list: readonly HistogramState[]): HistogramState | undefined {
+  const [first, ...rest] = list;
+  if (first === undefined || rest.some((h) => h.le.length !== first.le.length || h.le.some((b, i) => b !== first.le[i]))) return undefined;
+  return {
+    le: first.le, cumulative: first.cumulative.map((_, i) => list.reduce((sum, h) => sum + (h.cumulative[i] as number), 0)),
+    sum: list.reduce((sum, h) => sum + h.sum, 0), count: list.reduce((sum, h) => sum + h.count, 0),
+  };
+}
+
 /** An estimated quantile and the bounds of the bucket it fell in (the estimate's error is within them). */
 interface QuantileEstimate {
   value: number;

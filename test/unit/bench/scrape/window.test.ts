@@ -75,7 +75,7 @@ describe('buildServerMetrics over two scrapes of the vLLM fixture', () => {
   const zeroH = Object.fromEntries(Object.entries(end.histograms).map(([k, v]) => [k, { ...v, cumulative: v.cumulative.map(() => 0), sum: 0, count: 0 }]));
   const base: ScrapePoint = { t: 0, values: { ...Object.fromEntries(Object.keys(end.values).map((k) => [k, 0])), kv_cache_usage_perc: 0.25 }, histograms: zeroH };
   const log: ScrapeLog = { intervalS: 1, url: 'http://x/metrics', points: [base, end], failures: 0, errors: [] };
-  const sm = buildServerMetrics(log, { startMs: 0, endMs: 10_000 }, false);
+  const sm = buildServerMetrics([log], { startMs: 0, endMs: 10_000 }, false);
   it('counters, gauges and rates', () => {
     expect(sm).toMatchObject({
       available: true, samples: 2, window_s: 10, preemptions: 7, generation_tokens: 65472, generation_throughput: 6547.2,
@@ -98,12 +98,58 @@ describe('buildServerMetrics over two scrapes of the vLLM fixture', () => {
     expect(buildTtftBreakdown(undefined, sm)).toBeUndefined();
   });
   it('a target without /metrics is recorded as such, with no numbers', () => {
-    const none = buildServerMetrics({ ...log, points: [], unavailable: 'GET /metrics answered 404: the server exports no metrics' }, { startMs: 0, endMs: 1 }, false);
+    const none = buildServerMetrics([{ ...log, points: [], unavailable: 'GET /metrics answered 404: the server exports no metrics' }], { startMs: 0, endMs: 1 }, false);
     expect(none).toEqual({ available: false, unavailable_reason: 'GET /metrics answered 404: the server exports no metrics', url: 'http://x/metrics', scrape_interval_s: 1, samples: 0 });
   });
   it('--save-detailed adds the compact series', () => {
-    expect(buildServerMetrics(log, { startMs: 0, endMs: 10_000 }, true).series).toEqual({
+    expect(buildServerMetrics([log], { startMs: 0, endMs: 10_000 }, true).series).toEqual({
       t_s: [0, 10], num_requests_running: [0, 12], num_requests_waiting: [0, 3], kv_cache_usage_perc: [0.25, 0.4375], preemptions: [0, 7], generation_tokens: [0, 65472],
     });
+  });
+});
+
+describe('buildServerMetrics over the replicas of a service group', () => {
+  const text = readFileSync(resolve(import.meta.dirname, '../../../fixtures/vllm/metrics-v1.txt'), 'utf8');
+  const end = vllmPoint(parsePromText(text), 10_000);
+  const zeroH = Object.fromEntries(Object.entries(end.histograms).map(([k, v]) => [k, { ...v, cumulative: v.cumulative.map(() => 0), sum: 0, count: 0 }]));
+  const base: ScrapePoint = { t: 0, values: { ...Object.fromEntries(Object.keys(end.values).map((k) => [k, 0])), kv_cache_usage_perc: 0.25 }, histograms: zeroH };
+  const replica = (id: string, points: ScrapePoint[], extra: Partial<ScrapeLog> = {}): ScrapeLog => ({ intervalS: 1, url: `http://${id}/metrics`, replica: id, points, failures: 0, errors: [], ...extra });
+  const window = { startMs: 0, endMs: 10_000 };
+  // Replica b answers each round 5 ms after a, and was half as busy at the end of the window.
+  const half: ScrapePoint = { ...end, t: 10_005, values: { ...end.values, generation_tokens: 1000, num_requests_running: 2, kv_cache_usage_perc: 0.5 } };
+  const a = replica('a', [{ ...base, round: 0 }, { ...end, round: 1 }]);
+  const b = replica('b', [{ ...base, t: 5, round: 0 }, { ...half, round: 1 }]);
+
+  it("counters and histograms add up over the replicas; gauges combine round by round as one server's label sets do", () => {
+    const sm = buildServerMetrics([a, b], window, true);
+    const one = buildServerMetrics([a], window, false);
+    expect(sm).toMatchObject({
+      available: true, samples: 2, window_s: 10, preemptions: 14, generation_tokens: 65472 + 1000, generation_throughput: 6647.2,
+      max_num_requests_running: 14, max_kv_cache_usage_perc: 0.5, mean_kv_cache_usage_perc: 0.375,
+      queue_time_count: 1024, p50_queue_time_ms: one.p50_queue_time_ms, requests_succeeded: 2 * (one.requests_succeeded as number),
+      replicas: [{ id: 'a', url: 'http://a/metrics', samples: 2 }, { id: 'b', url: 'http://b/metrics', samples: 2 }],
+    });
+    expect(sm.url).toBeUndefined();
+    expect(sm.series).toMatchObject({ t_s: [0.005, 10.005], num_requests_running: [0, 14], generation_tokens: [0, 66472] });
+  });
+
+  it('a replica that restarted counts from 0 on its own; the others are not taken for a reset', () => {
+    const restarted = replica('b', [{ ...base, t: 5, values: { ...base.values, generation_tokens: 5000 }, round: 0 }, { ...half, round: 1 }]);
+    expect(buildServerMetrics([a, restarted], window, false).generation_tokens).toBe(65472 + 1000);
+  });
+
+  it("gauges use only the rounds every replica answered; a replica's failures are named", () => {
+    const mid: ScrapePoint = { ...base, t: 5000, values: { ...base.values, num_requests_running: 50 } };
+    const a3 = replica('a', [{ ...base, round: 0 }, { ...mid, round: 1 }, { ...end, round: 2 }]);
+    const b2 = replica('b', [{ ...base, t: 5, round: 0 }, { ...half, round: 2 }], { failures: 1, errors: ['GET /metrics answered 500'] });
+    const sm = buildServerMetrics([a3, b2], window, false);
+    expect(sm).toMatchObject({ samples: 2, max_num_requests_running: 14, failed_scrapes: 1, scrape_errors: ['b: GET /metrics answered 500'], generation_tokens: 65472 + 1000 });
+    expect(sm.replicas).toEqual([{ id: 'a', url: 'http://a/metrics', samples: 3 }, { id: 'b', url: 'http://b/metrics', samples: 2, failed_scrapes: 1 }]);
+  });
+
+  it('a replica without usable metrics makes the group unavailable, naming it (a sum over the rest would pass for the group)', () => {
+    const sm = buildServerMetrics([a, replica('b', [], { unavailable: 'GET /metrics answered 404: the server exports no metrics' })], window, false);
+    expect(sm).toMatchObject({ available: false, samples: 0, unavailable_reason: 'replica b: GET /metrics answered 404: the server exports no metrics' });
+    expect(sm.generation_tokens).toBeUndefined();
   });
 });

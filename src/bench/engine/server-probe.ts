@@ -18,7 +18,9 @@ interface ModelCard {
 
 /** Ask the server for its models and version; refuse lengths that cannot fit its context. */
 export async function probeServer(spec: BenchSpec, endpoint: { url: string; apiKey?: string; model?: string }): Promise<ServerInfo> {
-  const client = createBenchClient({ url: endpoint.url, connections: 1, apiKey: endpoint.apiKey });
+  const client = createBenchClient({ url: endpoint.url, connections: 2, apiKey: endpoint.apiKey });
+  // Both at once: one round trip to a remote server instead of two (getJson never rejects).
+  const versionAnswer = client.getJson('/version', 3000);
   try {
     const models = await client.getJson('/v1/models');
     // Nothing at the URL (refused, reset, timed out): every request would fail the same way, so say it now.
@@ -41,12 +43,13 @@ export async function probeServer(spec: BenchSpec, endpoint: { url: string; apiK
     }
     const card = cards.find((c) => c.id === model);
     const maxModelLen = typeof card?.max_model_len === 'number' && card.max_model_len > 0 ? card.max_model_len : undefined;
-    const answer = await client.getJson('/version', 3000);
+    const answer = await versionAnswer;
     const version = ('body' in answer ? answer.body : undefined) as { version?: unknown } | undefined;
     const info: ServerInfo = { model, ...(typeof version?.version === 'string' ? { version: version.version } : {}), ...(maxModelLen ? { maxModelLen } : {}) };
     checkContext(spec, info);
     return info;
   } finally {
+    await versionAnswer;
     await client.close();
   }
 }

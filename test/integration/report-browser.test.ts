@@ -48,15 +48,19 @@ function embedded(html: string): ReportData {
 
 // Per chart: drawn series/points as the page recorded them, and painted pixels on its canvas.
 async function drawnCharts(page: Page): Promise<Array<{ id: string; points: number; painted: number; errors: string[] }>> {
-  return page.evaluate(() => window.aibenchReport.charts.map((c) => {
-    const canvas = document.querySelector(`#chart-${c.id} canvas`) as HTMLCanvasElement | null;
-    let painted = 0;
-    if (canvas !== null) {
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
-    }
-    return { id: c.id, points: c.points, painted, errors: window.aibenchReport.errors };
-  }));
+  // In the page: what src/report/view/report-view.ts recorded (its own Window type is not in this program).
+  return page.evaluate(() => {
+    const report = (window as unknown as { aibenchReport: { charts: Array<{ id: string; points: number }>; errors: string[] } }).aibenchReport;
+    return report.charts.map((c) => {
+      const canvas = document.querySelector(`#chart-${c.id} canvas`) as HTMLCanvasElement | null;
+      let painted = 0;
+      if (canvas !== null) {
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+      }
+      return { id: c.id, points: c.points, painted, errors: report.errors };
+    });
+  });
 }
 
 beforeAll(async () => {

@@ -57,7 +57,7 @@ export class FakeCore implements ControlCore {
     if (!this.services.has(input.service_id)) throw new NotFoundError(`unknown service ${input.service_id}`);
     if (input.service_id === 'boom') throw new Error('secret detail /etc/shadow');
     const id = `b${this.benchmarks.size + 1}`;
-    const tier = input.run_now ? 'immediate' : source === 'browser' ? 'interactive' : 'background';
+    const tier: TierName = input.run_now ? 'immediate' : source === 'browser' ? 'interactive' : 'background';
     this.benchmarks.set(id, { id, status: 'queued', tier, request: input, created_at: new Date().toISOString() });
     this.depth[tier] += 1;
     return { id, status: 'queued' as const, tier };

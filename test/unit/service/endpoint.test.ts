@@ -6,7 +6,7 @@ import { openEndpoint } from '../../../src/service/endpoint.js';
 function fakeExecutor(calls: string[]): Executor {
   return {
     kind: 'ssh', label: 'fake',
-    forwardOut: async (host, port) => {
+    forwardOut: async (host: string, port: number) => {
       calls.push(`${host}:${port}`);
       return { port: 45555, close: async () => void calls.push('closed') };
     },

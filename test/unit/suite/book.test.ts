@@ -31,7 +31,7 @@ describe('SuiteBook', () => {
       return c;
     });
     expect(seen.map((c) => [c.queued, c.running, c.done, c.failed])).toEqual([[5, 1, 0, 0], [5, 0, 1, 0], [4, 0, 2, 0], [2, 0, 2, 2]]);
-    expect(book.documents().map((d) => d.label)).toEqual(['a1', 'a2']);
+    expect(book.documents().map((d) => ('label' in d ? d.label : d.kind))).toEqual(['a1', 'a2']);
     expect(book.benchmarkRows().map((r) => `${r.id}=${r.status}`)).toEqual([
       'a__c1_in8_out4=threshold', 'a__c2_in8_out4=passed', 'b__c1_in8_out4=failed', 'b__c2_in8_out4=failed', 'c__c1_in8_out4=cancelled', 'c__c2_in8_out4=cancelled',
     ]);

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { GPU_METRICS, TELEMETRY_METRIC_NAMES } from '../../../src/common/metric-catalog.js';
 import { createAgentRegistry } from '../../../src/telemetry/registry.js';
+import type { GpuReading } from '../../../src/telemetry/nvidia-smi.js';
 import type { GpuSample } from '../../../src/telemetry/sampler.js';
 
-const gpu = { index: '0', uuid: 'GPU-a', name: 'NVIDIA H100 80GB HBM3', utilizationPercent: 45, memoryUtilizationPercent: 11, memoryUsedMiB: 1234, memoryTotalMiB: 81559, powerWatts: 300, temperatureCelsius: 59, smClockMHz: 1980 };
+const gpu: GpuReading = { index: '0', uuid: 'GPU-a', name: 'NVIDIA H100 80GB HBM3', utilizationPercent: 45, memoryUtilizationPercent: 11, memoryUsedMiB: 1234, memoryTotalMiB: 81559, powerWatts: 300, temperatureCelsius: 59, smClockMHz: 1980 };
 const sample = (t: number, g = gpu): GpuSample => ({ timestampMs: t, gpus: [g], processes: [{ gpuUuid: 'GPU-a', pid: '7', processName: 'vllm', usedMemoryMiB: 10 }] });
 const value = async (reg: ReturnType<typeof createAgentRegistry>, name: string) => (await reg.snapshot()).filter((p) => p.name === name);
 

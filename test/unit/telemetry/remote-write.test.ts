@@ -3,10 +3,10 @@ import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { recordsToSeries, type SpoolRecord } from '../../../src/telemetry/remote-write-delivery.js';
-import { decodeWriteRequest, encodeWriteRequest, remoteWriteBody } from '../../../src/telemetry/remote-write.js';
+import { decodeWriteRequest, encodeWriteRequest, remoteWriteBody, type TimeSeries } from '../../../src/telemetry/remote-write.js';
 
 describe('remote-write encoding', () => {
-  const series = [
+  const series: TimeSeries[] = [
     { labels: { __name__: 'aibench_gpu_utilization_ratio', uuid: 'GPU-a', gpu: '0', host: 'n1' }, samples: [{ value: 0.45, timestampMs: 1_752_480_000_123 }] },
     { labels: { __name__: 'aibench_gpu_energy_joules_total', gpu: '1' }, samples: [{ value: 1e6, timestampMs: 1_752_480_001_000 }, { value: 1.5e6, timestampMs: 1_752_480_002_000 }] },
   ];

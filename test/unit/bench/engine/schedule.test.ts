@@ -38,7 +38,7 @@ describe('client helpers', () => {
   });
 
   it('asks for a streamed, exact-length response with usage', () => {
-    const body = JSON.parse(requestBody({ index: 0, model: 'm', api: 'chat', prompt: 'p', promptTokens: 1, maxTokens: 9 }));
+    const body = JSON.parse(requestBody({ model: 'm', api: 'chat', prompt: 'p', maxTokens: 9 }));
     expect(body).toMatchObject({ model: 'm', stream: true, stream_options: { include_usage: true }, max_tokens: 9, ignore_eos: true });
     expect(body.messages).toEqual([{ role: 'user', content: 'p' }]);
   });

@@ -262,8 +262,11 @@ StrictModes no
 UsePAM no
 GatewayPorts clientspecified
 AllowTcpForwarding yes
-# sshd drops the client's environment; Slurm commands in SSH sessions need this one.
-SetEnv SLURM_CONF=$SLURM_CONF_PATH
+# sshd drops the client's environment; Slurm commands in SSH sessions need SLURM_CONF. SHLVL=1:
+# bash sources ~/.bashrc for a command sshd runs only at shell level 1, so the commands run without
+# this machine's dotfiles (root's may run pyenv init, ~0.1 s a command, whose rehash lock, left by a
+# killed shell, stalls every later command 60 s), the same on every machine the suite runs on.
+SetEnv SLURM_CONF=$SLURM_CONF_PATH SHLVL=1
 ClientAliveInterval 5
 MaxStartups 100:30:200
 MaxSessions 100

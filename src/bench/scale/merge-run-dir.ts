@@ -71,7 +71,9 @@ export function mergeRunDir(dir: string, count: number): BenchOutcome {
     const stepInterrupted = shares.some((s) => s.interrupted === true);
     const pool = poolShares(shares);
     const notes = summaries.flatMap((s) => s?.steps.filter((n) => n.step === step) ?? []);
-    const scrape = readJson<ScrapeLog[]>(runPath(dir, scrapeFile(step)));
+    // One log per server scraped; a run dir written before replica groups were scraped whole holds one log.
+    const scraped = readJson<ScrapeLog[] | ScrapeLog>(runPath(dir, scrapeFile(step)));
+    const scrape = scraped === undefined || Array.isArray(scraped) ? scraped : [scraped];
     runs.push(buildRunDocument({
       spec, config, label: loadLabel(config.load), records: pool.records, window: pool.window, loop: pool.loop,
       startedAt: new Date(Math.min(...notes.map((n) => Date.parse(n.startedAt)), pool.window.startMs)),

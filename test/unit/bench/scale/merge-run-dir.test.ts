@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBenchSpec } from '../../../../src/bench/spec/build-spec.js';
 import { mergeRunDir } from '../../../../src/bench/scale/merge-run-dir.js';
-import { encodeRecord, recordsFile, readyFile, RUN_FILES, summaryFile, type ShareSummary } from '../../../../src/bench/scale/run-dir.js';
+import { encodeRecord, recordsFile, readyFile, RUN_FILES, scrapeFile, summaryFile, type ShareSummary } from '../../../../src/bench/scale/run-dir.js';
+import type { ScrapeLog } from '../../../../src/bench/scrape/server-metrics.js';
 import type { RequestRecord } from '../../../../src/bench/engine/types.js';
 
 const spec = { ...buildBenchSpec({ url: 'http://node1:8000', model: 'm', concurrency: 2, num_requests: 4, input_len: 8, output_len: 3, percentiles: [50] }), client: { placement: 'cluster' as const, tasks: 2, workers: 1 } };
@@ -53,6 +54,21 @@ describe('mergeRunDir', () => {
     expect(doc.p50_itl_ms).toBe(10);
     expect(doc.client).toMatchObject({ tasks: 2, workers: 1, start_skew_ms: 2, event_loop_delay_p99_ms: 2 });
     expect(doc.client.shares?.map((s) => [s.node, s.requests, s.status])).toEqual([['node1', 2, 'ok'], ['node2', 2, 'ok']]);
+  });
+
+  it("the scraping share's logs become server_metrics: one per replica of a group, or one log as older run dirs hold it", () => {
+    const log = (replica: string, tokens: number): ScrapeLog => ({
+      intervalS: 1, url: `http://${replica}/metrics`, replica, failures: 0, errors: [],
+      points: [{ t: T0 - 1, values: { generation_tokens: 0 }, histograms: {}, round: 0 }, { t: T0 + 2001, values: { generation_tokens: tokens }, histograms: {}, round: 1 }],
+    });
+    const shares = {
+      [summaryFile(0)]: JSON.stringify(summary(0, { startMs: T0, endMs: T0 + 2000 })),
+      [recordsFile(0)]: lines([rec(0, T0, 10, 5), rec(1, T0 + 100, 30, 5)]),
+    };
+    const group = mergeRunDir(runDir({ ...shares, [scrapeFile(0)]: JSON.stringify([log('r1', 4), log('r2', 2)]) }), 1).runs[0]!;
+    expect(group.server_metrics).toMatchObject({ available: true, generation_tokens: 6, replicas: [{ id: 'r1' }, { id: 'r2' }] });
+    const older = mergeRunDir(runDir({ ...shares, [scrapeFile(0)]: JSON.stringify(log('r1', 4)) }), 1).runs[0]!;
+    expect(older.server_metrics).toMatchObject({ available: true, generation_tokens: 4, url: 'http://r1/metrics' });
   });
 
   it('a share without a summary died: its streamed records are kept, it is named, the run fails', () => {

@@ -2,7 +2,7 @@
 // suite's tier, one at a time per service) once it is READY, and it stops after its last one.
 // Failures are recorded and the suite goes on; services this run started, and leftovers of a
 // killed earlier run, are always stopped. Ends with summary.{json,csv} and report.html.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -10,6 +10,7 @@ import { Tier } from '../dispatch/tiers.js';
 import { writeHtmlReport } from '../report/html-page.js';
 import type { ServiceProgress } from '../service/index.js';
 import { SuiteBook, type SuiteCounts } from './book.js';
+import { STARTED_SERVICES_FILE } from './started-services.js';
 import type { ServiceLauncher, SuiteEndpoint } from './services.js';
 import type { SuitePlan, SuiteTask } from './plan.js';
 import type { SuiteService } from './schema.js';
@@ -54,6 +55,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteSummary> 
   const startedAt = new Date().toISOString();
   await mkdir(options.outDir, { recursive: true });
   const run = newRun(options);
+  if (options.resume === true) await clearUnfinishedWrites(options);
   const work = workByService(options.plan.services, await resumeFinished(run));
   try {
     for (const line of await options.launcher.stopLeftovers(new Set([...work.keys()].map((s) => s.id)))) run.emit(line);
@@ -73,6 +75,17 @@ function newRun(options: SuiteRunOptions): SuiteRun {
   const book = new SuiteBook(options.plan);
   const emit = (message?: string) => options.onEvent?.({ counts: book.counts(), concurrency: dispatcher.concurrency, ...(message ? { message } : {}) });
   return { options, book, dispatcher, emit };
+}
+
+// --resume: the temporaries (NAME.NNNN) of this suite's files that a killed run left before their
+// rename. None is a result; the suite's lock keeps another run of it from writing them now.
+async function clearUnfinishedWrites({ plan, outDir }: SuiteRunOptions): Promise<void> {
+  const ours = new Set([...plan.tasks.map((t) => t.file), 'summary.json', 'summary.csv', STARTED_SERVICES_FILE, REPORT_FILE]);
+  const left = (await readdir(outDir)).filter((name) => {
+    const m = /^(.+)\.\d+$/.exec(name);
+    return m !== null && ours.has(m[1] as string);
+  });
+  await Promise.all(left.map((name) => unlink(join(outDir, name)).catch(() => undefined)));
 }
 
 // --resume: settle the tasks whose valid result is already there; the rest are still to run.

@@ -120,6 +120,10 @@ describe('suite run on real Slurm', () => {
     expect(done.length).toBeLessThan(4);
     for (const f of written.filter((w) => !done.includes(w))) expect(JSON.parse(readFileSync(join(out, f), 'utf8')).interrupted.reason).toMatch(/\S/);
     const mtime = statSync(first).mtimeMs;
+    // What a kill between write-file-atomic's temporary and its rename leaves: --resume clears this suite's, and only those.
+    const leftovers = ['itres__c2_in32_out8.json.1234567890', 'summary.json.42'];
+    const others = ['notes.txt.5', 'other__c1.json.7'];
+    for (const name of [...leftovers, ...others]) writeFileSync(join(out, name), '{"partial');
 
     const resumed = outcome(await spawnSuite([file, '--out', out, '--resume', '--json'], home));
     expect(resumed.exitCode, resumed.stderr).toBe(0);
@@ -127,6 +131,7 @@ describe('suite run on real Slurm', () => {
     expect(summary.counts).toMatchObject({ total: 4, passed: 4, resumed: done.length });
     expect(summary.benchmarks.find((b) => b.id === 'itres__c1_in16_out8')).toMatchObject({ resumed: true });
     expect(statSync(first).mtimeMs).toBe(mtime);
+    expect(readdirSync(out).filter((f) => /\.\d+$/.test(f)).sort()).toEqual(others);
     expect(await ourJobs('itres')).toEqual([]);
   }, 300_000);
 

@@ -12,7 +12,7 @@ import { loadSuite, type Suite } from '../suite/schema.js';
 import { MetadataSchema } from '../bench/spec/bench-input.js';
 import { formatZodIssues } from '../config/zod-error.js';
 import { collectMetadata } from './bench-options.js';
-import { renderSummaryTable, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
+import { renderSummaryTable, SUMMARY_FILES, suiteVerdict, type SuiteSummary } from '../suite/summary.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { configBenchDefaults } from '../bench/spec/build-spec.js';
 import { UsageError } from '../errors.js';
@@ -71,7 +71,7 @@ export function buildSuiteCommand(): Command {
         }
         const summary = await runLocked(plan, resolve(file), { ...flags, maxParallel, output, config });
         output.info(renderSummaryTable(summary));
-        output.info(`summary: ${join(summary.out_dir, 'summary.json')} and summary.csv${summary.benchmarks.some((b) => b.file !== undefined) ? `; report: ${join(summary.out_dir, REPORT_FILE)}` : ''}`);
+        output.info(`summary: ${join(summary.out_dir, SUMMARY_FILES.json)} and ${SUMMARY_FILES.csv}${summary.benchmarks.some((b) => b.file !== undefined) ? `; report: ${join(summary.out_dir, REPORT_FILE)}` : ''}`);
         if (flags.json) output.dataJson(summary);
         const verdict = suiteVerdict(summary);
         if (verdict) throw verdict;

@@ -14,7 +14,7 @@ import { STARTED_SERVICES_FILE } from './started-services.js';
 import type { ServiceLauncher, SuiteEndpoint } from './services.js';
 import type { SuitePlan, SuiteTask } from './plan.js';
 import type { SuiteService } from './schema.js';
-import { buildSummary, writeSummary, type SuiteSummary } from './summary.js';
+import { buildSummary, SUMMARY_FILES, writeSummary, type SuiteSummary } from './summary.js';
 import { baseRow, existingResult, rowFor, runTask } from './task.js';
 
 export type { SuiteCounts } from './book.js';
@@ -80,7 +80,7 @@ function newRun(options: SuiteRunOptions): SuiteRun {
 // --resume: the temporaries (NAME.NNNN) of this suite's files that a killed run left before their
 // rename. None is a result; the suite's lock keeps another run of it from writing them now.
 async function clearUnfinishedWrites({ plan, outDir }: SuiteRunOptions): Promise<void> {
-  const ours = new Set([...plan.tasks.map((t) => t.file), 'summary.json', 'summary.csv', STARTED_SERVICES_FILE, REPORT_FILE]);
+  const ours = new Set([...plan.tasks.map((t) => t.file), ...Object.values(SUMMARY_FILES), STARTED_SERVICES_FILE, REPORT_FILE]);
   const left = (await readdir(outDir)).filter((name) => {
     const m = /^(.+)\.\d+$/.exec(name);
     return m !== null && ours.has(m[1] as string);

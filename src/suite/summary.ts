@@ -98,10 +98,13 @@ export function summaryCsv(summary: SuiteSummary): string {
   return `${[head.join(','), ...lines].join('\n')}\n`;
 }
 
+/** The summary files in a suite's output directory. */
+export const SUMMARY_FILES = { json: 'summary.json', csv: 'summary.csv' } as const;
+
 /** Write summary.json and summary.csv atomically into the output directory. */
 export async function writeSummary(dir: string, summary: SuiteSummary): Promise<void> {
-  await writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
+  await writeFileAtomic(join(dir, SUMMARY_FILES.json), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFileAtomic(join(dir, SUMMARY_FILES.csv), summaryCsv(summary));
 }
 
 /** The table for people: one row per benchmark, then failed services and what went wrong. */

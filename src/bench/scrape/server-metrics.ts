@@ -32,13 +32,13 @@ export function buildServerMetrics(logs: readonly ScrapeLog[], window: TimeWindo
   const failures = logs.reduce((sum, l) => sum + l.failures, 0);
   const unavailable = logs.find((l) => l.unavailable !== undefined);
   const group = logs.length > 1;
+  const perServer = logs.map((l) => windowPoints(l.points, window));
   const base: ServerMetrics = {
     available: unavailable === undefined, ...(group ? {} : { url: logs[0]?.url }), scrape_interval_s: logs[0]?.intervalS ?? 0, samples: 0,
     ...(unavailable === undefined ? {} : { unavailable_reason: `${group ? `replica ${unavailable.replica ?? unavailable.url}: ` : ''}${unavailable.unavailable}` }),
     ...(failures > 0 ? { failed_scrapes: failures, scrape_errors: logs.flatMap((l) => l.errors.map((e) => (group ? `${l.replica ?? l.url}: ${e}` : e))).slice(0, 5) } : {}),
-    ...(group ? { replicas: logs.map((l) => ({ id: l.replica ?? l.url, url: l.url, samples: windowPoints(l.points, window).length, ...(l.failures > 0 ? { failed_scrapes: l.failures } : {}) })) } : {}),
+    ...(group ? { replicas: logs.map((l, i) => ({ id: l.replica ?? l.url, url: l.url, samples: perServer[i]?.length ?? 0, ...(l.failures > 0 ? { failed_scrapes: l.failures } : {}) })) } : {}),
   };
-  const perServer = logs.map((l) => windowPoints(l.points, window));
   const points = group ? windowPoints(roundPoints(logs), window) : (perServer[0] ?? []);
   if (unavailable !== undefined || points.length === 0 || perServer.some((p) => p.length === 0)) return base;
   const out: Record<string, unknown> = { ...base, samples: points.length, window_s: round(((points.at(-1) as ScrapePoint).t - (points[0] as ScrapePoint).t) / 1000, 3) };

@@ -146,7 +146,10 @@ describe('the SSH link dropping during a wait (a real sshd stopped and restarted
     const start = aibenchChild(['service', 'start', '--cluster', 'tc-drop', '--model', 'facebook/opt-125m', '--name', `drop-a-${process.pid}`, '--timeout', '180s', '--vllm-arg=--startup-delay=8', ...FAST], home);
     await poll('the start to see the server endpoint', async () => (/: ENDPOINT/.test(start.stderr()) ? true : undefined), 120_000);
     await sshd.drop();
-    await new Promise((r) => setTimeout(r, 2000)); // the link stays down for a while: less than the 5 s budget
+    // The link stays down until the wait has met it (its next poll over SSH fails; a drop wholly
+    // between two polls would pass unseen, and then this test would prove nothing), then comes
+    // back well inside the 5 s budget: the wait's retries run 0.5, 1.5 and 3.5 s after that failure.
+    await poll('the wait to meet the dropped link', async () => (/warning: lost the SSH connection/.test(start.stderr()) ? true : undefined), 60_000);
     await sshd.start();
     const res = await start.child;
     const stderr = String(res.stderr);

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseTimeoutSpec } from '../bench/spec/duration.js';
-import { formatZodIssues } from '../config/zod-error.js';
+import { formatZodIssues, PARSE_ONCE } from '../config/zod-error.js';
 import { UsageError, errorMessage } from '../errors.js';
 import type { SubmitInput } from '../slurm/submit-spec.js';
 
@@ -49,7 +49,7 @@ export const LogsFlagsSchema = z.strictObject({
 
 /** Validate flags; issues read `--cpus: expected a whole number of CPUs > 0, got "x"`. */
 export function parseFlags<S extends z.ZodType>(schema: S, flags: unknown): z.output<S> {
-  const result = schema.safeParse(flags, { reportInput: true });
+  const result = schema.safeParse(flags, { ...PARSE_ONCE, reportInput: true });
   if (result.success) return result.data;
   // secretEnv -> --secret-env: name the flag as it is typed.
   const flag = (line: string) => line.replace(/^[A-Za-z]+/, (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));

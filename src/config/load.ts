@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { chooseConfigPath, type ConfigSource } from './paths.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { configKey } from './validated-cache.js';
-import { formatZodIssues } from './zod-error.js';
+import { formatZodIssues, PARSE_ONCE } from './zod-error.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -29,7 +29,7 @@ export function parseConfigText(text: string, label: string): Config {
     });
   }
   const raw: unknown = doc.toJS() ?? {};
-  const parsed = ConfigSchema.safeParse(raw, { reportInput: true });
+  const parsed = ConfigSchema.safeParse(raw, { ...PARSE_ONCE, reportInput: true });
   if (!parsed.success) {
     const lines = formatZodIssues(parsed.error);
     throw new ConfigError(`${label}: ${lines.join(`\n${label}: `)}`, {

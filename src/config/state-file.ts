@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { AibenchError, AibenchErrorOptions } from '../errors.js';
+import { PARSE_ONCE } from './zod-error.js';
 
 interface StateFileSpec<T> {
   /** For messages: "the service store". */
@@ -29,7 +30,7 @@ export async function readStateFile<T>(path: string, spec: StateFileSpec<T>): Pr
   } catch (error) {
     throw spec.error(`${capitalized(spec.what)} ${path} is not valid JSON (truncated or corrupt?): ${(error as Error).message}`, { hint: spec.hint, cause: error });
   }
-  const parsed = spec.schema.safeParse(json);
+  const parsed = spec.schema.safeParse(json, PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue !== undefined && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';

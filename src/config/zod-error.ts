@@ -1,6 +1,13 @@
 // Turn zod issues into one readable line each: `clusters.hpc.ssh.port: expected ..., got 70000`.
 import type { z } from 'zod';
 
+/**
+ * Parse options for a value a process parses once (a config, a spec, a state file): without zod's
+ * eval-compiled fast path, which costs more to generate and compile (a few ms per schema, paid
+ * before a benchmark's first request) than it saves on a single value. Same result either way.
+ */
+export const PARSE_ONCE = { jitless: true } as const;
+
 /** Render a path like clusters.hpc.ssh.port or setup[2]. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

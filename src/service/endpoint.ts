@@ -4,6 +4,7 @@
 // connection instead, transparently.
 import { connect } from 'node:net';
 import type { Executor } from '../exec/types.js';
+import { PARSE_ONCE } from '../config/zod-error.js';
 import { EndpointSchema, serviceDir, type ServiceEndpoint } from './record.js';
 
 export const ENDPOINT_FILE = 'endpoint.json';
@@ -25,7 +26,7 @@ export async function readEndpoint(ex: Executor, stateDir: string, id: string): 
     return undefined;
   }
   try {
-    const parsed = EndpointSchema.safeParse(JSON.parse(text));
+    const parsed = EndpointSchema.safeParse(JSON.parse(text), PARSE_ONCE);
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

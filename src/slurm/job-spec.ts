@@ -4,7 +4,7 @@
 // comment, paths) reach sbatch through argv instead, so only newline and NUL are refused there.
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { formatZodIssues } from '../config/zod-error.js';
+import { formatZodIssues, PARSE_ONCE } from '../config/zod-error.js';
 import type { ResolvedCluster } from '../config/schema.js';
 import { SLURM_TIME_FORMS, slurmDurationSeconds } from './duration.js';
 
@@ -84,7 +84,7 @@ export type JobSpecInput = z.input<typeof JobSpecSchema>;
 
 /** Validate a job spec; every problem becomes one `job.<field>: expected X, got Y` line. */
 export function parseJobSpec(input: unknown): JobSpec {
-  const result = JobSpecSchema.safeParse(input, { reportInput: true });
+  const result = JobSpecSchema.safeParse(input, { ...PARSE_ONCE, reportInput: true });
   if (result.success) return result.data;
   const lines = formatZodIssues(result.error, ['job']);
   throw new UsageError(`Invalid Slurm job: ${lines.join('; ')}`, {

@@ -1,7 +1,7 @@
 // The `config` block a result records for one load level of a spec, built and checked BEFORE the
 // first request: a run whose record would not validate never starts.
 import { BenchError } from '../../errors.js';
-import { formatZodIssues } from '../../config/zod-error.js';
+import { formatZodIssues, PARSE_ONCE } from '../../config/zod-error.js';
 import type { BenchSpec, LoadPattern } from '../spec/bench-spec.js';
 import { RunConfigSchema, type RunConfig } from './result-schema.js';
 
@@ -27,7 +27,7 @@ function runConfigOf(spec: BenchSpec, load: LoadPattern, target: { url: string; 
 /** Every step's config, validated by the result schema; a failure is a bug, reported before any request. */
 export function validatedRunConfigs(spec: BenchSpec, target: { url: string; model: string }): RunConfig[] {
   return spec.loads.map((load) => {
-    const parsed = RunConfigSchema.safeParse(runConfigOf(spec, load, target));
+    const parsed = RunConfigSchema.safeParse(runConfigOf(spec, load, target), PARSE_ONCE);
     if (parsed.success) return parsed.data;
     throw new BenchError(`The run's configuration would not validate as a result, so nothing was sent: ${formatZodIssues(parsed.error, ['config']).join('; ')}`, {
       hint: 'This is a bug in aibench; report it with the command line you ran.',

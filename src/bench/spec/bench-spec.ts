@@ -2,7 +2,7 @@
 // and serialisable. Profiles, flags, API bodies and suite cells all become one of these (see
 // build-spec.ts); the runner, the result's config and a cluster client job all read it.
 import { z } from 'zod';
-import { formatZodIssues } from '../../config/zod-error.js';
+import { formatZodIssues, PARSE_ONCE } from '../../config/zod-error.js';
 import { UsageError } from '../../errors.js';
 import { SimProfileSchema } from '../../sim/embedded-profile.js';
 import { LIMITS } from './limits.js';
@@ -178,7 +178,7 @@ export function parseBenchSpec(value: unknown, source = 'spec'): BenchSpec {
       hint: 'Run the same aibench version on both sides (clusters.<name>.aibench_command).',
     });
   }
-  const parsed = BenchSpecSchema.safeParse(value, { reportInput: true });
+  const parsed = BenchSpecSchema.safeParse(value, { ...PARSE_ONCE, reportInput: true });
   if (parsed.success) return parsed.data;
   throw new UsageError(`${source}: not a valid benchmark spec (spec_version ${BENCH_SPEC_VERSION}):\n  ${formatZodIssues(parsed.error).join('\n  ')}`);
 }

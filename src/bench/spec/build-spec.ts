@@ -1,7 +1,7 @@
 // Flat settings -> BenchSpec: the one place where benchmark defaults are applied and cross-field
 // rules are checked, whatever produced the settings (profile + flags, API body, suite cell).
 import type { z } from 'zod';
-import { formatZodIssues } from '../../config/zod-error.js';
+import { formatZodIssues, PARSE_ONCE } from '../../config/zod-error.js';
 import { UsageError } from '../../errors.js';
 import { inFlightCap } from '../engine/schedule.js';
 import { parseFailOn } from '../results/compare.js';
@@ -50,7 +50,7 @@ interface BuildOptions {
 /** Validate flat settings and apply every default; a UsageError (exit 2) lists each problem. */
 export function buildBenchSpec(input: unknown, options: BuildOptions = {}): BenchSpec {
   const label = options.label ?? ((key: BenchInputKey) => key);
-  const parsed = BenchInputSchema.safeParse(input ?? {}, { reportInput: true });
+  const parsed = BenchInputSchema.safeParse(input ?? {}, { ...PARSE_ONCE, reportInput: true });
   if (!parsed.success) throw invalid(labelZodIssues(parsed.error, label));
   const issues: Issue[] = [];
   const spec = toSpec(parsed.data, issues);

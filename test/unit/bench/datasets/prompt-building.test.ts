@@ -37,6 +37,38 @@ describe('corpus windows', () => {
     expect(() => a.window(4990, 20)).toThrow(/inside 5000 tokens/);
     expect(corpusSize(100_000, 1024, 1024)).toBe(4_194_304);
   });
+
+  // The corpus as the plain definition builds it: texts drawn one by one, concatenated.
+  function reference(texts: readonly string[], size: number, random: () => number): { text: string; bounds: number[] } {
+    let text = '';
+    const bounds: number[] = [];
+    for (let i = 0; i < size; i++) {
+      bounds.push(text.length);
+      text += texts[Math.floor(random() * texts.length)]!;
+    }
+    bounds.push(text.length);
+    return { text, bounds };
+  }
+
+  async function expectSameAsReference(texts: readonly string[], size: number, random: () => number, again: () => number): Promise<void> {
+    const corpus = await buildCorpus(texts, size, random);
+    const ref = reference(texts, size, again);
+    expect(corpus.window(0, size)).toBe(ref.text);
+    for (const [start, count] of [[0, 1], [size - 1, 1], [65_530, 12], [Math.floor(size / 3), 700]] as const) {
+      if (start + count > size) continue;
+      expect(corpus.window(start, count), `window(${start}, ${count})`).toBe(ref.text.slice(ref.bounds[start], ref.bounds[start + count]));
+    }
+  }
+
+  it('builds the text the plain definition gives: bytes for Latin-1 words, strings otherwise, over several chunks', async () => {
+    const words = wordTexts(tokenizer);
+    await expectSameAsReference(words, 150_000, createRng(9), createRng(9));
+    await expectSameAsReference([' café', ' naïve', ' a', ' ü'], 70_000, createRng(4), createRng(4)); // Latin-1, not ASCII
+    await expectSameAsReference([' 日本', ' a', ' b'], 70_000, createRng(4), createRng(4)); // past U+00FF: joined
+    // Every draw the longest text, far past the mean the buffer is sized for: it must grow.
+    const skewed = [...Array.from({ length: 999 }, () => ' a'), ` ${'x'.repeat(300)}`];
+    await expectSameAsReference(skewed, 140_000, () => 0.9999, () => 0.9999);
+  });
 });
 
 describe('shared-prefix dataset', () => {

@@ -34,6 +34,11 @@ interface ShareHooks {
   onRecord?: (record: RequestRecord) => void;
   /** Awaited between warmup and the measured phase: scale-out shares meet at a barrier there. */
   beforeMeasure?: () => Promise<void>;
+  /**
+   * Awaited when the measured phase has ended, before the final scrape: scale-out shares say they
+   * are done, and the scraping share waits for the others (their last requests count on the server).
+   */
+  afterMeasure?: () => Promise<void>;
   /** Scrape the server's /metrics during the measured phase (one share of a run does; interval from the spec). */
   scrape?: boolean;
   /** The scrapes' clock (default performance.now; a scale-out share keeps its own and converts). */
@@ -97,6 +102,7 @@ export async function runShareStep(ctx: ShareContext, share: Share, hooks: Share
       stop: { durationS: spec.stop.duration_s, numRequests: share.numRequests }, onProgress: progress('measure'),
     });
     const loopStats = loop.stop();
+    await hooks.afterMeasure?.();
     const scrape = await scraper?.stop();
     scraper = undefined;
     return {

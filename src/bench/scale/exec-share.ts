@@ -14,7 +14,7 @@ import { readApiKey } from '../results/result-io.js';
 import { parseBenchSpec, type BenchSpec } from '../spec/bench-spec.js';
 import { sleep } from '../../common/sleep.js';
 import {
-  encodeRecord, progressFile, readyFile, recordsFile, RUN_FILES, runPath, scrapeFile, summaryFile,
+  encodeRecord, measuredFile, progressFile, readyFile, recordsFile, RUN_FILES, runPath, scrapeFile, summaryFile,
   type ProgressNote, type ReadyNote, type ShareStepNote, type ShareSummary,
 } from './run-dir.js';
 
@@ -59,6 +59,44 @@ async function barrier(dir: string, step: number, share: number, count: number, 
       return;
     }
     if (Date.now() > deadline) throw new BenchError(`client share ${share}: only ${ready.length} of ${count} shares reached load level ${step + 1} within ${BARRIER_TIMEOUT_MS / 1000} s`);
+    await sleep(50, signal);
+  }
+}
+
+/** The scraping share waits at most this long, or a quarter of its measured time if longer, for the others to end. */
+const END_WAIT_MIN_MS = 30_000;
+
+/** Whether a share is known to be gone: it wrote its summary, or it ran on this host and its process has exited. */
+function shareGone(dir: string, step: number, share: number): boolean {
+  if (existsSync(runPath(dir, summaryFile(share)))) return true;
+  let ready: ReadyNote;
+  try {
+    ready = JSON.parse(readFileSync(runPath(dir, readyFile(step, share)), 'utf8')) as ReadyNote;
+  } catch {
+    return false;
+  }
+  if (ready.node !== hostname()) return false;
+  try {
+    process.kill(ready.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * The measured phase of load level `step` has ended for this share: say so, and if this share
+ * scrapes the server, wait until every other share has ended too (or is gone, or the wait is
+ * over), so that the final scrape counts their last requests. Without the wait the scrape could
+ * come before another share's tail and the server's figures would be short of the client's.
+ */
+export async function endBarrier(dir: string, step: number, share: number, count: number, scrapes: boolean, measuredMs: number, signal: AbortSignal): Promise<void> {
+  writeNote(dir, measuredFile(step, share), { share, at: Date.now() });
+  if (!scrapes) return;
+  const deadline = Date.now() + Math.max(END_WAIT_MIN_MS, measuredMs / 4);
+  const others = Array.from({ length: count }, (_, i) => i).filter((i) => i !== share);
+  while (!signal.aborted && Date.now() < deadline) {
+    if (others.every((i) => existsSync(runPath(dir, measuredFile(step, i))) || shareGone(dir, step, i))) return;
     await sleep(50, signal);
   }
 }
@@ -121,14 +159,20 @@ async function runStepShare(a: StepShareArgs): Promise<ShareStepNote | undefined
   const { spec, prepared } = a;
   const epochOffset = performance.timeOrigin;
   let lastNote = 0;
+  let measureStart = 0;
+  const scrapes = a.share === 0;
   const output = await runShareStep(
     { spec, url: a.url, ...(a.apiKey ? { apiKey: a.apiKey } : {}), model: prepared.server.model, tokenizer: prepared.tokenizer, entries: prepared.entries, workload: prepared.workload },
     shareOf(a.load, spec.stop, spec.warmup, spec.seed, a.share, a.count),
     {
       signal: a.signal,
-      beforeMeasure: () => barrier(a.dir, a.step, a.share, a.count, a.signal),
+      beforeMeasure: async () => {
+        await barrier(a.dir, a.step, a.share, a.count, a.signal);
+        measureStart = Date.now();
+      },
+      afterMeasure: () => endBarrier(a.dir, a.step, a.share, a.count, scrapes, Date.now() - measureStart, a.signal),
       // One share scrapes the server for the whole run, the same way its requests go.
-      scrape: a.share === 0,
+      scrape: scrapes,
       scrapeClock: () => toEpoch(performance.now()),
       onRecord: (record) => void writeSync(a.fd, `${encodeRecord(record, a.step, epochOffset)}\n`),
       onProgress: (phase, counts, phaseStartMs) => {

@@ -18,6 +18,8 @@ export const RUN_FILES = {
 } as const;
 
 export const readyFile = (step: number, share: number): string => `ready-${step}-${share}.json`;
+/** A share's measured phase of load level `step` has ended (what the scraping share waits for before its final scrape). */
+export const measuredFile = (step: number, share: number): string => `measured-${step}-${share}.json`;
 export const progressFile = (share: number): string => `progress-${share}.json`;
 export const recordsFile = (share: number): string => `records-${share}.ndjson`;
 export const summaryFile = (share: number): string => `share-${share}.json`;

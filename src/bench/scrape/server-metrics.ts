@@ -33,10 +33,12 @@ export function buildServerMetrics(logs: readonly ScrapeLog[], window: TimeWindo
   const unavailable = logs.find((l) => l.unavailable !== undefined);
   const group = logs.length > 1;
   const perServer = logs.map((l) => windowPoints(l.points, window));
+  const errors = [...scrapedTooEarly(logs, perServer, window), ...logs.flatMap((l) => l.errors.map((e) => (group ? `${l.replica ?? l.url}: ${e}` : e)))];
   const base: ServerMetrics = {
     available: unavailable === undefined, ...(group ? {} : { url: logs[0]?.url }), scrape_interval_s: logs[0]?.intervalS ?? 0, samples: 0,
     ...(unavailable === undefined ? {} : { unavailable_reason: `${group ? `replica ${unavailable.replica ?? unavailable.url}: ` : ''}${unavailable.unavailable}` }),
-    ...(failures > 0 ? { failed_scrapes: failures, scrape_errors: logs.flatMap((l) => l.errors.map((e) => (group ? `${l.replica ?? l.url}: ${e}` : e))).slice(0, 5) } : {}),
+    ...(failures > 0 ? { failed_scrapes: failures } : {}),
+    ...(errors.length > 0 ? { scrape_errors: errors.slice(0, 5) } : {}),
     ...(group ? { replicas: logs.map((l, i) => ({ id: l.replica ?? l.url, url: l.url, samples: perServer[i]?.length ?? 0, ...(l.failures > 0 ? { failed_scrapes: l.failures } : {}) })) } : {}),
   };
   const points = group ? windowPoints(roundPoints(logs), window) : (perServer[0] ?? []);
@@ -61,6 +63,17 @@ export function buildServerMetrics(logs: readonly ScrapeLog[], window: TimeWindo
   for (const h of SERVER_HISTOGRAMS) Object.assign(out, histogramFields(perServer, h));
   if (detailed) out.series = seriesOf(points, window.startMs);
   return out as ServerMetrics;
+}
+
+// A server whose last scrape came before the measured window ended (a scale-out share still
+// running when the final scrape was taken): its counters miss what finished after it; say so.
+function scrapedTooEarly(logs: readonly ScrapeLog[], perServer: readonly (readonly ScrapePoint[])[], window: TimeWindow): string[] {
+  return logs.flatMap((l, i) => {
+    const last = perServer[i]?.at(-1);
+    if (last === undefined || last.t >= window.endMs) return [];
+    const who = logs.length > 1 ? `${l.replica ?? l.url}: ` : '';
+    return [`${who}the last scrape came ${round((window.endMs - last.t) / 1000, 3)} s before the measured window ended: the counts miss what the server did after it`];
+  });
 }
 
 // A group's rounds that every replica answered, each as one point at the round's last answer.

@@ -101,6 +101,13 @@ describe('buildServerMetrics over two scrapes of the vLLM fixture', () => {
     const none = buildServerMetrics([{ ...log, points: [], unavailable: 'GET /metrics answered 404: the server exports no metrics' }], { startMs: 0, endMs: 1 }, false);
     expect(none).toEqual({ available: false, unavailable_reason: 'GET /metrics answered 404: the server exports no metrics', url: 'http://x/metrics', scrape_interval_s: 1, samples: 0 });
   });
+  it('a last scrape before the window ended is said (its counts miss the tail), not passed off as the whole window', () => {
+    const short = buildServerMetrics([log], { startMs: 0, endMs: 12_500 }, false);
+    expect(short.generation_tokens).toBe(65472);
+    expect(short.scrape_errors).toEqual(['the last scrape came 2.5 s before the measured window ended: the counts miss what the server did after it']);
+    expect(short.failed_scrapes).toBeUndefined();
+    expect(sm.scrape_errors).toBeUndefined();
+  });
   it('--save-detailed adds the compact series', () => {
     expect(buildServerMetrics([log], { startMs: 0, endMs: 10_000 }, true).series).toEqual({
       t_s: [0, 10], num_requests_running: [0, 12], num_requests_waiting: [0, 3], kv_cache_usage_perc: [0.25, 0.4375], preemptions: [0, 7], generation_tokens: [0, 65472],

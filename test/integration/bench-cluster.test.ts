@@ -118,11 +118,18 @@ describe('bench run --service: the client inside the cluster', () => {
 
   it('Ctrl-C stops the client, keeps what it measured (marked interrupted) and leaves no step behind', async () => {
     const out = join(dir, 'interrupted.json');
+    const before = new Set(runDirs());
     const child = startBin(['bench', 'run', '--service', SERVICE, '--duration-seconds', '60', '--concurrency', '2', '--input-len', '8', '--output-len', '8', '--out', out], binOptions());
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => void (stderr += c.toString()));
-    await poll('the client step', async () => ((await clientSteps()).length > 0 ? true : undefined), 60_000);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Ctrl-C once the client has measured something (its progress note says so): the first client
+    // step is the GPU probe, and a fixed pause after it can end before the measured phase begins.
+    await poll('the client to have completed measured requests', async () => {
+      const fresh = runDirs().find((d) => !before.has(d));
+      if (fresh === undefined || !existsSync(join(fresh, 'progress-0.json'))) return undefined;
+      const note = JSON.parse(readFileSync(join(fresh, 'progress-0.json'), 'utf8')) as { phase: string; completed: number };
+      return note.phase === 'measure' && note.completed > 0 ? true : undefined;
+    }, 90_000);
     child.kill('SIGINT');
     expect((await child).exitCode, stderr).toBe(130);
     const doc: ResultDocument = ResultDocumentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));

@@ -241,6 +241,11 @@ describe('aibench service on tc-ssh', () => {
     const sleeper = await aibench(['jobs', 'submit', '--cluster', 'tc-ssh', '--wrap', 'sleep 120', '--json'], home, env);
     const jobId = json<{ job_id: string }>(sleeper).job_id;
     jobIds.add(jobId);
+    // STARTING below is what a RUNNING job without an endpoint reconciles to (a PENDING one stays PENDING).
+    await poll(`job ${jobId} to run`, async () => {
+      const res = await execa('squeue', ['--noheader', '--format=%T', `--jobs=${jobId}`], { reject: false, env: { SLURM_CONF: testCluster().slurmConf } });
+      return res.stdout.trim() === 'RUNNING' ? true : undefined;
+    }, 60_000);
     const at = '2026-01-01T00:00:00.000Z';
     const rec = (id: string, cluster: string, job: string) => ({ id, model: 'facebook/opt-125m', cluster, job_id: job, status: 'PENDING', gpus: 0, vllm_args: [], created_at: at, updated_at: at });
     const storeDir = join(home, '.local/state/aibench/services');

@@ -119,11 +119,12 @@ describe('sim server: discovery endpoints', () => {
   });
 
   // Delays of seconds, so that a busy machine answers the first requests well inside them; the
-  // polls then show the state did not change before most of the delay had passed (a sim that
-  // ignores the delay, or reads it in the wrong unit, fails) and did change (15 s deadline).
+  // polls then show the state did not change before a good part of the delay had passed (a sim
+  // that ignores the delay, or reads it in the wrong unit, fails) and did change (15 s deadline).
+  // The margins (3 s and 1.6 s) leave room for a stall of this process, which also runs the sim.
   it('answers 503 during --startup-delay, then 200', async () => {
     const t0 = performance.now();
-    const s = await sim('--startup-delay', '3');
+    const s = await sim('--startup-delay', '5');
     expect((await get(`${s.url}/health`)).status).toBe(503);
     const models = await get(`${s.url}/v1/models`);
     expect(models.status).toBe(503);
@@ -135,16 +136,16 @@ describe('sim server: discovery endpoints', () => {
 
   it('--crash-on-start rejects `closed` after the startup delay and stops listening', async () => {
     const t0 = performance.now();
-    const s = await sim('--startup-delay', '2', '--crash-on-start');
+    const s = await sim('--startup-delay', '4', '--crash-on-start');
     let crashedAt = Number.NaN;
     s.closed.catch(() => (crashedAt = performance.now()));
     expect((await get(`${s.url}/health`)).status).toBe(503);
     // 503 until the crash, never 200; then the connection fails.
     const { status, lastWaitingSent } = await pollHealth(s.url, (st) => st === 503);
     expect(status).toBeUndefined();
-    expect(lastWaitingSent - t0).toBeGreaterThan(1200);
+    expect(lastWaitingSent - t0).toBeGreaterThan(2400);
     await expect(s.closed).rejects.toThrow(/crash on start/);
-    expect(crashedAt - t0).toBeGreaterThan(1950);
+    expect(crashedAt - t0).toBeGreaterThan(3950);
     await expect(get(`${s.url}/health`)).rejects.toThrow();
   });
 });

@@ -61,15 +61,26 @@ describe('workloads against the simulator', () => {
   });
 
   it('prefix: shared prefixes hit the prefix cache at about (1 - K/N) x P/M, and only first uses pay the full prefill', async () => {
-    const url = await sim('--enable-prefix-caching', '--itl-ms', '0', '--prefill-overhead-ms', '2', '--prefill-ms-per-token', '0.5');
+    const log = join(dir, 'prefix.jsonl');
+    const url = await sim('--enable-prefix-caching', '--itl-ms', '0', '--prefill-overhead-ms', '2', '--prefill-ms-per-token', '0.5', '--request-log', log);
     const { doc } = await run(url, { dataset: 'prefix', prefix_len: 256, num_prefixes: 4, input_len: 320, output_len: 2, num_requests: 40, concurrency: 1, save_detailed: true });
     expect(doc.completed).toBe(40);
     const rate = (await counter(url, 'vllm:prefix_cache_hits_total')) / (await counter(url, 'vllm:prefix_cache_queries_total'));
     expect(rate).toBeGreaterThan(0.9 * (256 / 320) - 0.08); // the server counts its own tokens, in whole 16-token blocks
     expect(rate).toBeLessThanOrEqual(0.9 * (256 / 320) + 0.02);
-    // A miss prefills ~320 tokens (~160 ms); a hit only the suffix (~32 ms): exactly the K first uses are slow.
-    const slow = (doc.requests ?? []).filter((r) => (r.ttft_ms ?? 0) > 100);
-    expect(slow).toHaveLength(4);
+    await servers.splice(0).pop()?.close(); // flush the log
+    // The server found nothing cached for exactly the K first uses, and the whole prefix for the rest.
+    const lines = readLog(log).sort((a, b) => a.arrived_at - b.arrived_at);
+    expect(lines).toHaveLength(40);
+    const misses = lines.flatMap((l, k) => (l.cached_tokens === 0 ? [k] : []));
+    expect(misses).toHaveLength(4);
+    expect(lines.every((l) => l.cached_tokens === 0 || l.cached_tokens >= 256 - 16)).toBe(true);
+    // The client sees it: a miss prefills ~320 tokens (~160 ms), a hit only the suffix (~32 ms).
+    // Medians, so that one stall of this process (client and simulator share it) cannot decide.
+    const ttfts = [...(doc.requests ?? [])].sort((a, b) => (a.start_ms ?? 0) - (b.start_ms ?? 0)).map((r) => r.ttft_ms ?? 0); // one at a time: the log's order
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    expect(median(misses.map((k) => ttfts[k]!))).toBeGreaterThan(100);
+    expect(median(ttfts.filter((_, k) => !misses.includes(k)))).toBeLessThan(100);
   });
 
   it('multi-turn: turns in order, each carrying the whole history with the model\'s actual replies, after the think time', async () => {
@@ -101,10 +112,13 @@ describe('workloads against the simulator', () => {
     const gaps = [...byConversation.values()].flatMap((rs) => rs.slice(1).map((r, k) => r.arrived_at - rs[k]!.ended_at)).sort((a, b) => a - b);
     const thinks = (doc.requests ?? []).filter((r) => (r.turn ?? 0) > 0).map((r) => r.think_ms as number).sort((a, b) => a - b);
     expect(gaps).toHaveLength(thinks.length);
+    // Never early; late by the client's lateness only: a few ms typically (the median), and even a
+    // stall of this process (client and simulator share it) within 250 ms.
     gaps.forEach((gap, i) => {
       expect(gap).toBeGreaterThanOrEqual(thinks[i]! - 2);
-      expect(gap - thinks[i]!).toBeLessThan(80);
+      expect(gap - thinks[i]!).toBeLessThan(250);
     });
+    expect(gaps.map((gap, i) => gap - thinks[i]!).sort((a, b) => a - b)[Math.floor(gaps.length / 2)]).toBeLessThan(40);
     expect(doc.multi_turn?.mean_think_time_ms).toBeGreaterThan(40);
     expect(doc.multi_turn?.mean_think_time_ms).toBeLessThan(250);
   });

@@ -91,7 +91,12 @@ function shareGone(dir: string, step: number, share: number): boolean {
  * come before another share's tail and the server's figures would be short of the client's.
  */
 export async function endBarrier(dir: string, step: number, share: number, count: number, scrapes: boolean, measuredMs: number, signal: AbortSignal): Promise<void> {
-  writeNote(dir, measuredFile(step, share), { share, at: Date.now() });
+  try {
+    writeNote(dir, measuredFile(step, share), { share, at: Date.now() });
+  } catch {
+    // Best effort: without the marker the scraping share only waits out its bound; throwing here
+    // would discard this share's measured window and scrapes.
+  }
   if (!scrapes) return;
   const deadline = Date.now() + Math.max(END_WAIT_MIN_MS, measuredMs / 4);
   const others = Array.from({ length: count }, (_, i) => i).filter((i) => i !== share);
